@@ -1,0 +1,198 @@
+"""Normalized LLE: closed forms, convergence order, invariants, batch and seed behaviour."""
+
+import numpy as np
+import pytest
+
+from combchip.solvers import LLESolver, Schedule, cw_branch, cw_state, mi_gain, newton_stationary, soliton_guess
+from combchip.solvers.lle import DivergenceError, mode_numbers
+
+N = 512
+D2 = 0.0068  # system A's ring: 2·D₂/κ with D₂/2π ≈ 0.6 MHz, κ/2π ≈ 181 MHz
+MU = mode_numbers(N)
+DINT = D2 * MU**2 / 2
+
+
+def test_cw_branch_roots_satisfy_the_cubic():
+    f2, zeta = np.meshgrid(np.linspace(0.5, 30, 25), np.linspace(-5, 20, 30))
+    roots = cw_branch(f2, zeta)
+    rho = np.where(np.isnan(roots), 0.0, roots)
+    residual = rho * (1 + (zeta[..., None] - rho) ** 2) - f2[..., None]
+    assert np.all(np.abs(np.where(np.isnan(roots), 0.0, residual)) < 1e-9 * (1 + f2[..., None]))
+    assert np.all(np.sum(~np.isnan(roots), axis=-1) >= 1)
+
+
+@pytest.mark.parametrize("zeta, bistable", [(np.sqrt(3) - 0.02, False), (np.sqrt(3) + 0.05, True)])
+def test_bistability_appears_only_above_sqrt3(zeta, bistable):
+    # the cubic's turning points exist iff 4ζ² − 12 > 0; scan f² finely across the would-be hysteresis window
+    f2 = np.linspace(0.01, 10, 20000)
+    three = np.sum(~np.isnan(cw_branch(f2, zeta)), axis=-1) == 3
+    assert three.any() == bistable
+
+
+def test_mi_threshold_is_rho_equal_one():
+    mu = np.linspace(0, 200, 200001)
+    d = D2 * mu**2 / 2
+    for rho, zeta in [(0.98, 0.0), (1.02, 0.0), (0.98, 1.5), (1.02, 1.5)]:
+        assert (mi_gain(rho, zeta, d).max() > 0) == (rho > 1)
+
+
+def test_simulated_sideband_growth_matches_mi_gain():
+    zeta, rho = 1.0, 1.6
+    f = np.sqrt(rho * (1 + (zeta - rho) ** 2))
+    psi0 = cw_state(f, zeta)
+    gain = mi_gain(rho, zeta, DINT)
+    k = int(np.argmax(np.where(MU > 0, gain, -np.inf)))
+    theta = -np.pi + 2 * np.pi * np.arange(N) / N
+    initial = psi0 * (1 + 1e-7 * np.cos(MU[k] * theta))
+    solver = LLESolver(DINT, dt=2e-3)
+    result = solver.run(f, Schedule.constant(zeta), 8.0, initial=initial, snapshot_tau=[4.0, 8.0], progress=False)
+    side = np.abs(result.snapshots[0, :, k]) ** 2
+    measured = np.log(side[1] / side[0]) / (2 * 4.0)
+    # after 4 τ the decaying eigenmode (rate ≤ −1) is e^{-8}-suppressed: 1 % agreement is ample
+    assert measured == pytest.approx(gain[k], rel=1e-2)
+
+
+def relaxed_soliton(f, zeta, tau=40.0, dt=4e-3):
+    solver = LLESolver(DINT, dt=dt)
+    result = solver.run(f, Schedule.constant(zeta), tau, initial=soliton_guess(f, zeta, D2, N), progress=False,
+                        snapshot_tau=[tau])
+    return result.fields()[0, 0]
+
+
+def test_soliton_peak_width_and_step_match_closed_forms():
+    f, zeta = np.sqrt(20.0), 10.0
+    psi = relaxed_soliton(f, zeta)
+    background = cw_state(f, zeta)
+    # a √(2ζ) sech pulse on a background |ψ_bg| peaks between (√(2ζ) ∓ |ψ_bg|)²; 2 % slack for the profile's shift
+    peak = np.max(np.abs(psi) ** 2)
+    assert 0.98 * (np.sqrt(2 * zeta) - abs(background)) ** 2 < peak < 1.02 * (np.sqrt(2 * zeta) + abs(background)) ** 2
+    spectrum = np.abs(np.fft.fft(psi) / N) ** 2
+    positive = spectrum[1 : N // 2]
+    half = positive.max() / 2
+    mu_half = np.interp(-half, -positive, np.arange(1, N // 2))
+    # 3-dB full width 1.587·√(ζ/d₂) ≈ 61 modes; ±1 mode of discreteness and the background's shift give < 5 %
+    assert 2 * mu_half == pytest.approx(1.587 * np.sqrt(zeta / D2), rel=0.05)
+    step = np.mean(np.abs(psi) ** 2) - np.abs(background) ** 2
+    # ⟨|ψ|²⟩ gained per soliton √(2ζd₂)/π; the cross term with the background is O(f/ζ·√d₂) ≈ 5 %
+    assert step == pytest.approx(np.sqrt(2 * zeta * D2) / np.pi, rel=0.07)
+
+
+def test_soliton_exists_below_and_vanishes_above_zeta_max():
+    f = np.sqrt(8.0)
+    zeta_max = np.pi**2 * f**2 / 8
+    # π²f²/8 is the leading-order limit; the exact edge lies within ~10 % below it for f² = 8
+    assert np.max(np.abs(relaxed_soliton(f, 0.85 * zeta_max, tau=60)) ** 2) > zeta_max
+    assert np.max(np.abs(relaxed_soliton(f, 1.1 * zeta_max, tau=60)) ** 2) < 2.0
+
+
+def test_newton_soliton_is_stationary_and_stable():
+    f, zeta = np.sqrt(20.0), 10.0
+    state = newton_stationary(relaxed_soliton(f, zeta, tau=10), f, zeta, DINT)
+    assert state.residual < 1e-10
+    assert abs(state.velocity) < 1e-8  # even dispersion: no drift
+    assert state.max_growth < 0
+
+
+def test_newton_dark_pulse_in_normal_dispersion():
+    from combchip.solvers import dark_pulse_guess
+
+    d2 = -0.02
+    d_int = d2 * MU**2 / 2
+    f, zeta = np.sqrt(4.0), 3.5
+    solver = LLESolver(d_int, dt=4e-3)
+    run = solver.run(f, Schedule.constant(zeta), 150.0, initial=dark_pulse_guess(f, zeta, d2, N, width=1.5),
+                     progress=False, snapshot_tau=[150.0])
+    state = newton_stationary(run.fields()[0, 0], f, zeta, d_int)
+    power = np.abs(state.field) ** 2
+    assert state.residual < 1e-10
+    assert power.max() - power.min() > 0.5 * np.ptp(np.abs([cw_state(f, zeta, "upper"), cw_state(f, zeta, "lower")]) ** 2)
+    assert state.max_growth < 0
+
+
+def run_error(dt, reference, zeta):
+    solver = LLESolver(DINT, dt=dt)
+    result = solver.run(np.sqrt(20.0), zeta, 1.0, initial=soliton_guess(np.sqrt(20.0), 9.0, D2, N), progress=False)
+    return np.max(np.abs(result.final[0] - reference))
+
+
+@pytest.mark.parametrize("zeta", [Schedule.constant(9.0), Schedule.ramp(8.0, 10.0, 1.0)])
+def test_strang_splitting_is_second_order(zeta):
+    solver = LLESolver(DINT, dt=1e-3 / 8)
+    reference = solver.run(np.sqrt(20.0), zeta, 1.0, initial=soliton_guess(np.sqrt(20.0), 9.0, D2, N),
+                           progress=False).final[0]
+    errors = [run_error(dt, reference, zeta) for dt in (8e-3, 4e-3, 2e-3)]
+    orders = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
+    # an O(h²) scheme halves to a quarter; ±0.3 allows the pre-asymptotic drift at the largest step
+    assert np.all(np.abs(orders - 2) < 0.3), orders
+
+
+def test_norm_conserved_without_loss_or_drive():
+    solver = LLESolver(DINT, loss=0.0, dt=5e-3)
+    initial = soliton_guess(np.sqrt(20.0), 9.0, D2, N) * (1 + 0.3 * np.cos(np.arange(N)))
+    result = solver.run(0.0, Schedule.ramp(9.0, 12.0, 20.0), 20.0, initial=initial, progress=False)
+    # the Cayley rotation and the exact linear step are both unitary: only rounding remains
+    assert result.mean_power[0, -1] == pytest.approx(result.mean_power[0, 0], rel=1e-12)
+
+
+def test_batch_equals_single_runs_and_seeds_are_deterministic():
+    solver = LLESolver(DINT, dt=4e-3)
+    f = np.array([4.0, 4.5, 3.8])
+    schedules = [Schedule.ramp(-2, 8, 30), Schedule.constant(5.0), Schedule.ramp(0, 4, 30)]
+    batch = solver.run(f, schedules, 30, seeds=[5, 6, 7], noise=1e-9, progress=False)
+    for k in range(3):
+        single = solver.run(f[k], schedules[k], 30, seeds=[5 + k], noise=1e-9, progress=False)
+        np.testing.assert_array_equal(single.final[0], batch.final[k])
+    again = solver.run(f, schedules, 30, seeds=[5, 6, 7], noise=1e-9, progress=False)
+    np.testing.assert_array_equal(again.final, batch.final)
+    other = solver.run(f, schedules, 30, seeds=[8, 9, 10], noise=1e-9, progress=False)
+    assert not np.array_equal(other.final, batch.final)
+
+
+def test_divergence_is_reported_with_the_parameter_to_change():
+    solver = LLESolver(DINT, dt=0.2)
+    with pytest.raises(DivergenceError, match="reduce dt"):
+        solver.run(np.sqrt(20.0), Schedule.constant(10.0), 20.0, initial=soliton_guess(np.sqrt(20.0), 10.0, D2, N),
+                   progress=False)
+
+
+def test_trace_memory_does_not_grow_with_steps():
+    solver = LLESolver(DINT, dt=1e-3)
+    result = solver.run(2.0, Schedule.constant(1.0), 50.0, trace_every=1000, progress=False)
+    assert result.mean_power.shape == (1, 51)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(d_int=np.zeros(4)), "d_int"),
+        (dict(d_int=DINT, loss=-1.0), "loss"),
+        (dict(d_int=DINT, dt=0.0), "dt"),
+    ],
+)
+def test_solver_rejects_bad_construction(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        LLESolver(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(f=-1.0), "f"),
+        (dict(duration=0.0), "duration"),
+        (dict(noise=-1.0), "noise"),
+        (dict(trace_every=0), "trace_every"),
+        (dict(schedule="ramp"), "schedule"),
+        (dict(seeds=[1, 2], f=[1.0, 2.0, 3.0]), "seeds"),
+    ],
+)
+def test_run_rejects_bad_inputs(kwargs, name):
+    args = dict(f=1.0, schedule=Schedule.constant(0.0), duration=1.0) | kwargs
+    with pytest.raises(ValueError, match=name):
+        LLESolver(DINT).run(progress=False, **args)
+
+
+def test_schedule_rejects_zero_duration_and_unsorted_knots():
+    with pytest.raises(ValueError, match="duration"):
+        Schedule.ramp(0, 1, 0)
+    with pytest.raises(ValueError, match="tau"):
+        Schedule((0, 2, 1), (0, 0, 0))

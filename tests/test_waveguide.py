@@ -1,0 +1,158 @@
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg as sla
+
+from combchip import waveguide as wg
+
+C0 = 299_792_458.0
+# System A: Si3N4 ring, published mean FSR 98.7498 GHz
+R_A, W_A, H_A, LAM_A = 230e-6, 1.6e-6, 0.8e-6, 1536.67e-9
+FSR_A = 98.7498e9
+
+
+def test_sellmeier_reference_values():
+    # Malitson tabulated n(1.55 um) = 1.44402; Luke 2015 n(1.55 um) = 1.9963; Li 1980 n(1.55 um) = 3.4777
+    assert wg.refractive_index("SiO2", 1550e-9) == pytest.approx(1.4440, abs=1e-4)
+    assert wg.refractive_index("Si3N4", 1550e-9) == pytest.approx(1.996, abs=2e-3)
+    assert wg.refractive_index("Si", 1550e-9) == pytest.approx(3.4777, abs=1e-3)
+    lam = np.linspace(1.3e-6, 1.8e-6, 5)
+    n = wg.refractive_index("si3n4", lam)
+    assert n.shape == lam.shape and np.all(np.diff(n) < 0)  # normal dispersion
+
+
+@pytest.mark.parametrize("tm", [False, True])
+@pytest.mark.parametrize("neff", [1.46, 1.7, 1.95])
+def test_slab_solver_inverts_closed_form(tm, neff):
+    # pick N, get the thickness from k0 d q = 2 atan(eta p / q) in closed form, solve back for N;
+    # 1e-12 = brentq tolerance (1e-15) amplified by dN/d(phase) ~ 1e2 at most
+    n1, n2, lam = 2.0, 1.444, 1.55e-6
+    k0 = 2 * math.pi / lam
+    eta = (n1 / n2) ** 2 if tm else 1.0
+    q = k0 * math.sqrt(n1**2 - neff**2)
+    p = k0 * math.sqrt(neff**2 - n2**2)
+    d = 2 * math.atan(eta * p / q) / q
+    assert wg._slab_neff(n1, n2, d, k0, tm=tm) == pytest.approx(neff, abs=1e-12)
+
+
+def test_slab_limits():
+    n1, n2, lam = 2.0, 1.444, 1.55e-6
+    k0 = 2 * math.pi / lam
+    thick = wg._slab_neff(n1, n2, 100e-6, k0, tm=False)
+    # q d < pi  =>  n1 - N < (lam / 2d)^2 / (2 n1) = 7.5e-5 / 4
+    assert 0 < n1 - thick < (lam / 200e-6) ** 2 / (2 * n1)
+    d = 1e-9
+    thin = wg._slab_neff(n1, n2, d, k0, tm=False)
+    # weak guidance V << 1: p = k0^2 (n1^2 - n2^2) d / 2 to O(V^2) ~ 1e-5 relative; 1e-3 leaves margin
+    p = k0 * math.sqrt(thin**2 - n2**2)
+    assert p == pytest.approx(k0**2 * (n1**2 - n2**2) * d / 2, rel=1e-3)
+    assert wg._slab_neff(n1, n2, 0.5e-6, k0, tm=True) < wg._slab_neff(n1, n2, 0.5e-6, k0, tm=False)
+
+
+def test_supermode_splitting_matches_coupled_mode_formula():
+    # two TE slabs: kappa = 2 q^2 p exp(-p s) / (beta (w + 2/p)(q^2 + p^2)) (Marcuse), exact for p s >> 1
+    n1, n2, lam, w, s = 1.9, 1.444, 1.55e-6, 1.0e-6, 1.0e-6
+    k0 = 2 * math.pi / lam
+    n = wg._slab_neff(n1, n2, w, k0, tm=False)
+    ne = wg._slab_neff(n1, n2, w, k0, tm=False, coupling=(+1, s))
+    no = wg._slab_neff(n1, n2, w, k0, tm=False, coupling=(-1, s))
+    assert ne > n > no
+    q, p = k0 * math.sqrt(n1**2 - n**2), k0 * math.sqrt(n**2 - n2**2)
+    kappa_cmt = 2 * q**2 * p * math.exp(-p * s) / (k0 * n * (w + 2 / p) * (q**2 + p**2))
+    assert 0.5 * k0 * (ne - no) == pytest.approx(kappa_cmt, rel=1e-3)
+
+
+def test_effective_index_vectorized_and_ordered():
+    lam = np.array([1.5e-6, 1.55e-6, 1.6e-6])
+    n = wg.effective_index(W_A, H_A, lam)
+    assert n.shape == (3,)
+    assert n[1] == pytest.approx(wg.effective_index(W_A, H_A, 1.55e-6), abs=1e-15)
+    n_clad = wg.refractive_index("SiO2", lam)
+    n_core = wg.refractive_index("Si3N4", lam)
+    assert np.all((n_clad < n) & (n < n_core))
+    assert wg.effective_index(2e-6, H_A, 1.55e-6) > wg.effective_index(1e-6, H_A, 1.55e-6)
+    assert wg.effective_index(W_A, H_A, 1.55e-6, polarization="TM") < n[1]
+
+
+def _fd_neff(w, h, lam, dx=40e-9, lx=5e-6, ly=3.6e-6):
+    """Semi-vectorial (E_x) finite-difference mode index, used only as a cross-check."""
+    n1, n2 = wg.refractive_index("Si3N4", lam), wg.refractive_index("SiO2", lam)
+    nx, ny = round(lx / dx), round(ly / dx)
+    x = (np.arange(nx) - (nx - 1) / 2) * dx
+    y = (np.arange(ny) - (ny - 1) / 2) * dx
+    fx = np.clip((w / 2 - np.abs(x) + dx / 2) / dx, 0, 1)
+    fy = np.clip((h / 2 - np.abs(y) + dx / 2) / dx, 0, 1)
+    eps = n2**2 + (n1**2 - n2**2) * np.outer(fx, fy)
+    eh = np.vstack([eps[:1], 0.5 * (eps[1:] + eps[:-1]), eps[-1:]])
+    k0 = 2 * math.pi / lam
+    diag = k0**2 * eps - (eps / eh[1:] + eps / eh[:-1]) / dx**2 - 2 / dx**2
+    idx = np.arange(nx * ny).reshape(nx, ny)
+    rows = np.concatenate([idx[:-1].ravel(), idx[1:].ravel(), idx[:, :-1].ravel(), idx[:, 1:].ravel()])
+    cols = np.concatenate([idx[1:].ravel(), idx[:-1].ravel(), idx[:, 1:].ravel(), idx[:, :-1].ravel()])
+    vals = np.concatenate([(eps[1:] / eh[1:-1]).ravel(), (eps[:-1] / eh[1:-1]).ravel(),
+                           np.ones(2 * nx * (ny - 1))]) / dx**2
+    a = sp.diags(diag.ravel()) + sp.csc_matrix((vals, (rows, cols)), shape=(nx * ny,) * 2)
+    beta2 = sla.eigs(a.tocsc(), k=1, sigma=(k0 * n1) ** 2, return_eigenvectors=False)[0].real
+    return math.sqrt(beta2) / k0
+
+
+def test_eim_against_2d_finite_difference():
+    # EIM overestimates n_eff slightly (1e-3 here); group index agrees to ~0.3 %
+    dl = 2e-9
+    n_fd = [_fd_neff(W_A, H_A, LAM_A + k * dl) for k in (-1, 0, 1)]
+    ng_fd = n_fd[1] - LAM_A * (n_fd[2] - n_fd[0]) / (2 * dl)
+    assert wg.effective_index(W_A, H_A, LAM_A) == pytest.approx(n_fd[1], abs=3e-3)
+    assert wg.group_index(W_A, H_A, LAM_A) == pytest.approx(ng_fd, rel=1e-2)
+
+
+def test_system_a_ring():
+    d = wg.ring_dispersion(R_A, W_A, H_A, LAM_A)
+    assert d["fsr"] == pytest.approx(FSR_A, rel=0.03)
+    assert d["n_g"] == pytest.approx(2.10, rel=0.03)
+    assert 0.3e6 < d["d2"] / (2 * math.pi) < 2e6
+    assert d["beta2"] < 0
+    assert d["d1"] == pytest.approx(2 * math.pi * d["fsr"])
+    assert abs(2 * math.pi * C0 / d["omega0"] - LAM_A) < 0.5 * LAM_A**2 * d["fsr"] / C0
+
+
+def test_d1_consistent_with_group_index():
+    d = wg.ring_dispersion(R_A, W_A, H_A, LAM_A)
+    assert d["d1"] == pytest.approx(2 * math.pi * C0 / (d["n_g"] * 2 * math.pi * R_A), rel=5e-3)
+    assert d["beta2"] == pytest.approx(-d["n_g"] * d["d2"] / (C0 * d["d1"] ** 2))
+
+
+def test_point_coupling_decays_with_twice_lateral_decay_constant():
+    gaps = np.linspace(0.3e-6, 1.2e-6, 10)
+    k = np.array([wg.point_coupling_rate(g, W_A, H_A, R_A, LAM_A) for g in gaps])
+    assert np.all(k > 0) and np.all(np.diff(k) < 0)
+    slope = np.polyfit(gaps[3:], np.log(k[3:]), 1)[0]
+    gamma = wg.lateral_decay_constant(W_A, H_A, LAM_A)
+    # power coupling ~ (field overlap)^2 ~ exp(-2 gamma g)
+    assert slope == pytest.approx(-2 * gamma, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: wg.refractive_index("GaAs", 1.55e-6), "material"),
+        (lambda: wg.refractive_index("SiO2", 0.1e-6), "wavelength"),
+        (lambda: wg.refractive_index("Si", 1.0e-6), "wavelength"),
+        (lambda: wg.effective_index(0.0, H_A, 1.55e-6), "width"),
+        (lambda: wg.effective_index(W_A, -1e-6, 1.55e-6), "height"),
+        (lambda: wg.effective_index(W_A, H_A, [1.55e-6, 20e-6]), "wavelength"),
+        (lambda: wg.effective_index(W_A, H_A, 1.55e-6, core="SiO2"), "core"),
+        (lambda: wg.effective_index(W_A, H_A, 1.55e-6, cladding="air"), "cladding"),
+        (lambda: wg.effective_index(W_A, H_A, 1.55e-6, polarization="TEM"), "polarization"),
+        (lambda: wg.effective_index(1e-9, 1e-9, 1.55e-6), "cutoff"),
+        (lambda: wg.group_index(float("nan"), H_A, 1.55e-6), "width"),
+        (lambda: wg.ring_dispersion(1e-6, W_A, H_A, LAM_A), "radius"),
+        (lambda: wg.ring_dispersion(R_A, W_A, H_A, [LAM_A, LAM_A]), "wavelength"),
+        (lambda: wg.point_coupling_rate(0.0, W_A, H_A, R_A, LAM_A), "gap"),
+        (lambda: wg.point_coupling_rate(0.5e-6, W_A, H_A, R_A, "red"), "wavelength"),
+    ],
+)
+def test_bad_inputs_raise(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
