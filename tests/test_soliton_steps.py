@@ -1,0 +1,95 @@
+"""System A reproduction: a forward scan shows CW rise, MI/chaos, then integer soliton steps."""
+
+import numpy as np
+import pytest
+from scipy.constants import c
+
+import combchip as cc
+from combchip.reproduce import soliton_steps
+from combchip.steps import find_plateaus
+from combchip.systems import system_a_pump, system_a_ring
+
+
+@pytest.fixture(scope="module")
+def scan():
+    return soliton_steps(seeds=(0, 1, 2, 3), modes=512, progress=False)
+
+
+def test_sequence_cw_rise_then_chaos_then_plateaus(scan):
+    ds, plateaus = scan
+    for r in range(ds.sizes["run"]):
+        run = ds.isel(run=r)
+        comb = run.comb_power.values
+        onset = int(np.argmax(comb > 0.01 * comb.max()))
+        first = min(int(np.argmin(np.abs(run.detuning.values - float(p.detuning_start))))
+                    for p in [plateaus.isel(plateau=k) for k in range(plateaus.sizes["plateau"])] if int(p.run) == r)
+        # CW rise: before MI the intracavity power follows the stationary CW branch
+        assert 0 < onset < first
+        cw = slice(onset // 2, onset)
+        zeta = 4 * np.pi * run.detuning.values[cw] / ds.attrs["kappa"]
+        rho = cc.solvers.cw_branch(ds.attrs["f2"], zeta)[:, 0] * ds.attrs["circulating_power_per_unit"]
+        # adiabatic scan (dζ/dτ = 0.01): the CW branch is followed to 1 %
+        np.testing.assert_allclose(run.intracavity_power.values[cw], rho, rtol=0.01)
+        # chaos between MI onset and the first plateau: sample-to-sample jumps of > 5 % of the mean
+        chaotic = comb[onset:first]
+        jumps = np.abs(np.diff(chaotic)) / chaotic.mean()
+        assert np.percentile(jumps, 90) > 0.05
+        # plateau: smooth to < 0.1 % per sample
+        assert np.percentile(np.abs(np.diff(comb[first:])) / comb[first:].mean(), 90) < 1e-3
+
+
+def test_plateaus_are_integer_multiples_of_the_newton_single_soliton(scan):
+    _, plateaus = scan
+    assert plateaus.sizes["plateau"] >= 4
+    number = plateaus.soliton_number.values
+    # intracavity excess is additive (Parseval) for non-overlapping solitons: 5 % covers tail overlap and O(h²)
+    np.testing.assert_allclose(plateaus.intracavity_ratio.values, number, rtol=0.05)
+    # comb power adds the coherent pump-mode term N(N−1)|c₁|²; with it the prediction holds to 2 %
+    np.testing.assert_allclose(plateaus.comb_vs_prediction.values, 1.0, rtol=0.02)
+    # without it, (N − 1)|c₁|²/P₁ ≈ 1.1 % per extra soliton: within 5 % of N·P₁ for N ≤ 4
+    few = number <= 4
+    np.testing.assert_allclose(plateaus.comb_ratio.values[few], number[few], rtol=0.05)
+    assert len(set(number.tolist())) >= 2
+
+
+def test_final_soliton_count_matches_the_plateau(scan):
+    ds, plateaus = scan
+    last = {int(plateaus.run[k]): int(plateaus.soliton_number[k]) for k in range(plateaus.sizes["plateau"])}
+    assert ds.soliton_count.isel(snapshot=-1).values.tolist() == [last[r] for r in range(ds.sizes["run"])]
+
+
+def test_soliton_spectrum_spans_more_than_100_nm_at_minus_40_db(scan):
+    ds, _ = scan
+    field = ds.field.isel(run=0, snapshot=-1).values
+    background = np.median(field.real) + 1j * np.median(field.imag)
+    pulse = field - background
+    centre = int(np.argmax(np.abs(pulse)))
+    theta = ds.theta.values
+    window = np.exp(-((np.angle(np.exp(1j * (theta - theta[centre])))) / 0.15) ** 8)
+    spectrum = np.abs(np.fft.fftshift(np.fft.fft(pulse * window))) ** 2
+    mu = np.fft.fftshift(np.fft.fftfreq(theta.size, 1.0 / theta.size))
+    inside = mu[spectrum > spectrum.max() * 1e-4]
+    wavelength = c / (ds.frequency.sel(mu=0).item() + ds.attrs["ring_fsr"] * np.array([inside.max(), inside.min()]))
+    span_nm = (wavelength[1] - wavelength[0]) * 1e9
+    assert span_nm > 100  # system A saw ≈ 120 nm between 1480 and 1600 nm
+
+
+def test_backward_tuning_removes_solitons_only_below_the_hopf_edge(scan):
+    ds, _ = scan
+    ring, pump = system_a_ring(), system_a_pump()
+    norm = cc.normalize(ring, pump)
+    stable = cc.single_soliton(ring, pump, float(norm.detuning_hz(10.0)), stability=True)
+    breathing = cc.single_soliton(ring, pump, float(norm.detuning_hz(9.0)), stability=True)
+    assert stable.max_growth < 0 < breathing.max_growth  # Hopf (breather) edge between ζ = 9 and 10
+    run = int(np.argmax(ds.soliton_count.isel(snapshot=-1).values))
+    start = ds.field.isel(run=run, snapshot=-1).values
+    zeta_start = float(norm.zeta(ds.snapshot_detuning.isel(run=run, snapshot=-1)))
+    down = cc.Ramp(float(norm.detuning_hz(zeta_start)), float(norm.detuning_hz(6.0)),
+                   float(norm.time_s((zeta_start - 6.0) / 0.005)))
+    times = [float(norm.time_s((zeta_start - z) / 0.005)) for z in (10.0, 6.0)]
+    back = cc.simulate_comb(ring, pump, down, initial=start, seed=9, snapshots=times, progress=False)
+    power_unit = back.attrs["circulating_power_per_unit"]
+    counts = cc.count_solitons(back.field.values, threshold=6.0 * power_unit)
+    n0 = int(ds.soliton_count.isel(run=run, snapshot=-1))
+    assert counts[0] == n0  # nothing is lost while every soliton is stationary and stable
+    assert counts[1] < n0  # below the edge the breathers decay
