@@ -22,6 +22,7 @@ reproduces the same runs made one by one.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +31,6 @@ from tqdm.auto import tqdm
 
 from . import kernels
 from .protocols import Schedule
-
-_PARALLEL_MIN_SIZE = 8192
 
 
 class DivergenceError(RuntimeError):
@@ -68,8 +67,38 @@ class LLEResult:
         return np.fft.ifft(self.snapshots, axis=-1) * self.snapshots.shape[-1]
 
 
+@dataclass
+class _Group:
+    """Rows ``rows`` of the batch, stepped by one thread with their own FFTW plans."""
+
+    rows: slice
+    lin: np.ndarray
+    fld: np.ndarray
+    raw: np.ndarray
+    backward: pyfftw.FFTW
+    forward: pyfftw.FFTW
+    spec: np.ndarray
+    drive: np.ndarray
+    schedules: list
+    generators: list
+
+
+@dataclass(frozen=True)
+class _Events:
+    """Step counts at which the loop leaves its tight inner part."""
+
+    samples: np.ndarray
+    snapshots: np.ndarray
+    noise: frozenset
+    stops: np.ndarray
+
+
 class LLESolver:
     """Strang split-step LLE integrator with reusable FFTW plans.
+
+    Rows of a batch are independent: they are split into one group per thread, each stepped
+    by serial numba kernels and single-threaded FFTW plans with the GIL released, so a batch
+    reproduces the same runs made one by one, bit for bit.
 
     Parameters
     ----------
@@ -80,7 +109,7 @@ class LLESolver:
     dt : float
         Normalized step h (τ units).
     threads : int, optional
-        FFTW threads for batches; default: all cores numba sees.
+        Threads for batches; default: the number of cores.
     """
 
     def __init__(self, d_int, loss=1.0, dt=2e-3, threads=None):
@@ -94,6 +123,8 @@ class LLESolver:
             raise ValueError(f"loss must be >= 0 for every mode, got min {loss.min()}")
         if not (np.isfinite(dt) and dt > 0):
             raise ValueError(f"dt must be > 0, got {dt}")
+        if threads is not None and (not isinstance(threads, (int, np.integer)) or threads < 1):
+            raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
         self.d_int = d_int
         self.loss = loss
         self.dt = float(dt)
@@ -102,19 +133,17 @@ class LLESolver:
         rate = self.loss + 1j * self.d_int
         self._rate0 = rate[0]
         self._half = np.exp(-rate * self.dt / 2)
-        self._half_scaled = self._half / self.modes
         self._plans = {}
 
-    def _buffers(self, rows: int):
-        if rows not in self._plans:
+    def _buffers(self, key, rows: int):
+        if key not in self._plans:
             shape = (rows, self.modes)
-            threads = self.threads if rows * self.modes >= _PARALLEL_MIN_SIZE else 1
             lin, fld, raw = (pyfftw.empty_aligned(shape, dtype=complex) for _ in range(3))
             flags = ("FFTW_ESTIMATE", "FFTW_DESTROY_INPUT")
-            backward = pyfftw.FFTW(lin, fld, axes=(-1,), direction="FFTW_BACKWARD", flags=flags, threads=threads)
-            forward = pyfftw.FFTW(fld, raw, axes=(-1,), direction="FFTW_FORWARD", flags=flags, threads=threads)
-            self._plans[rows] = (lin, fld, raw, backward, forward)
-        return self._plans[rows]
+            backward = pyfftw.FFTW(lin, fld, axes=(-1,), direction="FFTW_BACKWARD", flags=flags, threads=1)
+            forward = pyfftw.FFTW(fld, raw, axes=(-1,), direction="FFTW_FORWARD", flags=flags, threads=1)
+            self._plans[key] = (lin, fld, raw, backward, forward)
+        return self._plans[key]
 
     def drive_term(self, f) -> np.ndarray:
         """F = f(1 − E_0)/a_0, the drive's exact contribution over a half step, per row."""
@@ -165,6 +194,8 @@ class LLESolver:
             Weights w_μ of ``sideband_power`` = Σ_{μ≠0} w_μ|ψ_μ|²; ones if omitted.
         max_phase : float
             Largest Kerr-and-detuning phase per step (rad) before a :class:`DivergenceError`.
+        chunk : int
+            Steps per block of precomputed detunings.
         progress : bool
             Show a tqdm bar.
         """
@@ -177,84 +208,49 @@ class LLESolver:
             raise ValueError(f"trace_every must be an integer >= 1, got {trace_every}")
         if not noise_interval > 0:
             raise ValueError(f"noise_interval must be > 0, got {noise_interval}")
-        n = self.modes
-        h = self.dt
-        steps = max(1, int(round(duration / h)))
-        snap_steps = np.clip(np.rint(np.asarray(snapshot_tau, dtype=float) / h).astype(int), 0, steps)
-        if np.any(np.asarray(snapshot_tau, dtype=float) < 0):
+        snapshot_tau = np.asarray(snapshot_tau, dtype=float).ravel()
+        if np.any(snapshot_tau < 0):
             raise ValueError("snapshot_tau must be >= 0")
+        n, h = self.modes, self.dt
+        steps = max(1, int(round(duration / h)))
         weight = np.ones(n) if output_weight is None else np.asarray(output_weight, dtype=float)
         if weight.shape != (n,):
             raise ValueError(f"output_weight must have shape ({n},), got {weight.shape}")
         noise_every = max(1, int(round(noise_interval / h)))
+        samples = np.unique(np.r_[np.arange(0, steps + 1, trace_every), steps])
+        snap_steps = np.clip(np.rint(snapshot_tau / h).astype(int), 0, steps)
+        events = _Events(
+            samples=samples,
+            snapshots=snap_steps,
+            noise=frozenset(range(noise_every, steps + 1, noise_every)) if noise > 0 else frozenset(),
+            stops=np.unique(np.r_[samples, snap_steps, np.arange(0, steps, chunk), steps,
+                                  np.arange(noise_every, steps + 1, noise_every) if noise > 0 else []]).astype(int),
+        )
         generators = [np.random.default_rng(s) for s in seeds]
-
-        kerr, linear, half_step = kernels.PARALLEL if rows * n >= _PARALLEL_MIN_SIZE else kernels.SERIAL
-        lin, fld, raw, backward, forward = self._buffers(rows)
         spec = np.zeros((rows, n), dtype=complex)
         if initial is not None:
             spec[:] = np.fft.fft(np.broadcast_to(np.asarray(initial, dtype=complex), (rows, n)), axis=-1) / n
         if noise > 0:
-            spec += self._noise(generators, 1, noise)[0]
-        drive = self.drive_term(f)
-        stats = np.zeros((rows, 4))
-        peak = np.zeros(rows)
-        noise_block = np.zeros((1, rows, n), dtype=complex)
-
-        samples = np.unique(np.r_[np.arange(0, steps + 1, trace_every), steps])
+            spec += self._noise(generators, noise, None)
+        coef = np.stack([self._half / n, self._half])
         trace = np.zeros((len(samples), rows, 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
-        snap_order = np.argsort(snap_steps, kind="stable")
+        groups = [self._group(part, spec, f, schedules, generators) for part in self._partition(rows)]
+        bar = tqdm(total=steps * rows, disable=not progress, unit="row-step", unit_scale=True, desc="LLE", leave=False)
 
-        def record(step, s_idx):
-            trace[s_idx, :, :4] = stats
-            trace[s_idx, :, 4] = peak
-            trace[s_idx, :, 5] = [sch(step * h) for sch in schedules]
+        def integrate(group):
+            self._integrate(group, steps, events, coef, weight, noise * 2 * noise_every * h, max_phase, chunk, trace,
+                            snaps, bar)
 
-        def take_snapshots(step, pos):
-            while pos < len(snap_order) and snap_steps[snap_order[pos]] == step:
-                snaps[:, snap_order[pos]] = spec
-                pos += 1
-            return pos
-
-        self._initial_stats(spec, stats, peak, weight)
-        record(0, 0)
-        s_idx, snap_pos = 1, take_snapshots(0, 0)
-        half_step(spec, lin, self._half, drive)
-        bar = tqdm(total=steps, disable=not progress, unit="step", desc="LLE", leave=False)
-        step = 0
-        while step < steps:
-            count = min(chunk, steps - step)
-            mid = (step + np.arange(count) + 0.5) * h
-            zeta = np.ascontiguousarray(np.stack([sch(mid) for sch in schedules], axis=1))
-            noise_at = [k for k in range(count) if (step + k + 1) % noise_every == 0] if noise > 0 else []
-            if noise_at:
-                noise_block = self._noise(generators, len(noise_at), noise * 2 * noise_every * h, scale=self.loss)
-            inj = 0
-            for k in range(count):
-                backward.execute()
-                phase = kerr(fld, zeta, k, h, peak)
-                if not phase <= max_phase:
-                    bar.close()
-                    raise DivergenceError(self._divergence_message(phase, max_phase, (step + k) * h))
-                forward.execute()
-                add = inj < len(noise_at) and noise_at[inj] == k
-                linear(raw, spec, lin, self._half_scaled, self._half, drive, weight, stats,
-                       noise_block[inj if add else 0], add)
-                inj += add
-                done = step + k + 1
-                if s_idx < len(samples) and samples[s_idx] == done:
-                    if not np.all(np.isfinite(stats)):
-                        bar.close()
-                        raise DivergenceError(self._divergence_message(np.inf, max_phase, done * h))
-                    record(done, s_idx)
-                    s_idx += 1
-                snap_pos = take_snapshots(done, snap_pos)
-            step += count
-            bar.update(count)
-        bar.close()
-        if not np.all(np.isfinite(spec)):
-            raise DivergenceError(self._divergence_message(np.inf, max_phase, steps * h))
+        try:
+            if len(groups) == 1:
+                integrate(groups[0])
+            else:
+                with ThreadPoolExecutor(len(groups)) as pool:
+                    list(pool.map(integrate, groups))
+        finally:
+            bar.close()
+        final = np.concatenate([g.spec for g in groups])
         return LLEResult(
             trace_tau=samples * h,
             zeta=trace[:, :, 5].T.copy(),
@@ -264,10 +260,81 @@ class LLESolver:
             peak_power=trace[:, :, 4].T.copy(),
             snapshot_tau=snap_steps * h,
             snapshots=snaps,
-            final=spec.copy(),
+            final=final,
             dt=h,
-            meta=dict(steps=steps, seeds=list(seeds), noise=noise, noise_interval=noise_every * h),
+            meta=dict(steps=steps, seeds=list(seeds), noise=noise, noise_interval=noise_every * h, groups=len(groups)),
         )
+
+    def _partition(self, rows):
+        count = min(self.threads, rows)
+        edges = np.linspace(0, rows, count + 1).round().astype(int)
+        return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+    def _group(self, part, spec, f, schedules, generators) -> _Group:
+        size = part.stop - part.start
+        lin, fld, raw, backward, forward = self._buffers((part.start, part.stop), size)
+        return _Group(
+            rows=part, lin=lin, fld=fld, raw=raw, backward=backward, forward=forward,
+            spec=spec[part].copy(), drive=self.drive_term(f[part]),
+            schedules=schedules[part], generators=generators[part],
+        )
+
+    def _integrate(self, g, steps, events, coef, weight, noise_variance, max_phase, chunk, trace, snaps, bar):
+        """Step group ``g`` to ``steps``, leaving the tight loop only at event steps.
+
+        At each trace sample the powers are taken from the state and the Kerr phase of the last
+        step, max(|max|ψ|² − ζ|, |ζ|)·h, is checked against ``max_phase``.
+        """
+        h, rows = self.dt, g.rows
+        kerr, linear = kernels.kerr_step, kernels.linear_step
+        backward, forward = g.backward.execute, g.forward.execute
+        fld, raw, spec, lin, drive = g.fld, g.raw, g.spec, g.lin, g.drive
+        sample_index = {int(s): k for k, s in enumerate(events.samples)}
+        snapshot_index = {}
+        for k, s in enumerate(events.snapshots):
+            snapshot_index.setdefault(int(s), []).append(k)
+        kernels.half_step(spec, lin, self._half, drive)
+        zeta = None
+        done = 0
+        for stop in events.stops:
+            stop = int(stop)
+            if stop > done:
+                offset = done - base
+                for k in range(offset, offset + stop - done):
+                    backward()
+                    kerr(fld, zeta, k, h)
+                    forward()
+                    linear(raw, spec, lin, coef, drive)
+                bar.update((stop - done) * (rows.stop - rows.start))
+                last_zeta = zeta[offset + stop - done - 1]
+                done = stop
+                self._check(fld, spec, last_zeta, max_phase, done)
+            if done in sample_index:
+                row = trace[sample_index[done], rows]
+                power = np.abs(spec) ** 2
+                row[:, 0] = power.sum(axis=1)
+                row[:, 1] = power[:, 1:] @ weight[1:]
+                row[:, 2] = spec[:, 0].real
+                row[:, 3] = spec[:, 0].imag
+                row[:, 4] = (np.abs(np.fft.ifft(spec, axis=1)) ** 2).max(axis=1) * self.modes**2
+                row[:, 5] = [s(done * h) for s in g.schedules]
+            for k in snapshot_index.get(done, ()):
+                snaps[rows, k] = spec
+            if done in events.noise:
+                lin += self._noise(g.generators, noise_variance, self.loss)
+            if done < steps and (zeta is None or done - base >= zeta.shape[0]):
+                base = done
+                mid = (base + np.arange(min(chunk, steps - base)) + 0.5) * h
+                zeta = np.ascontiguousarray(np.stack([s(mid) for s in g.schedules], axis=1))
+
+    def _check(self, field, spec, zeta, max_phase, done):
+        """Raise DivergenceError on NaN/Inf or a Kerr phase per step above ``max_phase``."""
+        if not np.all(np.isfinite(spec)):
+            raise DivergenceError(self._divergence_message(np.inf, max_phase, done * self.dt))
+        peak = (field.real**2 + field.imag**2).max(axis=1)
+        phase = float(np.max(np.maximum(np.abs(peak - zeta), np.abs(zeta)))) * self.dt
+        if phase > max_phase:
+            raise DivergenceError(self._divergence_message(phase, max_phase, done * self.dt))
 
     def _rows(self, f, schedule, seeds, initial):
         f = np.atleast_1d(np.asarray(f, dtype=float))
@@ -292,22 +359,14 @@ class LLESolver:
             schedules = schedules * rows
         return rows, np.broadcast_to(f, (rows,)).copy(), schedules, [int(s) for s in seeds]
 
-    def _noise(self, generators, count, variance, scale=None):
-        """Complex Gaussian draws (count, B, N) of variance ``variance``·``scale``_μ, row by row."""
+    def _noise(self, generators, variance, scale):
+        """Complex Gaussian draws (B, N) of variance ``variance``·``scale``_μ, one generator per row."""
         sigma = np.sqrt(variance / 2 * (1.0 if scale is None else scale))
-        out = np.empty((count, len(generators), self.modes), dtype=complex)
+        out = np.empty((len(generators), self.modes), dtype=complex)
         for b, gen in enumerate(generators):
-            draw = gen.standard_normal((count, 2, self.modes))
-            out[:, b] = (draw[:, 0] + 1j * draw[:, 1]) * sigma
+            draw = gen.standard_normal((2, self.modes))
+            out[b] = (draw[0] + 1j * draw[1]) * sigma
         return out
-
-    def _initial_stats(self, spec, stats, peak, weight):
-        power = np.abs(spec) ** 2
-        stats[:, 0] = power.sum(axis=1)
-        stats[:, 1] = (power[:, 1:] * weight[1:]).sum(axis=1)
-        stats[:, 2] = spec[:, 0].real
-        stats[:, 3] = spec[:, 0].imag
-        peak[:] = (np.abs(np.fft.ifft(spec, axis=1) * self.modes) ** 2).max(axis=1)
 
     def _divergence_message(self, phase, limit, tau):
         if not np.isfinite(phase):
