@@ -86,39 +86,43 @@ def find_plateaus(comb_power, window: int = 25, flatness: float = 2e-3, min_leng
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_length]
 
 
-def analyse_steps(ds: xr.Dataset, ring, pump, *, modes=None, window=25, min_length=100, points=5) -> xr.Dataset:
+def analyse_steps(ds: xr.Dataset, ring, pump, *, modes=None, window=25, min_length=100, points=8) -> xr.Dataset:
     """Plateaus of every run in a forward-scan Dataset, measured against Newton single solitons.
 
     For each plateau it returns the detuning range, the comb power, its ratio to the single-soliton
     comb power P₁ (``comb_ratio``), the intracavity step in units of the single-soliton excess
     (``intracavity_ratio``) and the comb power predicted for the nearest soliton number,
-    N·P₁ − N(N−1)|c₁|².
+    N·P₁ − N(N−1)|c₁|². P₁, c₁ and the intracavity excess come from Newton solutions on
+    ``points`` detunings across all plateaus, interpolated linearly.
     """
     modes = modes or ds.sizes["mu"]
     norm = normalize(ring, pump)
     runs = ds if "run" in ds.dims else ds.expand_dims("run")
-    rows = []
+    segments = []
     for r in range(runs.sizes["run"]):
-        run = runs.isel(run=r)
-        comb = run.comb_power.values
-        for start, stop in find_plateaus(comb, window=window, min_length=min_length):
-            detuning = run.detuning.values[start:stop]
-            if not np.all(np.diff(detuning) >= 0) or detuning[0] <= 0:
-                continue
-            grid = np.linspace(detuning[0], detuning[-1], points)
-            singles = [single_soliton(ring, pump, d, modes) for d in grid]
-            p1 = np.interp(detuning, grid, [s.comb_power for s in singles])
-            c1 = np.interp(detuning, grid, [s.pump_mode_excess for s in singles])
-            i1 = np.interp(detuning, grid, [s.intracavity_excess for s in singles])
-            zeta = norm.zeta(detuning)
-            background = norm.circulating_power_per_unit * np.abs([cw_state(norm.f, z, "lower") for z in zeta]) ** 2
-            intracavity = (run.intracavity_power.values[start:stop] - background) / i1
-            ratio = comb[start:stop] / p1
-            number = int(np.rint(np.median(intracavity)))
-            predicted = number * p1 - number * (number - 1) * c1
-            rows.append((r, float(detuning[0]), float(detuning[-1]), float(np.median(comb[start:stop])),
-                         float(np.median(ratio)), float(np.median(intracavity)), number,
-                         float(np.median(comb[start:stop] / predicted))))
+        detuning = runs.detuning.values[r]
+        for start, stop in find_plateaus(runs.comb_power.values[r], window=window, min_length=min_length):
+            if np.all(np.diff(detuning[start:stop]) >= 0) and detuning[start] > 0:
+                segments.append((r, start, stop))
+    rows = []
+    if segments:
+        low = min(runs.detuning.values[r, a] for r, a, _ in segments)
+        high = max(runs.detuning.values[r, b - 1] for r, _, b in segments)
+        grid = np.linspace(low, high, points)
+        singles = [single_soliton(ring, pump, d, modes) for d in grid]
+    for r, start, stop in segments:
+        detuning = runs.detuning.values[r, start:stop]
+        comb = runs.comb_power.values[r, start:stop]
+        p1 = np.interp(detuning, grid, [s.comb_power for s in singles])
+        c1 = np.interp(detuning, grid, [s.pump_mode_excess for s in singles])
+        i1 = np.interp(detuning, grid, [s.intracavity_excess for s in singles])
+        background = norm.circulating_power_per_unit * np.abs(
+            [cw_state(norm.f, z, "lower") for z in norm.zeta(detuning)]) ** 2
+        intracavity = np.median((runs.intracavity_power.values[r, start:stop] - background) / i1)
+        number = int(np.rint(intracavity))
+        predicted = number * p1 - number * (number - 1) * c1
+        rows.append((r, detuning[0], detuning[-1], np.median(comb), np.median(comb / p1), intracavity, number,
+                     np.median(comb / predicted)))
     columns = ["run", "detuning_start", "detuning_stop", "comb_power", "comb_ratio", "intracavity_ratio",
                "soliton_number", "comb_vs_prediction"]
     data = np.array(rows, dtype=float).reshape(-1, len(columns))

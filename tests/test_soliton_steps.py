@@ -93,3 +93,21 @@ def test_backward_tuning_removes_solitons_only_below_the_hopf_edge(scan):
     n0 = int(ds.soliton_count.isel(run=run, snapshot=-1))
     assert counts[0] == n0  # nothing is lost while every soliton is stationary and stable
     assert counts[1] < n0  # below the edge the breathers decay
+
+
+def test_first_comb_is_a_primary_comb_at_the_mi_gain_maximum(scan):
+    ds, _ = scan
+    unit = ds.attrs["circulating_power_per_unit"]
+    for r in range(ds.sizes["run"]):
+        run = ds.isel(run=r)
+        side = run.spectrum.where(run.mu != 0, 0.0)
+        s = int(np.argmax(side.max("mu").values > 1e-6))  # first snapshot with lines far above the vacuum (~1e-12 W)
+        zeta = 4 * np.pi * float(run.snapshot_detuning[s]) / ds.attrs["kappa"]
+        rho = float(np.abs(run.field.isel(snapshot=s)).mean() ** 2 / unit)
+        mu = np.arange(1, 200)
+        d2 = 2 * ds.attrs["ring_d2"] / ds.attrs["kappa"]
+        expected = mu[np.argmax(cc.solvers.mi_gain(rho, zeta, d2 * mu**2 / 2))]
+        strongest = abs(int(run.mu[int(np.argmax(side.isel(snapshot=s).values))]))
+        # sidebands grow fastest at the MI-gain peak; ±2 modes for the gain's flat top and the scan's drift
+        assert abs(strongest - expected) <= 2
+        assert strongest > 5  # primary lines several FSR from the pump: a sub-comb, not a single-FSR comb
