@@ -163,8 +163,7 @@ def _initial_field(initial, norm, zeta0, modes):
     if isinstance(initial, str):
         if initial != "soliton":
             raise ValueError(f"initial must be None, 'soliton' or an array, got {initial!r}")
-        d2 = 2 * norm.ring.d2 / norm.kappa
-        return soliton_guess(norm.f, zeta0, d2, modes)
+        return soliton_guess(norm.f, zeta0, norm.d2, modes)
     field = np.asarray(initial, dtype=complex)
     if field.shape[-1] != modes:
         raise ValueError(f"initial must have {modes} points on its last axis, got shape {field.shape}")

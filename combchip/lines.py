@@ -10,13 +10,21 @@ _ITU_SPACING_HZ = 100e9
 
 
 def _aligned(field: np.ndarray) -> np.ndarray:
-    """Fourier coefficients (S, N) of snapshots shifted so that their intensity correlates best with the first."""
+    """Fourier coefficients (S, N) of snapshots translated onto the first one.
+
+    The shift δ_s of each snapshot is the argmax of the intensity cross-correlation, refined below
+    one grid step by the phase of the first intensity harmonic; coefficients are multiplied by e^{iμδ_s}.
+    """
     n = field.shape[-1]
     coeff = np.fft.fft(field, axis=-1) / n
-    power = np.fft.fft(np.abs(field) ** 2, axis=-1)
-    shift = np.argmax(np.fft.ifft(power * power[:1].conj(), axis=-1).real, axis=-1)
+    intensity = np.fft.fft(np.abs(field) ** 2, axis=-1)
+    cross = intensity * intensity[:1].conj()
+    step = np.argmax(np.fft.ifft(cross, axis=-1).real, axis=-1)
+    shift = 2 * np.pi * step / n
+    residual = np.angle(cross[:, 1] * np.exp(1j * shift))
+    shift = shift - residual
     mu = np.fft.fftfreq(n, 1.0 / n)
-    return coeff * np.exp(2j * np.pi * mu[None, :] * shift[:, None] / n)
+    return coeff * np.exp(1j * mu[None, :] * shift[:, None])
 
 
 def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db: float = -60.0) -> xr.Dataset:

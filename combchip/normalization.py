@@ -82,6 +82,11 @@ class Normalization:
         """Normalized integrated dispersion 2D_int(μ)/κ."""
         return 2 * self.ring.integrated_dispersion(mu) / self.kappa
 
+    @property
+    def d2(self) -> float:
+        """Normalized curvature d₂ = d_int(1) + d_int(−1) − 2d_int(0) (= 2D₂/κ for a pure D₂ ring)."""
+        return float(np.sum(self.d_int(np.array([1, -1]))) - 2 * self.d_int(np.array([0]))[0])
+
     def vacuum_variance(self) -> float:
         """E|ψ_μ|² of half a photon per mode, g/κ."""
         return self.g0 / self.kappa

@@ -35,11 +35,11 @@ class SingleSoliton:
 def single_soliton(ring, pump, detuning_hz: float, modes: int = 512, stability: bool = False) -> SingleSoliton:
     """Stationary single soliton at ``detuning_hz`` refined by Newton's method."""
     norm = normalize(ring, pump)
+    check_range("detuning_hz", detuning_hz, 0.0, np.inf, "Hz", low_open=True)
     zeta = float(norm.zeta(detuning_hz))
     mu = mode_numbers(check_int("modes", modes, 8))
     d_int = norm.d_int(mu)
-    d2 = 2 * ring.d2 / norm.kappa
-    state = newton_stationary(soliton_guess(norm.f, zeta, d2, modes), norm.f, zeta, d_int, stability=stability)
+    state = newton_stationary(soliton_guess(norm.f, zeta, norm.d2, modes), norm.f, zeta, d_int, stability=stability)
     weight = ring.resonance_frequencies(mu) / ring.frequency
     spectrum = state.spectrum
     background = cw_state(norm.f, zeta, "lower")

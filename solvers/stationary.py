@@ -71,6 +71,8 @@ def mi_gain(rho, zeta, d_plus, d_minus=None) -> np.ndarray:
     d_plus, d_minus : array_like
         d_int(μ) and d_int(−μ); ``d_minus`` defaults to ``d_plus`` (even dispersion).
     """
+    if np.any(np.asarray(rho) < 0):
+        raise ValueError(f"rho must be >= 0, got {rho}")
     d_plus = np.asarray(d_plus, dtype=float)
     d_minus = d_plus if d_minus is None else np.asarray(d_minus, dtype=float)
     mismatch = zeta - 2 * rho + 0.5 * (d_plus + d_minus)
