@@ -7,7 +7,7 @@ import numpy as np
 from .comb import simulate_comb
 from .detuning import Ramp
 from .normalization import normalize
-from .steps import analyse_steps, count_solitons
+from .steps import analyse_steps, count_solitons, soliton_threshold
 from .systems import system_a_pump, system_a_ring
 from .validation import check_positive
 
@@ -42,12 +42,6 @@ def soliton_steps(seeds=(0, 1, 2, 3), modes=512, ring=None, pump=None, rate=NORM
     hold = np.linspace(schedule.duration - 4 * float(norm.time_s(10.0)), schedule.duration, 5)
     times = np.r_[np.linspace(0, ramp_end, scan_snapshots + 1)[1:], hold]
     ds = simulate_comb(ring, pump, schedule, modes=modes, seed=list(seeds), snapshots=times, progress=progress)
-    ds["soliton_count"] = (("run", "snapshot"), count_solitons(ds.field.values, threshold=_pulse_threshold(ds)),
+    ds["soliton_count"] = (("run", "snapshot"), count_solitons(ds.field.values, threshold=soliton_threshold(ds)),
                            {"units": "1", "long_name": "intensity peaks above the soliton threshold"})
     return ds, analyse_steps(ds, ring, pump, modes=modes)
-
-
-def _pulse_threshold(ds):
-    """Half the single-soliton peak, ζ·(W per unit |ψ|²), at each snapshot's detuning."""
-    zeta = 4 * np.pi * ds.snapshot_detuning.values / ds.attrs["kappa"]
-    return (np.maximum(zeta, 1.0) * ds.attrs["circulating_power_per_unit"])[..., None]

@@ -63,6 +63,12 @@ def count_solitons(field, threshold=None) -> np.ndarray:
     return peaks.sum(axis=-1)
 
 
+def soliton_threshold(ds: xr.Dataset) -> np.ndarray:
+    """Half a single soliton's peak, ζ·(W per unit |ψ|²), at each snapshot's detuning (for :func:`count_solitons`)."""
+    zeta = 4 * np.pi * ds.snapshot_detuning.values / ds.attrs["kappa"]
+    return (np.maximum(zeta, 1.0) * ds.attrs["circulating_power_per_unit"])[..., None]
+
+
 def find_plateaus(comb_power, window: int = 25, flatness: float = 2e-3, min_length: int = 100):
     """Index ranges where a trace is smooth: the plateaus of soliton states.
 

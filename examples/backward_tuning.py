@@ -16,6 +16,7 @@ import numpy as np
 
 import combchip as cc
 from combchip.reproduce import forward_scan
+from combchip.steps import soliton_threshold
 from combchip.systems import system_a_pump, system_a_ring
 
 out = Path(__file__).with_name("out")
@@ -31,15 +32,18 @@ low = float(p.detuning_hz(6.0))
 schedule = scan.then(low, float(p.time_s((scan.detuning[-1] - low) / (p.detuning_hz(1.0) * 0.005))))
 times = np.linspace(scan.duration, schedule.duration, 60)
 ds = cc.simulate_comb(ring, pump, schedule, seed=[0, 1, 2, 3], snapshots=times)
-counts = cc.count_solitons(ds.field.values, threshold=6.0 * ds.attrs["circulating_power_per_unit"])
+counts = cc.count_solitons(ds.field.values, threshold=soliton_threshold(ds))
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
 for r in range(ds.sizes["run"]):
-    left.plot(ds.detuning[r] / 1e9, ds.comb_power[r] * 1e3, lw=0.6)
-    right.step(ds.snapshot_detuning[r] / 1e9, counts[r], where="post", label=f"seed {r}")
-left.set(xlabel="detuning [GHz]", ylabel="comb power [mW]", title="forward then backward")
-right.axvspan(p.detuning_hz(9.0) / 1e9, p.detuning_hz(10.0) / 1e9, color="0.85", label="Hopf edge (Newton)")
-right.set(xlabel="detuning [GHz]", ylabel="solitons", title="soliton number while tuning back")
+    left.plot(ds.time * 1e6, ds.comb_power[r] * 1e3, lw=0.6)
+    right.step(p.zeta(ds.snapshot_detuning[r]), counts[r], where="post", label=f"seed {r}")
+twin = left.twinx()
+twin.plot(ds.time * 1e6, ds.detuning[0] / 1e9, "k--", lw=1)
+twin.set_ylabel("detuning [GHz] (dashed)")
+left.set(xlabel="time [µs]", ylabel="comb power [mW]", title="forward then backward tuning")
+right.axvspan(9.5, 10.0, color="0.85", label="Hopf edge (Newton)")
+right.set(xlabel="normalized detuning ζ", ylabel="solitons", title="soliton number while tuning back")
 right.invert_xaxis()
 right.legend(fontsize=7)
 fig.savefig(out / "backward_tuning.png", dpi=120)
