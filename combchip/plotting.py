@@ -61,6 +61,39 @@ def plot_intensity(ds, snapshot=-1, run=0, ax=None):
     return fig
 
 
+def plot_lines(lines, axes=None):
+    """Line power [dBm], OSNR [dB] and linewidth [Hz] against wavelength [nm] from :func:`~combchip.comb_lines`."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(7, 7), sharex=True, layout="constrained")
+    else:
+        fig = axes[0].figure
+    wavelength = c / lines.line_frequency.values * 1e9
+    for ax, name, label in zip(axes, ("power_dbm", "osnr", "linewidth"),
+                               ("line power [dBm]", "OSNR [dB]", "linewidth [Hz]")):
+        ax.plot(wavelength, lines[name].values, ".", ms=3)
+        ax.set_ylabel(label)
+    axes[2].set_yscale("symlog", linthresh=1.0)
+    axes[2].set_xlabel("wavelength [nm]")
+    axes[0].set_title("comb lines")
+    return fig
+
+
+def plot_cw_branch(f2, zeta, ax=None):
+    """CW intracavity power ρ = |ψ|² against detuning ζ: all three roots of f² = ρ[1 + (ζ − ρ)²]."""
+    from combchip.solvers import cw_branch
+
+    fig, ax = _axes(ax, figsize=(6, 4))
+    roots = cw_branch(f2, np.asarray(zeta, dtype=float))
+    for k, style in enumerate(("-", ":", "-")):
+        ax.plot(zeta, roots[:, k], style, c="C0")
+    ax.set_xlabel("normalized detuning ζ")
+    ax.set_ylabel("intracavity power ρ = |ψ|²")
+    ax.set_title(f"CW branch, f² = {f2:g} (dotted: unstable middle root)")
+    return fig
+
+
 def plot_summary(ds, plateaus=None, run=0):
     """Steps, final spectrum and final intensity profile in one figure."""
     import matplotlib.pyplot as plt
