@@ -193,7 +193,8 @@ class LLESolver:
         output_weight : array_like, shape (N,), optional
             Weights w_μ of ``sideband_power`` = Σ_{μ≠0} w_μ|ψ_μ|²; ones if omitted.
         max_phase : float
-            Largest Kerr-and-detuning phase per step (rad) before a :class:`DivergenceError`.
+            Largest Kerr-and-detuning phase per step (rad) before a :class:`DivergenceError`; checked,
+            with NaN/Inf, at every trace sample and noise refresh (at least every ``trace_every`` steps).
         chunk : int
             Steps per block of precomputed detunings.
         progress : bool
