@@ -63,6 +63,7 @@ def simulate_comb(
     snapshots=20,
     trace_points: int = 4000,
     noise: bool = True,
+    checkpoint=None,
     progress: bool = True,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
@@ -92,6 +93,9 @@ def simulate_comb(
         Approximate number of samples of the scalar traces.
     noise : bool
         Vacuum-noise seeding (half a photon per mode, plus its Langevin refresh).
+    checkpoint : str or path, optional
+        An .npz file that saves the state every 200 000 steps; rerunning the same call after an
+        interruption resumes from it and gives the uninterrupted result bit for bit.
     progress : bool
         Show a progress bar.
 
@@ -146,6 +150,7 @@ def simulate_comb(
         snapshot_tau=snapshot_tau,
         trace_every=max(1, steps // trace_points),
         output_weight=weight,
+        checkpoint=checkpoint,
         progress=progress,
     )
     ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)

@@ -24,11 +24,13 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pyfftw
 from tqdm.auto import tqdm
 
+from . import checkpoint as checkpoints
 from . import kernels
 from .protocols import Schedule
 
@@ -83,7 +85,7 @@ class _Group:
     generators: list
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Events:
     """Step counts at which the loop leaves its tight inner part."""
 
@@ -91,6 +93,17 @@ class _Events:
     snapshots: np.ndarray
     noise: frozenset
     stops: np.ndarray
+
+    @cached_property
+    def sample_index(self) -> dict:
+        return {int(s): k for k, s in enumerate(self.samples)}
+
+    @cached_property
+    def snapshot_index(self) -> dict:
+        index = {}
+        for k, s in enumerate(self.snapshots):
+            index.setdefault(int(s), []).append(k)
+        return index
 
 
 class LLESolver:
@@ -166,6 +179,8 @@ class LLESolver:
         output_weight=None,
         max_phase=1.0,
         chunk=4096,
+        checkpoint=None,
+        checkpoint_every=200_000,
         progress=True,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
@@ -197,6 +212,9 @@ class LLESolver:
             with NaN/Inf, at every trace sample and noise refresh (at least every ``trace_every`` steps).
         chunk : int
             Steps per block of precomputed detunings.
+        checkpoint : str or path, optional
+            File (.npz) where the state is saved every ``checkpoint_every`` steps. If it exists and
+            was written by the same run, the run resumes from it and ends bit for bit as if never stopped.
         progress : bool
             Show a tqdm bar.
         """
@@ -224,7 +242,7 @@ class LLESolver:
             samples=samples,
             snapshots=snap_steps,
             noise=frozenset(range(noise_every, steps + 1, noise_every)) if noise > 0 else frozenset(),
-            stops=np.unique(np.r_[samples, snap_steps, np.arange(0, steps, chunk), steps,
+            stops=np.unique(np.r_[samples, snap_steps, np.arange(0, steps, chunk), np.arange(0, steps, checkpoint_every), steps,
                                   np.arange(noise_every, steps + 1, noise_every) if noise > 0 else []]).astype(int),
         )
         generators = [np.random.default_rng(s) for s in seeds]
@@ -236,19 +254,30 @@ class LLESolver:
         coef = np.stack([self._half / n, self._half])
         trace = np.zeros((len(samples), rows, 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
-        groups = [self._group(part, spec, f, schedules, generators) for part in self._partition(rows)]
-        bar = tqdm(total=steps * rows, disable=not progress, unit="row-step", unit_scale=True, desc="LLE", leave=False)
-
-        def integrate(group):
-            self._integrate(group, steps, events, coef, weight, noise * 2 * noise_every * h, max_phase, chunk, trace,
-                            snaps, bar)
-
+        lin = np.zeros_like(spec)
+        kernels.half_step(spec, lin, self._half, self.drive_term(f))
+        done = 0
+        if checkpoint is not None:
+            if not (isinstance(checkpoint_every, (int, np.integer)) and checkpoint_every >= 1):
+                raise ValueError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}")
+            knots = [np.r_[s.tau, s.zeta] for s in schedules]
+            key = checkpoints.fingerprint(self.d_int, self.loss, [self.dt, noise, noise_every, trace_every, steps],
+                                          f, seeds, snap_steps, spec, weight, *knots)
+            restored = checkpoints.load(checkpoint, key, generators, trace, snaps)
+            if restored is not None:
+                done, spec[:], lin[:] = restored
+        groups = [self._group(part, spec, lin, f, schedules, generators) for part in self._partition(rows)]
+        bar = tqdm(total=steps * rows, initial=done * rows, disable=not progress, unit="row-step", unit_scale=True,
+                   desc="LLE", leave=False)
+        ends = np.r_[np.arange(done, steps, checkpoint_every)[1:], steps] if checkpoint is not None else [steps]
         try:
-            if len(groups) == 1:
-                integrate(groups[0])
-            else:
-                with ThreadPoolExecutor(len(groups)) as pool:
-                    list(pool.map(integrate, groups))
+            for end in ends:
+                self._advance(groups, done, int(end), steps, events, coef, weight, noise * 2 * noise_every * h,
+                              max_phase, chunk, trace, snaps, bar)
+                done = int(end)
+                if checkpoint is not None:
+                    checkpoints.save(checkpoint, key, done, np.concatenate([g.spec for g in groups]),
+                                     np.concatenate([g.lin for g in groups]), generators, trace, snaps)
         finally:
             bar.close()
         final = np.concatenate([g.spec for g in groups])
@@ -271,17 +300,29 @@ class LLESolver:
         edges = np.linspace(0, rows, count + 1).round().astype(int)
         return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
 
-    def _group(self, part, spec, f, schedules, generators) -> _Group:
+    def _group(self, part, spec, lin, f, schedules, generators) -> _Group:
         size = part.stop - part.start
-        lin, fld, raw, backward, forward = self._buffers((part.start, part.stop), size)
+        buffer, fld, raw, backward, forward = self._buffers((part.start, part.stop), size)
+        buffer[:] = lin[part]
         return _Group(
-            rows=part, lin=lin, fld=fld, raw=raw, backward=backward, forward=forward,
+            rows=part, lin=buffer, fld=fld, raw=raw, backward=backward, forward=forward,
             spec=spec[part].copy(), drive=self.drive_term(f[part]),
             schedules=schedules[part], generators=generators[part],
         )
 
-    def _integrate(self, g, steps, events, coef, weight, noise_variance, max_phase, chunk, trace, snaps, bar):
-        """Step group ``g`` to ``steps``, leaving the tight loop only at event steps.
+    def _advance(self, groups, start, end, *args):
+        """Step every group from ``start`` to ``end``, one thread per group."""
+        if len(groups) == 1:
+            self._integrate(groups[0], start, end, *args)
+            return
+        with ThreadPoolExecutor(len(groups)) as pool:
+            list(pool.map(lambda g: self._integrate(g, start, end, *args), groups))
+
+    def _integrate(self, g, start, end, steps, events, coef, weight, noise_variance, max_phase, chunk, trace, snaps,
+                   bar):
+        """Step group ``g`` from ``start`` to ``end``, leaving the tight loop only at event steps.
+
+        Events at ``start`` belong to the previous segment unless ``start`` is 0.
 
         At each trace sample the powers are taken from the state and the Kerr phase of the last
         step, max(|max|ψ|² − ζ|, |ζ|)·h, is checked against ``max_phase``.
@@ -290,14 +331,8 @@ class LLESolver:
         kerr, linear = kernels.kerr_step, kernels.linear_step
         backward, forward = g.backward.execute, g.forward.execute
         fld, raw, spec, lin, drive = g.fld, g.raw, g.spec, g.lin, g.drive
-        sample_index = {int(s): k for k, s in enumerate(events.samples)}
-        snapshot_index = {}
-        for k, s in enumerate(events.snapshots):
-            snapshot_index.setdefault(int(s), []).append(k)
-        kernels.half_step(spec, lin, self._half, drive)
-        zeta = None
-        done = 0
-        for stop in events.stops:
+        zeta, base, done = None, start, start
+        for stop in events.stops[(events.stops >= start) & (events.stops <= end)]:
             stop = int(stop)
             if stop > done:
                 offset = done - base
@@ -307,26 +342,31 @@ class LLESolver:
                     forward()
                     linear(raw, spec, lin, coef, drive)
                 bar.update((stop - done) * (rows.stop - rows.start))
-                last_zeta = zeta[offset + stop - done - 1]
                 done = stop
-                self._check(fld, spec, last_zeta, max_phase, done)
-            if done in sample_index:
-                row = trace[sample_index[done], rows]
-                power = np.abs(spec) ** 2
-                row[:, 0] = power.sum(axis=1)
-                row[:, 1] = power[:, 1:] @ weight[1:]
-                row[:, 2] = spec[:, 0].real
-                row[:, 3] = spec[:, 0].imag
-                row[:, 4] = (np.abs(np.fft.ifft(spec, axis=1)) ** 2).max(axis=1) * self.modes**2
-                row[:, 5] = [s(done * h) for s in g.schedules]
-            for k in snapshot_index.get(done, ()):
-                snaps[rows, k] = spec
-            if done in events.noise:
-                lin += self._noise(g.generators, noise_variance, self.loss)
-            if done < steps and (zeta is None or done - base >= zeta.shape[0]):
+                self._check(fld, spec, zeta[stop - base - 1], max_phase, done)
+            if done > start or start == 0:
+                self._events(g, done, events, weight, noise_variance, trace, snaps)
+            if done < end and (zeta is None or done % chunk == 0 or done - base >= zeta.shape[0]):
                 base = done
-                mid = (base + np.arange(min(chunk, steps - base)) + 0.5) * h
+                mid = (base + np.arange(min(chunk - done % chunk, steps - done)) + 0.5) * h
                 zeta = np.ascontiguousarray(np.stack([s(mid) for s in g.schedules], axis=1))
+
+    def _events(self, g, done, events, weight, noise_variance, trace, snaps):
+        """Trace sample, snapshots and noise refresh due after step ``done``."""
+        rows, spec = g.rows, g.spec
+        if done in events.sample_index:
+            row = trace[events.sample_index[done], rows]
+            power = np.abs(spec) ** 2
+            row[:, 0] = power.sum(axis=1)
+            row[:, 1] = power[:, 1:] @ weight[1:]
+            row[:, 2] = spec[:, 0].real
+            row[:, 3] = spec[:, 0].imag
+            row[:, 4] = (np.abs(np.fft.ifft(spec, axis=1)) ** 2).max(axis=1) * self.modes**2
+            row[:, 5] = [s(done * self.dt) for s in g.schedules]
+        for k in events.snapshot_index.get(done, ()):
+            snaps[rows, k] = spec
+        if done in events.noise:
+            g.lin += self._noise(g.generators, noise_variance, self.loss)
 
     def _check(self, field, spec, zeta, max_phase, done):
         """Raise DivergenceError on NaN/Inf or a Kerr phase per step above ``max_phase``."""

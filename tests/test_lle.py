@@ -196,3 +196,30 @@ def test_schedule_rejects_zero_duration_and_unsorted_knots():
         Schedule.ramp(0, 1, 0)
     with pytest.raises(ValueError, match="tau"):
         Schedule((0, 2, 1), (0, 0, 0))
+
+
+def test_checkpoint_resume_is_bitwise_identical(tmp_path, monkeypatch):
+    from combchip.solvers import checkpoint
+
+    solver = LLESolver(DINT, dt=4e-3)
+    args = dict(f=[4.4, 4.5, 4.6], schedule=Schedule.ramp(-2, 8, 40), duration=40.0, seeds=[1, 2, 3], noise=1e-9,
+                snapshot_tau=[10.0, 40.0], trace_every=250, progress=False)
+    straight = solver.run(**args)
+    path = tmp_path / "run.npz"
+    save = checkpoint.save
+
+    def crash_after_first_save(*a, **k):
+        save(*a, **k)
+        raise KeyboardInterrupt  # the machine goes down right after the checkpoint at step 3000
+
+    monkeypatch.setattr(checkpoint, "save", crash_after_first_save)
+    with pytest.raises(KeyboardInterrupt):
+        solver.run(**args, checkpoint=path, checkpoint_every=3000)
+    monkeypatch.setattr(checkpoint, "save", save)
+    assert int(np.load(path)["done"]) == 3000
+    resumed = solver.run(**args, checkpoint=path, checkpoint_every=3000)
+    np.testing.assert_array_equal(resumed.final, straight.final)
+    np.testing.assert_array_equal(resumed.mean_power, straight.mean_power)
+    np.testing.assert_array_equal(resumed.snapshots, straight.snapshots)
+    with pytest.raises(ValueError, match="different run"):
+        solver.run(**(args | dict(seeds=[4, 5, 6])), checkpoint=path)
