@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     steps.add_argument("--out", default="steps", help="output folder (default: steps)")
     steps.add_argument("--modes", type=int, default=512, help="number of modes (default: 512)")
     steps.add_argument("--seed", type=int, default=0, help="first noise seed (default: 0)")
-    steps.add_argument("--runs", type=int, default=4, help="batch size, one seed each (default: 4)")
+    steps.add_argument("--runs", type=int, default=8, help="batch size, one seed each (default: 8)")
     steps.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     try:

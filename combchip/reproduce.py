@@ -27,7 +27,7 @@ def forward_scan(norm, start_zeta=-3.0, stop_fraction=0.65, rate=NORMALIZED_SCAN
     return schedule.hold(float(norm.time_s(hold_tau))) if hold_tau > 0 else schedule
 
 
-def soliton_steps(seeds=(0, 1, 2, 3), modes=512, ring=None, pump=None, rate=NORMALIZED_SCAN_RATE,
+def soliton_steps(seeds=tuple(range(8)), modes=512, ring=None, pump=None, rate=NORMALIZED_SCAN_RATE,
                   stop_fraction=0.65, scan_snapshots=40, progress=True):
     """Forward scan of system A's ring over ``seeds``; returns (Dataset, plateau table).
 

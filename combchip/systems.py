@@ -26,8 +26,8 @@ SYSTEM_A = {
 def system_a_ring() -> Ring:
     """System A's 100 GHz ring.
 
-    Measured FSR (98.7498 GHz) and loaded Q (1.08 × 10⁶); D₂, D₃ and κ_ex (500 nm gap) from
-    :meth:`Ring.from_geometry`; κ₀ = κ − κ_ex; A_eff = the 1.6 × 0.8 µm² core area.
+    Measured FSR (98.7498 GHz) and loaded Q (1.08 × 10⁶); D₂, D₃ (finite-difference mode solver)
+    and κ_ex (500 nm gap) from :meth:`Ring.from_geometry`; κ₀ = κ − κ_ex; A_eff = the core area.
     """
     p = SYSTEM_A
     geometric = Ring.from_geometry(p["radius"], p["width"], p["height"], p["gap"], wavelength=p["pump_wavelength"])

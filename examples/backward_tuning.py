@@ -23,7 +23,7 @@ out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
 ring, pump = system_a_ring(), system_a_pump()
 p = cc.normalize(ring, pump)
-for zeta in (8.0, 9.0, 9.5, 10.0):
+for zeta in (8.5, 9.0, 9.5, 10.0):
     growth = cc.single_soliton(ring, pump, float(p.detuning_hz(zeta)), stability=True).max_growth
     print(f"ζ = {zeta:4.1f}: largest growth rate of a single soliton {growth:+.3f}")
 
@@ -42,7 +42,7 @@ twin = left.twinx()
 twin.plot(ds.time * 1e6, ds.detuning[0] / 1e9, "k--", lw=1)
 twin.set_ylabel("detuning [GHz] (dashed)")
 left.set(xlabel="time [µs]", ylabel="comb power [mW]", title="forward then backward tuning")
-right.axvspan(9.5, 10.0, color="0.85", label="Hopf edge (Newton)")
+right.axvspan(9.0, 9.5, color="0.85", label="Hopf edge (Newton)")
 right.set(xlabel="normalized detuning ζ", ylabel="solitons", title="soliton number while tuning back")
 right.invert_xaxis()
 right.legend(fontsize=7)

@@ -15,7 +15,7 @@ from combchip.systems import system_a_pump, system_a_ring
 
 @pytest.fixture(scope="module")
 def scan():
-    return soliton_steps(seeds=(0, 1, 2, 3), modes=512, progress=False)
+    return soliton_steps(seeds=tuple(range(8)), modes=512, progress=False)
 
 
 def test_sequence_cw_rise_then_chaos_then_plateaus(scan):
@@ -47,11 +47,10 @@ def test_plateaus_are_integer_multiples_of_the_newton_single_soliton(scan):
     number = plateaus.soliton_number.values
     # intracavity excess is additive (Parseval) for non-overlapping solitons: 5 % covers tail overlap and O(h²)
     np.testing.assert_allclose(plateaus.intracavity_ratio.values, number, rtol=0.05)
-    # comb power adds the coherent pump-mode term N(N−1)|c₁|²; with it the prediction holds to 2 %
+    # the comb (non-pump) power also loses the coherent pump-mode term N(N−1)|c₁|², (N − 1)·1.5 % of N·P₁ here,
+    # so it is not N·P₁ within 5 % for N ≥ 5; with that term the prediction holds to 2 %
     np.testing.assert_allclose(plateaus.comb_vs_prediction.values, 1.0, rtol=0.02)
-    # without it, (N − 1)|c₁|²/P₁ ≈ 1.1 % per extra soliton: within 5 % of N·P₁ for N ≤ 4
-    few = number <= 4
-    np.testing.assert_allclose(plateaus.comb_ratio.values[few], number[few], rtol=0.05)
+    assert np.all(plateaus.comb_ratio.values < number)
     assert len(set(number.tolist())) >= 2
 
 
@@ -69,7 +68,7 @@ def test_soliton_spectrum_is_sech2_and_spans_more_than_100_nm_at_minus_40_db(sca
         mu = spectrum.mu.values
         # a 15-mode average removes the comb of the solitons' mutual interference, |Σ e^{iμθ_j}|², mean N
         envelope = np.convolve(np.where(mu == 0, 0.0, spectrum.values), np.ones(15) / 15, mode="same")
-        fit = (np.abs(mu) > 10) & (np.abs(mu) <= 150)  # well above the ≈ −36 dB aliasing floor of 512 modes
+        fit = (np.abs(mu) > 10) & (np.abs(mu) <= 150)  # the band far above the window edge (≈ −52 dB)
         model = lambda m, log_a, width: log_a - 2 * np.log(np.cosh(np.pi * m / (2 * width)))  # noqa: E731
         (log_a, width), _ = curve_fit(model, mu[fit], np.log(envelope[fit]), p0=(np.log(envelope.max()), 50.0))
         residual_db = 10 / np.log(10) * (np.log(envelope[fit]) - model(mu[fit], log_a, width))
@@ -106,10 +105,11 @@ def test_backward_tuning_removes_solitons_only_below_the_hopf_edge(scan):
     stable = cc.single_soliton(ring, pump, float(norm.detuning_hz(10.0)), stability=True)
     breathing = cc.single_soliton(ring, pump, float(norm.detuning_hz(9.0)), stability=True)
     assert stable.max_growth < 0 < breathing.max_growth  # Hopf (breather) edge between ζ = 9 and 10
-    # tails overlap as e^{−√(2ζ/d₂)·π} ≈ 1e-50; the pair couples only through the shared background, whose
-    # pump-mode share per soliton is |c₁|² ≈ d₂/4 ≈ 0.2 %: the growth rates agree to 1e-3
+    # tails overlap as e^{−√(2ζ/d₂)·π} ≈ 1e-30; the pair couples only through the shared background, whose
+    # pump-mode share per soliton is |c₁|² ≈ d₂/4 ≈ 0.3 %: both breathe at the single soliton's rate (to 1e-3) ...
     assert two_soliton_growth(norm, 9.0) == pytest.approx(breathing.max_growth, abs=1e-3)
-    assert two_soliton_growth(norm, 10.0) == pytest.approx(stable.max_growth, abs=1e-3)
+    # ... and above the edge nothing grows (the pair's extra, relative-translation mode is neutral)
+    assert two_soliton_growth(norm, 10.0) < 1e-3
     run = int(np.argmax(ds.soliton_count.isel(snapshot=-1).values))
     start = ds.field.isel(run=run, snapshot=-1).values
     zeta_start = float(norm.zeta(ds.snapshot_detuning.isel(run=run, snapshot=-1)))
