@@ -1,9 +1,8 @@
-"""Conversions used only at the edges: dBm, dB and wavelength ↔ frequency."""
+"""Conversions used only at the edges: dBm and dB."""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.constants import c
 
 
 def dbm_to_w(power_dbm):
@@ -20,11 +19,3 @@ def w_to_dbm(power_w):
 def db_to_ratio(loss_db):
     """Power transmission 10^(−L/10) of a loss of ``loss_db`` dB."""
     return 10 ** (-np.asarray(loss_db, dtype=float) / 10)
-
-
-def wavelength_to_frequency(wavelength_m):
-    """ν = c/λ in Hz."""
-    return c / np.asarray(wavelength_m, dtype=float)
-
-
-frequency_to_wavelength = wavelength_to_frequency
