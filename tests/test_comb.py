@@ -177,3 +177,12 @@ def test_line_alignment_undoes_any_translation_exactly():
     fields = np.array([np.fft.ifft(base * np.exp(-1j * mu * d)) * n for d in shifts])
     aligned = _aligned(fields)
     assert np.abs(aligned - aligned[0]).max() < 1e-14  # a pure translation is a phase ramp e^{−iμδ}
+
+
+def test_edge_unit_conversions():
+    from combchip.units import db_to_ratio, dbm_to_w, w_to_dbm
+
+    assert dbm_to_w(30.0) == pytest.approx(1.0) and dbm_to_w(0.0) == pytest.approx(1e-3)
+    assert w_to_dbm(dbm_to_w(-17.3)) == pytest.approx(-17.3)
+    assert db_to_ratio(10 * np.log10(2)) == pytest.approx(0.5)
+    assert cc.Laser.from_dbm(LAMBDA, 26.72).power == pytest.approx(0.47, rel=1e-3)
