@@ -51,3 +51,35 @@ def system_a_pump() -> Laser:
     """1 W at CH51 after half of the 6.58 dB two-facet insertion loss: ≈ 0.47 W on chip."""
     p = SYSTEM_A
     return Laser(p["pump_wavelength"], p["amplified_pump_power"] * float(db_to_ratio(p["insertion_loss_db"] / 2)))
+
+
+def system_b_transmitter(wavelength: float = 1550e-9):
+    """System B's 2.5 GHz silicon polarization-encoding chip, from device physics.
+
+    Push-pull carrier-depletion MZIs (3.5 mm, 5 × 10¹⁷ cm⁻³ p-n, 3 V reverse bias) on a traveling-wave
+    electrode (n_μ = 3.7 against n_g = 3.9, 35 Ω loaded line, 2.5 dB/cm/√GHz), MZI-1/2/3 built for
+    30 dB extinction, a thermo-optic MZI VOA, SOI 1D and 2D grating couplers, and a 10 GS/s DAC with
+    25 ps rise time driving one word per 400 ps symbol.
+    """
+    from .encoder import Drive
+    from .grating_couplers import GratingCoupler1D, GratingCoupler2D
+    from .modulators import MZI
+    from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
+    from .rf import TravelingWaveResponse
+    from .transmitter import SiPolarizationChip
+
+    arm = DepletionPhaseShifter(length=3.5e-3)
+    line = TravelingWaveResponse(length=3.5e-3, n_optical_group=3.9, n_microwave=3.7, rf_loss_db_per_m_sqrt_ghz=250.0,
+                                 characteristic_impedance=35.0, load_impedance=35.0, source_impedance=50.0)
+    common = dict(common_voltage=3.0, response=line, wavelength=wavelength)
+    return SiPolarizationChip(
+        carver=MZI.with_extinction(30.0, arm, bias_phase=np.pi, **common),
+        decoy=MZI.with_extinction(30.0, arm, bias_phase=np.pi, **common),
+        voa=MZI(ThermoOpticPhaseShifter(), drive="single", wavelength=wavelength),
+        basis=MZI.with_extinction(30.0, arm, **common),
+        phase=MZI(arm, **common),
+        input_coupler=GratingCoupler1D.soi(),
+        output_coupler=GratingCoupler2D.soi(wavelength=wavelength),
+        drive=Drive(symbol_rate=2.5e9, dac_rate=10e9, rise_time=25e-12, samples_per_symbol=64, response=line),
+        wavelength=wavelength,
+    )

@@ -1,0 +1,310 @@
+"""Transmitter chips: modulator chains that turn a CW comb line into encoded weak coherent pulses.
+
+A chip simulates, in the time domain, a pattern that holds every ordered pair of symbol classes (a
+de Bruijn sequence), so the inter-symbol interference of the drive electronics is included; random
+symbol streams are then assembled from that table. For each class and predecessor it keeps the
+photon number and the density matrix ρ over the two encoding modes ((H, V) or (early, late)):
+ρ_ij = ∫ E_i(t) E_j*(t) dt / (hν) over the symbol slot, so that μ = tr ρ and the state fidelity is
+F = ⟨ψ|ρ|ψ⟩/μ for the ideal state |ψ⟩ (Lo, Curty & Qi, PRL 108, 130503 (2012) for the states).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+from scipy.constants import c, h
+from scipy.optimize import brentq
+
+from .encoder import Drive
+from .validation import check_int, check_positive, check_range, check_wavelength
+
+FOUR_INTENSITIES = {"z": 0.636, "y": 0.204, "x": 0.054, "o": 0.0}
+"""System A's four intensities (mean photons per pulse)."""
+FOUR_PROBABILITIES = {"z": 0.754, "y": 0.036, "x": 0.188, "o": 0.022}
+"""System A's intensity probabilities."""
+STATES = ("Z0", "Z1", "X0", "X1")
+_IDEAL = np.array([[1, 0], [0, 1], [1, 1], [1, -1]], dtype=complex) / np.array([1, 1, np.sqrt(2), np.sqrt(2)])[:, None]
+
+
+def de_bruijn(alphabet: int, order: int = 2) -> np.ndarray:
+    """Cyclic sequence over ``alphabet`` symbols that contains every word of length ``order`` once."""
+    check_int("alphabet", alphabet, 1)
+    check_int("order", order, 1)
+    word = [0] * (alphabet * order)
+    out = []
+
+    def extend(t, p):
+        if t > order:
+            if order % p == 0:
+                out.extend(word[1 : p + 1])
+            return
+        word[t] = word[t - p]
+        extend(t + 1, p)
+        for j in range(word[t - p] + 1, alphabet):
+            word[t] = j
+            extend(t + 1, t)
+
+    extend(1, 1)
+    return np.array(out, dtype=int)
+
+
+def _check_intensities(intensities, probabilities):
+    if set(intensities) != set(probabilities):
+        raise ValueError(f"intensities and probabilities must share keys, got {sorted(intensities)} and {sorted(probabilities)}")
+    for key, mu in intensities.items():
+        check_range(f"intensities[{key!r}]", mu, 0.0, 100.0)
+    p = np.array([check_range(f"probabilities[{k!r}]", v, 0.0, 1.0) for k, v in probabilities.items()])
+    if abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"probabilities must sum to 1, got {p.sum():.12g}")
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolTable:
+    """Photon numbers and normalized states of every (previous, current) symbol-class pair.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Intensity labels; class index = 4·label index + state index (``STATES``).
+    photons : ndarray, shape (C, C)
+        Mean photon number of the current class (axis 1) after the previous one (axis 0).
+    density : ndarray, shape (C, C, 2, 2)
+        Density matrices normalized to unit trace.
+    """
+
+    labels: tuple
+    photons: np.ndarray
+    density: np.ndarray
+
+    @property
+    def fidelity(self) -> np.ndarray:
+        """F = ⟨ψ|ρ|ψ⟩ with the ideal state of each class, shape (C, C)."""
+        ideal = np.tile(_IDEAL, (len(self.labels), 1))
+        return np.real(np.einsum("ci,pcij,cj->pc", ideal.conj(), self.density, ideal))
+
+
+class Chip:
+    """Base of the transmitter chips: subclasses give ``drive``, ``wavelength`` and ``_fields``."""
+
+    drive: Drive
+    wavelength: float
+
+    def _fields(self, intensity_index, state_index, scale, levels) -> np.ndarray:
+        """Mode fields (samples, 2) [√W] of a symbol sequence; ``scale`` multiplies the input power."""
+        raise NotImplementedError
+
+    def _coherency(self, fields: np.ndarray) -> np.ndarray:
+        """ρ per symbol slot from the mode fields (samples, 2) [√W], in photons."""
+        n = self.drive.samples_per_symbol
+        slots = fields.reshape(-1, n, 2)
+        energy = np.einsum("sti,stj->sij", slots, slots.conj()) / self.drive.sample_rate
+        return energy / (h * c / self.wavelength)
+
+    def table(self, labels, scale, levels) -> SymbolTable:
+        """Simulate the de Bruijn pattern of all (previous, current) class pairs."""
+        classes = 4 * len(labels)
+        sequence = de_bruijn(classes, 2)
+        rho = self._coherency(self._fields(sequence // 4, sequence % 4, scale, levels))
+        previous = np.roll(sequence, 1)
+        photons = np.zeros((classes, classes))
+        density = np.zeros((classes, classes, 2, 2), dtype=complex)
+        mu = np.real(np.trace(rho, axis1=1, axis2=2))
+        photons[previous, sequence] = mu
+        density[previous, sequence] = rho / np.maximum(mu, 1e-300)[:, None, None]
+        return SymbolTable(tuple(labels), photons, density)
+
+    def symbols(self, count: int, line_power: float, *, intensities=None, probabilities=None, basis_probability=0.5,
+                amplitude_noise=0.0, seed=0, calibrate=True) -> xr.Dataset:
+        """A random stream of ``count`` encoded symbols.
+
+        Parameters
+        ----------
+        count : int
+            Number of symbols.
+        line_power : float
+            Power of the comb line at the chip input [W].
+        intensities, probabilities : dict
+            Target mean photon numbers and their probabilities, keyed by label (system A's set by default).
+        basis_probability : float
+            Probability of the Z basis.
+        amplitude_noise : float
+            Relative rms fluctuation of each pulse's field amplitude (driver noise, laser RIN).
+        seed : int
+            Random seed.
+        calibrate : bool
+            Set the attenuator so that the largest intensity's mean equals its target (else use the
+            chip's current attenuation).
+
+        Returns
+        -------
+        xarray.Dataset on ``symbol`` with ``mu`` (photons), ``intensity`` (label index), ``basis``
+        (0 = Z, 1 = X), ``bit``, ``fidelity``; attrs: the realized mean and relative spread per label,
+        the misalignment 1 − F̄ per basis, and the attenuator setting.
+        """
+        count = check_int("count", count, 1)
+        check_positive("line_power", line_power, "W")
+        check_range("basis_probability", basis_probability, 0.0, 1.0)
+        check_range("amplitude_noise", amplitude_noise, 0.0, 1.0)
+        intensities = dict(FOUR_INTENSITIES if intensities is None else intensities)
+        probabilities = dict(FOUR_PROBABILITIES if probabilities is None else probabilities)
+        _check_intensities(intensities, probabilities)
+        labels = tuple(intensities)
+        setting = self.calibrate(line_power, intensities) if calibrate else self.voa_open
+        table = self.table_for(labels, intensities, setting, line_power)
+        rng = np.random.default_rng(seed)
+        intensity = rng.choice(len(labels), size=count, p=[probabilities[k] for k in labels])
+        basis = (rng.random(count) >= basis_probability).astype(int)
+        bit = rng.integers(0, 2, count)
+        cls = 4 * intensity + 2 * basis + bit
+        previous = np.roll(cls, 1)
+        mu = table.photons[previous, cls]
+        if amplitude_noise > 0:
+            mu = mu * (1 + amplitude_noise * rng.standard_normal(count)) ** 2
+        fidelity = table.fidelity[previous, cls]
+        ds = xr.Dataset(
+            {
+                "mu": ("symbol", mu, {"units": "photons", "long_name": "mean photon number"}),
+                "intensity": ("symbol", intensity, {"units": "1", "long_name": "intensity label index",
+                                                    "labels": ",".join(labels)}),
+                "basis": ("symbol", basis, {"units": "1", "long_name": "basis (0 = Z, 1 = X)"}),
+                "bit": ("symbol", bit, {"units": "1", "long_name": "bit value"}),
+                "fidelity": ("symbol", fidelity, {"units": "1", "long_name": "state fidelity with the ideal state"}),
+            },
+            coords={"symbol": np.arange(count)},
+            attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
+                   "attenuation": setting, "seed": seed, "amplitude_noise": amplitude_noise},
+        )
+        for k, label in enumerate(labels):
+            sel = intensity == k
+            realized = mu[sel] if sel.any() else np.array([np.nan])
+            ds.attrs[f"mu_{label}"] = float(realized.mean())
+            ds.attrs[f"mu_{label}_target"] = float(intensities[label])
+            ds.attrs[f"mu_{label}_relative_spread"] = float(realized.std() / realized.mean()) if realized.mean() > 0 else 0.0
+        for b, name in enumerate(("z", "x")):
+            sel = (basis == b) & (intensity == 0)
+            ds.attrs[f"misalignment_{name}"] = float(1 - fidelity[sel].mean()) if sel.any() else np.nan
+        return ds
+
+    def table_for(self, labels, intensities, setting, line_power) -> SymbolTable:
+        """Symbol table for ``line_power`` [W], the levels of ``intensities`` and the attenuator at ``setting``."""
+        return self.table(labels, line_power * self.voa_transmission(setting), self.decoy_levels(labels, intensities))
+
+    def calibrate(self, line_power, intensities) -> float:
+        """Attenuator setting that gives the largest intensity its target mean photon number."""
+        labels = tuple(intensities)
+        top = max(labels, key=lambda k: intensities[k])
+        open_table = self.table_for(labels, intensities, self.voa_open, line_power)
+        k = labels.index(top)
+        mean = open_table.photons[:, 4 * k : 4 * k + 4].mean()
+        needed = intensities[top] / mean
+        if needed > 1:
+            raise ValueError(f"line_power = {line_power:.3g} W is too low: {intensities[top]} photons need "
+                             f"{line_power * needed:.3g} W with the attenuator open")
+        return self.voa_setting(needed)
+
+
+def _solve(function, target, low, high):
+    """Root of function(x) = target on [low, high] (brentq)."""
+    return brentq(lambda x: function(x) - target, low, high, xtol=1e-12)
+
+
+@dataclass(frozen=True, eq=False)
+class SiPolarizationChip(Chip):
+    """System B's silicon polarization-encoding transmitter.
+
+    1D GC → MZI-1 (carver, null-biased, one DAC pulse per symbol) → MZI-2 (decoy level per symbol)
+    → thermo-optic MZI VOA → MZI-3 (cross port → H path, bar port → V path: the basis and Z bit) →
+    MZI-4 arms (relative H/V phase: the X bit) → 2D GC (arm 1 → H, arm 2 → V). A static trim on the H
+    path cancels the MZI-3 port phase at the X setting, as a chip's thermal trim would; ``trim_error``
+    [rad] is its residual error.
+
+    Field per sample: E = √(P_line·η_GC1·T_VOA)·T₁(V₁)·T₂(V₂)·J_GC2·[t_H(V₃, V₄), t_V(V₃, V₄)].
+    """
+
+    carver: object
+    decoy: object
+    voa: object
+    basis: object
+    phase: object
+    input_coupler: object
+    output_coupler: object
+    drive: Drive
+    wavelength: float = 1550e-9
+    voa_open: float = 0.0
+    trim_error: float = 0.0
+
+    def __post_init__(self):
+        check_wavelength("wavelength", self.wavelength)
+        check_range("trim_error", self.trim_error, -np.pi, np.pi, "rad")
+
+    @property
+    def carver_amplitude(self) -> float:
+        """DAC pulse height [V] whose filtered peak reaches the carver's Vπ."""
+        v_pi = self.carver.v_pi(v_max=self._v_max(self.carver))
+        probe = self.drive.waveform(self._carver_words(4, v_pi))
+        return v_pi * v_pi / probe.max()
+
+    @staticmethod
+    def _v_max(mzi) -> float:
+        return 2 * (mzi.common_voltage + 0.9) if mzi.drive == "push-pull" else 50.0
+
+    def _carver_words(self, symbols, amplitude):
+        words = np.zeros((symbols, self.drive.dac_samples_per_symbol))
+        words[:, 1 % words.shape[1]] = amplitude
+        return words
+
+    def decoy_levels(self, labels, intensities) -> np.ndarray:
+        """MZI-2 voltage per label with T₂(V)/T₂(V_π) = μ/μ_max (0 V, the null, for vacuum)."""
+        v_pi = self.decoy.v_pi(v_max=self._v_max(self.decoy))
+        top = max(intensities.values())
+        power = lambda v: self.decoy.transmission(v, port=self.decoy.output)  # noqa: E731
+        full = power(v_pi)
+        return np.array([0.0 if intensities[k] == 0 else _solve(power, full * intensities[k] / top, 0.0, v_pi)
+                         for k in labels])
+
+    def state_levels(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """MZI-3 and MZI-4 voltages per state (Z0, Z1, X0, X1) and the H-path trim phase [rad]."""
+        v3 = self.basis.v_pi(v_max=self._v_max(self.basis))
+        split = lambda v: np.diff(self.basis.transmission(v))[0]  # noqa: E731
+        half = _solve(split, 0.0, 0.0, v3)
+        v4 = self.phase.v_pi(v_max=self._v_max(self.phase))
+        paths = self._paths(np.array([half]), np.array([0.0]), 0.0)[0]
+        trim = -np.angle(paths[0] / paths[1]) + self.trim_error
+        return np.array([0.0, v3, half, half]), np.array([0.0, 0.0, 0.0, v4]), trim
+
+    def _paths(self, v3, v4, trim):
+        """Fields (samples, 2) on the H and V paths after MZI-3 and the MZI-4 arms, per unit input."""
+        bar, cross = np.moveaxis(self.basis.field_transfer(v3, self.wavelength), -1, 0)
+        phi_a, phi_b = self.phase.arm_phases(v4, self.wavelength)
+        loss_a, loss_b = self._arm_losses(v4)
+        return np.stack([cross * np.exp(-1j * phi_a + 1j * trim) * loss_a, bar * np.exp(-1j * phi_b) * loss_b], -1)
+
+    def _arm_losses(self, v4):
+        half = v4 / 2 if self.phase.drive == "push-pull" else v4
+        a = self.phase.arm_a.loss_db(self.phase.common_voltage + half, self.wavelength)
+        b_arm = self.phase.arm_b if self.phase.arm_b is not None else self.phase.arm_a
+        b = b_arm.loss_db(self.phase.common_voltage - (half if self.phase.drive == "push-pull" else 0.0), self.wavelength)
+        return 10 ** (-np.asarray(a) / 20), 10 ** (-np.asarray(b) / 20)
+
+    def voa_transmission(self, heater_power) -> float:
+        return float(self.voa.transmission(heater_power, self.wavelength, port=self.voa.output))
+
+    def voa_setting(self, fraction) -> float:
+        """Heater power [W] that lowers the VOA transmission to ``fraction`` of its open value."""
+        open_t = self.voa_transmission(self.voa_open)
+        return _solve(self.voa_transmission, fraction * open_t, self.voa_open, self.voa_open + self.voa.v_pi())
+
+    def _fields(self, intensity_index, state_index, scale, levels):
+        symbols = intensity_index.size
+        v1 = self.drive.waveform(self._carver_words(symbols, self.carver_amplitude))
+        v2 = self.drive.waveform(levels[intensity_index])
+        levels3, levels4, trim = self.state_levels()
+        v3 = self.drive.waveform(levels3[state_index])
+        v4 = self.drive.waveform(levels4[state_index])
+        amplitude = np.sqrt(float(self.input_coupler.transmission(self.wavelength)) * scale)
+        scalar = amplitude * self.carver.field_transfer(v1, self.wavelength, port=self.carver.output)
+        scalar = scalar * self.decoy.field_transfer(v2, self.wavelength, port=self.decoy.output)
+        jones = self.output_coupler.jones(self.wavelength)
+        return scalar[:, None] * (self._paths(v3, v4, trim) @ jones.T)

@@ -1,0 +1,105 @@
+"""Transmitter chips: system B's carving, decoy levels and polarization states from device physics."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from combchip.encoder import pulse_fwhm
+from combchip.modulators import MZI
+from combchip.systems import system_b_transmitter
+from combchip.transmitter import FOUR_INTENSITIES, FOUR_PROBABILITIES, de_bruijn
+
+
+@pytest.fixture(scope="module")
+def chip():
+    return system_b_transmitter()
+
+
+@pytest.fixture(scope="module")
+def ideal(chip):
+    """The chip with an 80 dB MZI-3, a perfect 2D grating and an instantaneous drive (no ISI)."""
+    coupler = dataclasses.replace(chip.output_coupler, crosstalk_db=80.0, polarization_dependent_loss_db=0.0)
+    basis = MZI.with_extinction(80.0, chip.basis.arm_a, common_voltage=3.0)
+    drive = dataclasses.replace(chip.drive, response=None, rise_time=0.0)
+    return dataclasses.replace(chip, output_coupler=coupler, basis=basis, drive=drive)
+
+
+def test_de_bruijn_holds_every_pair_once():
+    seq = de_bruijn(16, 2)
+    pairs = set(zip(np.roll(seq, 1).tolist(), seq.tolist()))
+    assert len(seq) == 256 and len(pairs) == 256
+
+
+def test_system_b_carving_from_device_physics(chip):
+    drive = dataclasses.replace(chip.drive, samples_per_symbol=400)
+    voltage = drive.waveform(np.tile([[0, 1, 0, 0]], (8, 1)) * chip.carver_amplitude)
+    power = np.abs(chip.carver.field_transfer(voltage, port="cross")) ** 2
+    fwhm = pulse_fwhm(power, drive.sample_rate, 400)
+    # one 100 ps DAC word at 10 GS/s, 25 ps rise, 47 GHz electrode: the published 95 ps to within 5 %
+    assert fwhm == pytest.approx(np.full(8, 95e-12), rel=0.05)
+    assert drive.symbol_rate == 2.5e9
+    assert chip.carver.extinction_ratio_db == pytest.approx(30.0, abs=1e-9)
+    slots = power.reshape(8, 400)
+    # the pulse-to-floor contrast stays within 3 dB of the static 30 dB: the drive's skin-effect tail lifts the floor
+    assert 27.0 < 10 * np.log10(slots.max() / slots.min()) <= 30.0 + 1e-6
+
+
+def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
+    labels = tuple(FOUR_INTENSITIES)
+    levels = chip.decoy_levels(labels, FOUR_INTENSITIES)
+    means = []
+    for k in range(len(labels)):
+        rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels))
+        means.append(np.real(np.trace(rho, axis1=1, axis2=2)).mean())
+    ratios = np.array(means) / means[0]
+    target = np.array([FOUR_INTENSITIES[k] for k in labels]) / FOUR_INTENSITIES["z"]
+    np.testing.assert_allclose(ratios[:3], target[:3], rtol=5e-3)  # steady levels: only the sampled grid
+    # the vacuum is the decoy MZI's null: 10^(−ER/10) of the z pulse, ±10 % for the carver's own floor
+    assert ratios[3] == pytest.approx(10 ** (-chip.decoy.extinction_ratio_db / 10), rel=0.1)
+
+
+def test_symbol_stream_is_calibrated_reproducible_and_reports_imperfections(chip):
+    ds = chip.symbols(200_000, line_power=1e-3, seed=3)
+    assert ds.attrs["mu_z"] == pytest.approx(FOUR_INTENSITIES["z"], rel=0.01)  # VOA set on the pattern average
+    for label, p in FOUR_PROBABILITIES.items():
+        share = float((ds.intensity == list(FOUR_PROBABILITIES).index(label)).mean())
+        assert share == pytest.approx(p, abs=5 * np.sqrt(p * (1 - p) / 200_000))  # 5σ binomial
+    assert ds.attrs["mu_o"] > 0  # finite extinction: the vacuum decoy is not empty
+    assert 0 < ds.attrs["misalignment_z"] < 0.03
+    again = chip.symbols(200_000, line_power=1e-3, seed=3)
+    np.testing.assert_array_equal(again.mu.values, ds.mu.values)
+
+
+def test_states_have_high_fidelity_with_ideal_parts_and_degrade_with_a_phase_error(ideal):
+    base = ideal.symbols(50_000, line_power=1e-3, seed=0)
+    # left: depletion loss differs between arms at 3 V ± V/2, so MZI-3's null at Vπ is ≈ 21 dB, not 80 dB
+    assert 1 - base.attrs["misalignment_z"] > 0.99 and 1 - base.attrs["misalignment_x"] > 0.99
+    for delta in (0.2, 0.4):
+        tilted = dataclasses.replace(ideal, trim_error=delta).symbols(50_000, line_power=1e-3, seed=0)
+        extra = tilted.attrs["misalignment_x"] - base.attrs["misalignment_x"]
+        # a relative H/V phase error δ leaves ⟨±|ρ|±⟩ = cos²(δ/2): the X error grows by sin²(δ/2)
+        assert extra == pytest.approx(np.sin(delta / 2) ** 2, rel=0.05)
+        # Z states ignore the H/V phase but for the cross term of the 80 dB grating crosstalk (≈ 1e-5)
+        assert tilted.attrs["misalignment_z"] == pytest.approx(base.attrs["misalignment_z"], abs=1e-5)
+
+
+def test_too_little_line_power_is_reported(chip):
+    with pytest.raises(ValueError, match="line_power"):
+        chip.symbols(10, line_power=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(count=0), "count"),
+        (dict(line_power=-1.0), "line_power"),
+        (dict(probabilities={"z": 0.5, "y": 0.2, "x": 0.2, "o": 0.2}), "sum to 1"),
+        (dict(intensities={"z": -0.1, "y": 0.2, "x": 0.05, "o": 0.0}), "intensities"),
+        (dict(basis_probability=1.5), "basis_probability"),
+    ],
+)
+def test_symbols_reject_nonsense(chip, kwargs, name):
+    args = dict(count=10, line_power=1e-3) | kwargs
+    with pytest.raises(ValueError, match=name):
+        chip.symbols(**args)
