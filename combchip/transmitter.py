@@ -86,7 +86,12 @@ class SymbolTable:
 
 
 class Chip:
-    """Base of the transmitter chips: subclasses give ``drive``, ``wavelength`` and ``_fields``."""
+    """Base of the transmitter chips.
+
+    Subclasses are dataclasses with ``carver`` and ``decoy`` MZIs, an optional ``voa`` (None is an
+    ideal attenuator whose setting is its transmission), ``voa_open``, ``drive`` and ``wavelength``,
+    and give ``_carver_words`` and ``_fields``.
+    """
 
     drive: Drive
     wavelength: float
@@ -95,10 +100,9 @@ class Chip:
         """Mode fields (samples, 2) [√W] of a symbol sequence; ``scale`` multiplies the input power."""
         raise NotImplementedError
 
-    def _coherency(self, fields: np.ndarray) -> np.ndarray:
-        """ρ per symbol slot from the mode fields (samples, 2) [√W], in photons."""
-        n = self.drive.samples_per_symbol
-        slots = fields.reshape(-1, n, 2)
+    def _coherency(self, fields: np.ndarray, symbols: int) -> np.ndarray:
+        """ρ per symbol from the mode fields (samples, 2) [√W], in photons."""
+        slots = fields.reshape(symbols, -1, 2)
         energy = np.einsum("sti,stj->sij", slots, slots.conj()) / self.drive.sample_rate
         return energy / (h * c / self.wavelength)
 
@@ -106,7 +110,7 @@ class Chip:
         """Simulate the de Bruijn pattern of all (previous, current) class pairs."""
         classes = 4 * len(labels)
         sequence = de_bruijn(classes, 2)
-        rho = self._coherency(self._fields(sequence // 4, sequence % 4, scale, levels))
+        rho = self._coherency(self._fields(sequence // 4, sequence % 4, scale, levels), sequence.size)
         previous = np.roll(sequence, 1)
         photons = np.zeros((classes, classes))
         density = np.zeros((classes, classes, 2, 2), dtype=complex)
@@ -187,6 +191,50 @@ class Chip:
             ds.attrs[f"misalignment_{name}"] = float(1 - fidelity[sel].mean()) if sel.any() else np.nan
         return ds
 
+    @property
+    def carver_amplitude(self) -> float:
+        """DAC pulse height [V] whose filtered peak reaches the carver's Vπ."""
+        v_pi = self.carver.v_pi(v_max=self._v_max(self.carver))
+        probe = self.drive.waveform(self._carver_words(4, v_pi))
+        return v_pi * v_pi / probe.max()
+
+    def _carver_words(self, symbols, amplitude):
+        raise NotImplementedError
+
+    @staticmethod
+    def _v_max(mzi) -> float:
+        """Largest differential drive keeping a depletion arm out of forward bias (50 V otherwise)."""
+        builtin = getattr(mzi.arm_a, "builtin_voltage", None)
+        if builtin is None:
+            return 50.0
+        return 2 * (mzi.common_voltage + 0.99 * builtin) if mzi.drive == "push-pull" else 50.0
+
+    def decoy_levels(self, labels, intensities) -> np.ndarray:
+        """MZI-2 voltage per label with T₂(V)/T₂(V_π) = μ/μ_max (0 V, the null, for vacuum)."""
+        v_pi = self.decoy.v_pi(v_max=self._v_max(self.decoy))
+        top = max(intensities.values())
+        power = lambda v: self.decoy.transmission(v, port=self.decoy.output)  # noqa: E731
+        full = power(v_pi)
+        def level(mu):
+            if mu == 0 or mu == top:
+                return 0.0 if mu == 0 else v_pi
+            return _solve(power, full * mu / top, 0.0, v_pi)
+
+        return np.array([level(intensities[k]) for k in labels])
+
+    def voa_transmission(self, setting) -> float:
+        """Attenuator power transmission at ``setting`` (heater power [W], or the fraction itself if ideal)."""
+        if self.voa is None:
+            return float(setting)
+        return float(self.voa.transmission(setting, self.wavelength, port=self.voa.output))
+
+    def voa_setting(self, fraction) -> float:
+        """Setting that lowers the attenuator to ``fraction`` of its open transmission."""
+        if self.voa is None:
+            return float(fraction)
+        open_t = self.voa_transmission(self.voa_open)
+        return _solve(self.voa_transmission, fraction * open_t, self.voa_open, self.voa_open + self.voa.v_pi())
+
     def table_for(self, labels, intensities, setting, line_power) -> SymbolTable:
         """Symbol table for ``line_power`` [W], the levels of ``intensities`` and the attenuator at ``setting``."""
         return self.table(labels, line_power * self.voa_transmission(setting), self.decoy_levels(labels, intensities))
@@ -239,30 +287,10 @@ class SiPolarizationChip(Chip):
         check_wavelength("wavelength", self.wavelength)
         check_range("trim_error", self.trim_error, -np.pi, np.pi, "rad")
 
-    @property
-    def carver_amplitude(self) -> float:
-        """DAC pulse height [V] whose filtered peak reaches the carver's Vπ."""
-        v_pi = self.carver.v_pi(v_max=self._v_max(self.carver))
-        probe = self.drive.waveform(self._carver_words(4, v_pi))
-        return v_pi * v_pi / probe.max()
-
-    @staticmethod
-    def _v_max(mzi) -> float:
-        return 2 * (mzi.common_voltage + 0.9) if mzi.drive == "push-pull" else 50.0
-
     def _carver_words(self, symbols, amplitude):
         words = np.zeros((symbols, self.drive.dac_samples_per_symbol))
         words[:, 1 % words.shape[1]] = amplitude
         return words
-
-    def decoy_levels(self, labels, intensities) -> np.ndarray:
-        """MZI-2 voltage per label with T₂(V)/T₂(V_π) = μ/μ_max (0 V, the null, for vacuum)."""
-        v_pi = self.decoy.v_pi(v_max=self._v_max(self.decoy))
-        top = max(intensities.values())
-        power = lambda v: self.decoy.transmission(v, port=self.decoy.output)  # noqa: E731
-        full = power(v_pi)
-        return np.array([0.0 if intensities[k] == 0 else _solve(power, full * intensities[k] / top, 0.0, v_pi)
-                         for k in labels])
 
     def state_levels(self) -> tuple[np.ndarray, np.ndarray, float]:
         """MZI-3 and MZI-4 voltages per state (Z0, Z1, X0, X1) and the H-path trim phase [rad]."""
@@ -288,14 +316,6 @@ class SiPolarizationChip(Chip):
         b = b_arm.loss_db(self.phase.common_voltage - (half if self.phase.drive == "push-pull" else 0.0), self.wavelength)
         return 10 ** (-np.asarray(a) / 20), 10 ** (-np.asarray(b) / 20)
 
-    def voa_transmission(self, heater_power) -> float:
-        return float(self.voa.transmission(heater_power, self.wavelength, port=self.voa.output))
-
-    def voa_setting(self, fraction) -> float:
-        """Heater power [W] that lowers the VOA transmission to ``fraction`` of its open value."""
-        open_t = self.voa_transmission(self.voa_open)
-        return _solve(self.voa_transmission, fraction * open_t, self.voa_open, self.voa_open + self.voa.v_pi())
-
     def _fields(self, intensity_index, state_index, scale, levels):
         symbols = intensity_index.size
         v1 = self.drive.waveform(self._carver_words(symbols, self.carver_amplitude))
@@ -308,3 +328,113 @@ class SiPolarizationChip(Chip):
         scalar = scalar * self.decoy.field_transfer(v2, self.wavelength, port=self.decoy.output)
         jones = self.output_coupler.jones(self.wavelength)
         return scalar[:, None] * (self._paths(v3, v4, trim) @ jones.T)
+
+
+@dataclass(frozen=True, eq=False)
+class TimeBinEncoder(Chip):
+    """System A's bench time-bin encoder: IM1 carves the bins, IM2 sets the decoy level, a PM adds 0 or π.
+
+    A symbol of period T holds an early bin and a late bin T/2 later; the two encoding modes are
+    E_e(t) = E(t) and E_l(t) = E(t + T/2) over the first half of the slot, so ρ_el = ∫E(t)E*(t + T/2)dt,
+    multiplied by the comb line's coherence e^{−πΔν·T/2} (Lorentzian line of FWHM Δν). Z0/Z1 carve the
+    early/late bin only; X0/X1 carve both at half power, X1 with the PM at its Vπ on the late bin.
+
+    Parameters
+    ----------
+    carver, decoy : MZI
+        IM1 and IM2, null-biased.
+    phase_modulator : phase shifter
+        PM with ``phase(voltage, wavelength)`` and ``v_pi(wavelength)``.
+    drive : Drive
+        Symbol rate 1/T and DAC; ``bin_words`` gives the early bin's first DAC word and the bin width.
+    bin_words : tuple of int
+        (first word of the early bin, words per bin); the late bin starts half a symbol later.
+    linewidth : float
+        Lorentzian FWHM Δν of the comb line [Hz].
+    gate : float
+        Detection window centred on each bin [s]; light outside it (the carver's leakage) is not counted.
+    """
+
+    carver: object
+    decoy: object
+    phase_modulator: object
+    drive: Drive
+    bin_words: tuple = (12, 2)
+    linewidth: float = 0.0
+    gate: float = 1.6e-9
+    wavelength: float = 1550e-9
+    voa: object = None
+    voa_open: float = 1.0
+
+    def __post_init__(self):
+        check_wavelength("wavelength", self.wavelength)
+        check_range("linewidth", self.linewidth, 0.0, 1e12, "Hz")
+        check_range("gate", self.gate, 0.0, self.bin_separation, "s", low_open=True)
+        words = self.drive.dac_samples_per_symbol
+        start, width = self.bin_words
+        if words % 2 or not (0 <= start and start + width <= words // 2 and width >= 1):
+            raise ValueError(f"bin_words = {self.bin_words} must fit a bin in each half of the {words} DAC words")
+
+    @property
+    def bin_separation(self) -> float:
+        """Time between the early and late bins, T/2 [s]."""
+        return 0.5 / self.drive.symbol_rate
+
+    def _carver_words(self, symbols, amplitude, states=None):
+        words = np.zeros((symbols, self.drive.dac_samples_per_symbol))
+        start, width = self.bin_words
+        late = start + self.drive.dac_samples_per_symbol // 2
+        states = np.zeros(symbols, int) if states is None else states
+        levels = self._bin_levels(amplitude)
+        early_level, late_level = levels[states, 0], levels[states, 1]
+        words[:, start : start + width] = early_level[:, None]
+        words[:, late : late + width] = late_level[:, None]
+        return words
+
+    def _bin_levels(self, amplitude):
+        """IM1 drive per state and bin: the full pulse, nothing, or, for X, the level whose two gated
+        bins carry the energy of one full pulse (so that μ does not reveal the basis)."""
+        full = np.array([[amplitude, 0.0], [0.0, amplitude]])
+
+        def energy(levels):
+            words = np.zeros((1, self.drive.dac_samples_per_symbol))
+            start, width = self.bin_words
+            late = start + self.drive.dac_samples_per_symbol // 2
+            words[0, start : start + width], words[0, late : late + width] = levels
+            field = self.carver.field_transfer(self.drive.waveform(words), self.wavelength, port=self.carver.output)
+            return float(np.sum(np.abs(field.reshape(2, -1) * self._gate_mask()) ** 2))
+
+        target = energy(full[0])
+        half = _solve(lambda v: energy((v, v)), target, 0.0, amplitude)
+        return np.vstack([full, [[half, half], [half, half]]])
+
+    def _fields(self, intensity_index, state_index, scale, levels):
+        symbols = intensity_index.size
+        words = self.drive.dac_samples_per_symbol
+        v1 = self.drive.waveform(self._carver_words(symbols, self.carver_amplitude, state_index))
+        v2 = self.drive.waveform(levels[intensity_index])
+        pm_words = np.zeros((symbols, words))
+        pm_words[state_index == 3, words // 2 :] = self.phase_modulator.v_pi(self.wavelength)
+        v3 = self.drive.waveform(pm_words)
+        field = np.sqrt(scale) * self.carver.field_transfer(v1, self.wavelength, port=self.carver.output)
+        field = field * self.decoy.field_transfer(v2, self.wavelength, port=self.decoy.output)
+        field = field * np.exp(-1j * self.phase_modulator.phase(v3, self.wavelength))
+        halves = field.reshape(symbols, 2, -1) * self._gate_mask()
+        return np.stack([halves[:, 0], halves[:, 1]], axis=-1).reshape(-1, 2)
+
+    def _gate_mask(self) -> np.ndarray:
+        """1 within ``gate`` of the bin centre on a half-slot grid, else 0."""
+        half = self.drive.samples_per_symbol // 2
+        start, width = self.bin_words
+        per_word = self.drive.samples_per_symbol // self.drive.dac_samples_per_symbol
+        centre = (start + width / 2) * per_word
+        t = np.arange(half) + 0.5
+        return (np.abs(t - centre) <= 0.5 * self.gate * self.drive.sample_rate).astype(float)
+
+    def _coherency(self, fields, symbols):
+        rho = super()._coherency(fields, symbols)
+        coherence = np.exp(-np.pi * self.linewidth * self.bin_separation)
+        rho[:, 0, 1] *= coherence
+        rho[:, 1, 0] *= coherence
+        return rho
+

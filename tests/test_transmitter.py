@@ -50,7 +50,7 @@ def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
     levels = chip.decoy_levels(labels, FOUR_INTENSITIES)
     means = []
     for k in range(len(labels)):
-        rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels))
+        rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels), 16)
         means.append(np.real(np.trace(rho, axis1=1, axis2=2)).mean())
     ratios = np.array(means) / means[0]
     target = np.array([FOUR_INTENSITIES[k] for k in labels]) / FOUR_INTENSITIES["z"]
@@ -103,3 +103,34 @@ def test_symbols_reject_nonsense(chip, kwargs, name):
     args = dict(count=10, line_power=1e-3) | kwargs
     with pytest.raises(ValueError, match=name):
         chip.symbols(**args)
+
+
+@pytest.fixture(scope="module")
+def encoders():
+    from combchip.systems import system_a_encoder
+
+    return {width: system_a_encoder(linewidth=width) for width in (0.11e6, 1.4e6)}
+
+
+def test_time_bin_x_errors_follow_the_comb_line_coherence(encoders):
+    errors = {}
+    for width, encoder in encoders.items():
+        ds = encoder.symbols(100_000, line_power=1e-6, seed=0)
+        errors[width] = ds.attrs["misalignment_x"]
+        assert ds.attrs["mu_z"] == pytest.approx(0.636, rel=1e-3)
+        assert ds.attrs["mu_x_relative_spread"] < 1e-6  # X bins are set to carry one full pulse's energy
+    separation = encoders[0.11e6].bin_separation
+    coherence = {w: np.exp(-np.pi * w * separation) for w in errors}
+    # a Lorentzian line keeps e^{−πΔν·Δt} of the early–late coherence: e_X grows by half its loss
+    expected = (coherence[0.11e6] - coherence[1.4e6]) / 2
+    assert errors[1.4e6] - errors[0.11e6] == pytest.approx(expected, rel=1e-3)
+    assert 1 - errors[0.11e6] > 0.99  # soliton line: fidelity > 0.99
+
+
+def test_time_bin_vacuum_and_z_errors_come_from_the_finite_extinction(encoders):
+    encoder = encoders[0.11e6]
+    ds = encoder.symbols(100_000, line_power=1e-6, seed=1)
+    # IM2 at its null passes 10^(−ER/10) of the z pulse
+    assert ds.attrs["mu_o"] / ds.attrs["mu_z"] == pytest.approx(10 ** (-encoder.decoy.extinction_ratio_db / 10), rel=0.02)
+    # IM1's null leaks 1e-3 of the peak power into the empty bin's 1.6 ns gate: about gate/pulse × 1e-3
+    assert 1e-3 < ds.attrs["misalignment_z"] < 4e-3
