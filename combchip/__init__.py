@@ -4,19 +4,36 @@ __version__ = "0.1.0"
 
 from .comb import inputs_from, simulate_comb
 from .detuning import DetuningSchedule, Ramp
+from .encoder import Drive
+from .grating_couplers import GratingCoupler1D, GratingCoupler2D
 from .io import load, save
 from .lasers import Laser
 from .lines import comb_lines
+from .modulators import MZI
 from .normalization import Normalization, normalize
+from .phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
 from .resonator import Ring
+from .rf import RCResponse, TravelingWaveResponse
 from .steps import analyse_steps, count_solitons, single_soliton
+from .transmitter import SiPolarizationChip, TimeBinEncoder
 
 __all__ = [
+    "DepletionPhaseShifter",
     "DetuningSchedule",
+    "Drive",
+    "ElectroOpticPhaseShifter",
+    "GratingCoupler1D",
+    "GratingCoupler2D",
     "Laser",
+    "MZI",
     "Normalization",
+    "RCResponse",
     "Ramp",
     "Ring",
+    "SiPolarizationChip",
+    "ThermoOpticPhaseShifter",
+    "TimeBinEncoder",
+    "TravelingWaveResponse",
     "analyse_steps",
     "comb_lines",
     "count_solitons",
