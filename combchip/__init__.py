@@ -15,7 +15,7 @@ from .phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, The
 from .resonator import Ring
 from .rf import RCResponse, TravelingWaveResponse
 from .steps import analyse_steps, count_solitons, single_soliton
-from .transmitter import SiPolarizationChip, TimeBinEncoder
+from .transmitter import InPClientChip, SiPolarizationChip, TimeBinEncoder
 
 __all__ = [
     "DepletionPhaseShifter",
@@ -24,6 +24,7 @@ __all__ = [
     "ElectroOpticPhaseShifter",
     "GratingCoupler1D",
     "GratingCoupler2D",
+    "InPClientChip",
     "Laser",
     "MZI",
     "Normalization",

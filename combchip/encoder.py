@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from .validation import check_int, check_nonnegative, check_positive
+from .validation import check_int, check_nonnegative, check_positive, check_range
 
 _RISE_PER_SIGMA = 2 * np.sqrt(2) * 0.9061938024368232
 """10–90 % rise time of a Gaussian-smoothed step in units of σ: 2√2·erf⁻¹(0.8) = 2.563."""
@@ -68,6 +68,17 @@ class Drive:
     def time(self, symbols: int) -> np.ndarray:
         """Sample times [s] of ``symbols`` symbols."""
         return np.arange(symbols * self.samples_per_symbol) / self.sample_rate
+
+    def pulses(self, symbols: int, duty_cycle: float, amplitude: float) -> np.ndarray:
+        """DAC words of one centred pulse per symbol lasting ``duty_cycle`` of the symbol (in whole words)."""
+        check_int("symbols", symbols, 1)
+        duty_cycle = check_range("duty_cycle", duty_cycle, 0.0, 1.0, low_open=True)
+        words = self.dac_samples_per_symbol
+        width = max(1, int(round(duty_cycle * words)))
+        start = (words - width) // 2
+        levels = np.zeros((symbols, words))
+        levels[:, start : start + width] = amplitude
+        return levels
 
     def waveform(self, levels) -> np.ndarray:
         """Drive voltage V(t) [V] for DAC ``levels`` of shape (symbols, dac_samples_per_symbol) or (symbols,).

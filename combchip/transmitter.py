@@ -266,7 +266,7 @@ class SiPolarizationChip(Chip):
     → thermo-optic MZI VOA → MZI-3 (cross port → H path, bar port → V path: the basis and Z bit) →
     MZI-4 arms (relative H/V phase: the X bit) → 2D GC (arm 1 → H, arm 2 → V). A static trim on the H
     path cancels the MZI-3 port phase at the X setting, as a chip's thermal trim would; ``trim_error``
-    [rad] is its residual error.
+    [rad] is its residual error, and ``split_error`` δ = (P_H − P_V)/(P_H + P_V) the X split's.
 
     Field per sample: E = √(P_line·η_GC1·T_VOA)·T₁(V₁)·T₂(V₂)·J_GC2·[t_H(V₃, V₄), t_V(V₃, V₄)].
     """
@@ -282,10 +282,12 @@ class SiPolarizationChip(Chip):
     wavelength: float = 1550e-9
     voa_open: float = 0.0
     trim_error: float = 0.0
+    split_error: float = 0.0
 
     def __post_init__(self):
         check_wavelength("wavelength", self.wavelength)
         check_range("trim_error", self.trim_error, -np.pi, np.pi, "rad")
+        check_range("split_error", self.split_error, -1.0, 1.0, low_open=True, high_open=True)
 
     def _carver_words(self, symbols, amplitude):
         words = np.zeros((symbols, self.drive.dac_samples_per_symbol))
@@ -295,7 +297,10 @@ class SiPolarizationChip(Chip):
     def state_levels(self) -> tuple[np.ndarray, np.ndarray, float]:
         """MZI-3 and MZI-4 voltages per state (Z0, Z1, X0, X1) and the H-path trim phase [rad]."""
         v3 = self.basis.v_pi(v_max=self._v_max(self.basis))
-        split = lambda v: np.diff(self.basis.transmission(v))[0]  # noqa: E731
+        def split(v):
+            bar, cross = self.basis.transmission(v)
+            return (cross - bar) - self.split_error * (cross + bar)
+
         half = _solve(split, 0.0, 0.0, v3)
         v4 = self.phase.v_pi(v_max=self._v_max(self.phase))
         paths = self._paths(np.array([half]), np.array([0.0]), 0.0)[0]
@@ -438,3 +443,126 @@ class TimeBinEncoder(Chip):
         rho[:, 1, 0] *= coherence
         return rho
 
+
+
+SNS_INTENSITIES = {"s": 0.3, "y": 0.1, "x": 0.02, "o": 0.0}
+"""A sending-or-not-sending set: the signal sent in Z windows, two decoys and the vacuum."""
+SNS_PROBABILITIES = {"s": 0.5, "y": 0.15, "x": 0.15, "o": 0.2}
+
+
+@dataclass(frozen=True, eq=False)
+class InPClientChip(Chip):
+    """System C's InP client chip: injection-locked DBR laser → IM I (carver) → IM II (level) → PM.
+
+    Twin-field encoding lives in the phase: each pulse gets the phase 2πk/M of slice k from the PM,
+    and the realized phase arg∫E dt also carries the chirp of the intensity modulators, so each
+    intensity level acquires its own phase offset. The table is the de Bruijn pattern over
+    (label, slice) pairs; each symbol's μ = ∫|E|²dt/(hν) and its phase error is measured against
+    the strongest label at slice 0.
+
+    Parameters
+    ----------
+    carver, decoy : MZI
+        IM I and IM II (IM III, a second level modulator, is not needed for one client's states).
+    phase_modulator : phase shifter
+    drive : Drive
+    phase_slices : int
+        M, the number of phase slices.
+    """
+
+    carver: object
+    decoy: object
+    phase_modulator: object
+    drive: Drive
+    phase_slices: int = 16
+    wavelength: float = 1550e-9
+    voa: object = None
+    voa_open: float = 1.0
+
+    def __post_init__(self):
+        check_wavelength("wavelength", self.wavelength)
+        check_int("phase_slices", self.phase_slices, 2)
+
+    def _carver_words(self, symbols, amplitude):
+        return self.drive.pulses(symbols, 1 / self.drive.dac_samples_per_symbol, amplitude)
+
+    def _pulses(self, labels_index, slices, scale, levels) -> np.ndarray:
+        """Complex field per sample [√W] of a (label, slice) sequence."""
+        symbols = labels_index.size
+        v1 = self.drive.waveform(self._carver_words(symbols, self.carver_amplitude))
+        v2 = self.drive.waveform(levels[labels_index])
+        v3 = self.drive.waveform(2 * self.phase_modulator.v_pi(self.wavelength) * slices / self.phase_slices)
+        field = np.sqrt(scale) * self.carver.field_transfer(v1, self.wavelength, port=self.carver.output)
+        field = field * self.decoy.field_transfer(v2, self.wavelength, port=self.decoy.output)
+        return field * np.exp(-1j * self.phase_modulator.phase(v3, self.wavelength))
+
+    def pulse_table(self, labels, intensities, line_power, setting=None):
+        """(photons, amplitude) of every (previous, current) class pair, class = label·M + slice."""
+        levels = self.decoy_levels(labels, intensities)
+        scale = line_power * self.voa_transmission(self.voa_open if setting is None else setting)
+        classes = len(labels) * self.phase_slices
+        sequence = de_bruijn(classes, 2)
+        field = self._pulses(sequence // self.phase_slices, sequence % self.phase_slices, scale, levels)
+        slots = field.reshape(sequence.size, -1) / np.sqrt(h * c / self.wavelength * self.drive.sample_rate)
+        photons = np.zeros((classes, classes))
+        amplitude = np.zeros((classes, classes), dtype=complex)
+        previous = np.roll(sequence, 1)
+        photons[previous, sequence] = np.sum(np.abs(slots) ** 2, axis=1)
+        amplitude[previous, sequence] = np.sum(slots, axis=1)
+        return photons, amplitude
+
+    def symbols(self, count: int, line_power: float, *, intensities=None, probabilities=None, seed=0,
+                calibrate=True) -> xr.Dataset:
+        """A stream of ``count`` phase-randomized pulses of the given intensities.
+
+        Returns an xarray.Dataset on ``symbol`` with ``mu``, ``intensity``, ``phase_slice``, ``phase``
+        (realized phase delay, rad) and ``phase_error`` = arg(E/E_ideal) with E_ideal ∝ e^{−i2πk/M}
+        (wrapped, rad); attrs hold the realized mean, relative spread and mean phase offset per label.
+        """
+        count = check_int("count", count, 1)
+        check_positive("line_power", line_power, "W")
+        intensities = dict(SNS_INTENSITIES if intensities is None else intensities)
+        probabilities = dict(SNS_PROBABILITIES if probabilities is None else probabilities)
+        _check_intensities(intensities, probabilities)
+        labels = tuple(intensities)
+        top = labels.index(max(labels, key=lambda k: intensities[k]))
+        m = self.phase_slices
+        photons, _ = self.pulse_table(labels, intensities, line_power)
+        needed = intensities[labels[top]] / photons[:, top * m : (top + 1) * m].mean()
+        if calibrate and needed > 1:
+            raise ValueError(f"line_power = {line_power:.3g} W is too low for μ = {intensities[labels[top]]}")
+        setting = self.voa_setting(needed) if calibrate else self.voa_open
+        photons, amplitude = self.pulse_table(labels, intensities, line_power, setting)
+        rng = np.random.default_rng(seed)
+        intensity = rng.choice(len(labels), size=count, p=[probabilities[k] for k in labels])
+        slices = rng.integers(0, m, count)
+        cls = intensity * m + slices
+        previous = np.roll(cls, 1)
+        mu = photons[previous, cls]
+        reference = np.angle(amplitude[np.arange(amplitude.shape[0]), top * m].mean())
+        phase = np.angle(amplitude[previous, cls]) - reference
+        error = np.angle(np.exp(1j * (phase + 2 * np.pi * slices / m)))
+        ds = xr.Dataset(
+            {
+                "mu": ("symbol", mu, {"units": "photons", "long_name": "mean photon number"}),
+                "intensity": ("symbol", intensity, {"units": "1", "long_name": "intensity label index",
+                                                    "labels": ",".join(labels)}),
+                "phase_slice": ("symbol", slices, {"units": "1", "long_name": "phase slice k of M"}),
+                "phase": ("symbol", np.angle(np.exp(-1j * phase)), {"units": "rad",
+                                                                     "long_name": "realized phase delay"}),
+                "phase_error": ("symbol", error, {"units": "rad",
+                                                  "long_name": "field phase minus the intended one, arg(E/E_ideal)"}),
+            },
+            coords={"symbol": np.arange(count)},
+            attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
+                   "phase_slices": m, "attenuation": setting, "seed": seed},
+        )
+        for k, label in enumerate(labels):
+            sel = intensity == k
+            realized = mu[sel] if sel.any() else np.array([np.nan])
+            ds.attrs[f"mu_{label}"] = float(realized.mean())
+            ds.attrs[f"mu_{label}_target"] = float(intensities[label])
+            ds.attrs[f"mu_{label}_relative_spread"] = float(realized.std() / realized.mean()) if realized.mean() > 0 else 0.0
+            if intensities[label] > 0 and sel.any():
+                ds.attrs[f"phase_offset_{label}"] = float(np.angle(np.mean(np.exp(1j * error[sel]))))
+        return ds

@@ -54,3 +54,11 @@ def test_drive_rejects_nonsense(kwargs, name):
 def test_waveform_rejects_a_wrong_shape():
     with pytest.raises(ValueError, match="levels"):
         Drive(symbol_rate=1e9, dac_rate=2e9, samples_per_symbol=8).waveform(np.zeros((3, 3)))
+
+
+def test_pulses_have_the_duty_cycle_in_whole_words_and_reject_more_than_one():
+    drive = Drive(symbol_rate=1e9, dac_rate=8e9, samples_per_symbol=64)
+    words = drive.pulses(3, 0.25, 2.0)
+    np.testing.assert_array_equal(words[0], [0, 0, 0, 2, 2, 0, 0, 0])
+    with pytest.raises(ValueError, match="duty_cycle"):
+        drive.pulses(3, 1.5, 2.0)

@@ -134,3 +134,61 @@ def test_time_bin_vacuum_and_z_errors_come_from_the_finite_extinction(encoders):
     assert ds.attrs["mu_o"] / ds.attrs["mu_z"] == pytest.approx(10 ** (-encoder.decoy.extinction_ratio_db / 10), rel=0.02)
     # IM1's null leaks 1e-3 of the peak power into the empty bin's 1.6 ns gate: about gate/pulse × 1e-3
     assert 1e-3 < ds.attrs["misalignment_z"] < 4e-3
+
+
+@pytest.fixture(scope="module")
+def client():
+    from combchip.systems import system_c_client
+
+    return system_c_client()
+
+
+def test_inp_client_modulators_match_system_c(client):
+    v_pi = client.carver.v_pi()
+    section = client.carver.arm_a
+    # linear Pockels closed form Vπ = λd/(n³rΓL) for the single-drive arm
+    expected = 1550e-9 * section.thickness / (section.refractive_index**3 * section.r * section.overlap * section.length)
+    assert v_pi == pytest.approx(expected, rel=1e-6)
+    assert 5.8 - 1.4 <= v_pi <= 5.8 + 1.4  # system C's measured spread
+    assert client.carver.extinction_ratio_db == pytest.approx(33.8, abs=1e-9)
+
+
+def test_inp_client_intensities_and_chirp_phase_offsets(client):
+    from combchip.transmitter import SNS_INTENSITIES
+
+    ds = client.symbols(200_000, line_power=1e-3, seed=2)
+    for label in ("s", "y", "x"):
+        assert ds.attrs[f"mu_{label}"] == pytest.approx(SNS_INTENSITIES[label], rel=2e-3)
+    # the vacuum level is IM II's null: 10^(−33.8/10) of the signal
+    assert ds.attrs["mu_o"] / ds.attrs["mu_s"] == pytest.approx(10 ** (-3.38), rel=0.05)
+    # single-drive IMs chirp: a level's phase offset is the static phase of IM II's field at that level
+    levels = client.decoy_levels(tuple(SNS_INTENSITIES), SNS_INTENSITIES)
+    static = np.angle(client.decoy.field_transfer(levels[:3], port=client.decoy.output))
+    for k, label in enumerate(("s", "y", "x")):
+        expected = np.angle(np.exp(1j * (static[k] - static[0])))
+        # ±10 mrad: the PM drive's inter-symbol tail moves each pulse's phase by a few mrad
+        assert ds.attrs[f"phase_offset_{label}"] == pytest.approx(expected, abs=1e-2)
+    assert abs(ds.attrs["phase_offset_y"]) > 0.5  # tens of degrees: decoys must be phase-randomized
+
+
+def test_inp_phase_slices_are_uniform_and_encoded(client):
+    ds = client.symbols(50_000, line_power=1e-3, seed=4)
+    signal = ds.where(ds.intensity == 0, drop=True)
+    # the signal's phase error is only the residual ISI of the PM drive: ≪ 2π/M
+    assert float(np.abs(signal.phase_error).max()) < 0.1 * 2 * np.pi / client.phase_slices
+    counts = np.bincount(ds.phase_slice.values, minlength=client.phase_slices)
+    assert counts.min() > 0.8 * counts.mean()
+
+
+def test_an_x_split_error_costs_the_closed_form_fidelity(ideal):
+    def x0_error(chip):
+        ds = chip.symbols(50_000, line_power=1e-3, seed=0)
+        plus = (ds.basis == 1) & (ds.bit == 0)  # X0: MZI-4 at rest, so its arms are balanced
+        return 1 - float(ds.fidelity.where(plus, drop=True).mean())
+
+    base = x0_error(ideal)
+    assert base < 1e-3
+    for delta in (0.1, 0.3):
+        # amplitudes √((1 ± δ)/2) give ⟨+|ρ|+⟩ = (1 + √(1 − δ²))/2
+        expected = (1 - np.sqrt(1 - delta**2)) / 2
+        assert x0_error(dataclasses.replace(ideal, split_error=delta)) - base == pytest.approx(expected, rel=0.05)
