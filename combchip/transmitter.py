@@ -180,12 +180,7 @@ class Chip:
             attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
                    "attenuation": setting, "seed": seed, "amplitude_noise": amplitude_noise},
         )
-        for k, label in enumerate(labels):
-            sel = intensity == k
-            realized = mu[sel] if sel.any() else np.array([np.nan])
-            ds.attrs[f"mu_{label}"] = float(realized.mean())
-            ds.attrs[f"mu_{label}_target"] = float(intensities[label])
-            ds.attrs[f"mu_{label}_relative_spread"] = float(realized.std() / realized.mean()) if realized.mean() > 0 else 0.0
+        _summarize_intensities(ds, mu, intensity, labels, intensities)
         for b, name in enumerate(("z", "x")):
             sel = (basis == b) & (intensity == 0)
             ds.attrs[f"misalignment_{name}"] = float(1 - fidelity[sel].mean()) if sel.any() else np.nan
@@ -251,6 +246,15 @@ class Chip:
             raise ValueError(f"line_power = {line_power:.3g} W is too low: {intensities[top]} photons need "
                              f"{line_power * needed:.3g} W with the attenuator open")
         return self.voa_setting(needed)
+
+
+def _summarize_intensities(ds, mu, intensity, labels, intensities) -> None:
+    """Realized mean, target and relative spread of μ per label, into ``ds.attrs``."""
+    for k, label in enumerate(labels):
+        realized = mu[intensity == k] if np.any(intensity == k) else np.array([np.nan])
+        ds.attrs[f"mu_{label}"] = float(realized.mean())
+        ds.attrs[f"mu_{label}_target"] = float(intensities[label])
+        ds.attrs[f"mu_{label}_relative_spread"] = float(realized.std() / realized.mean()) if realized.mean() > 0 else 0.0
 
 
 def _solve(function, target, low, high):
@@ -557,12 +561,9 @@ class InPClientChip(Chip):
             attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
                    "phase_slices": m, "attenuation": setting, "seed": seed},
         )
+        _summarize_intensities(ds, mu, intensity, labels, intensities)
         for k, label in enumerate(labels):
             sel = intensity == k
-            realized = mu[sel] if sel.any() else np.array([np.nan])
-            ds.attrs[f"mu_{label}"] = float(realized.mean())
-            ds.attrs[f"mu_{label}_target"] = float(intensities[label])
-            ds.attrs[f"mu_{label}_relative_spread"] = float(realized.std() / realized.mean()) if realized.mean() > 0 else 0.0
             if intensities[label] > 0 and sel.any():
                 ds.attrs[f"phase_offset_{label}"] = float(np.angle(np.mean(np.exp(1j * error[sel]))))
         return ds

@@ -4,7 +4,11 @@ Depletion phase shifter → push-pull MZIs with 30 dB extinction → carving, de
 polarization states → a stream of encoded symbols with its imperfections.
 
     python examples/transmitter_design.py   # writes examples/out/transmitter_design.png
+
+The ``# %%`` cells open as a notebook in Jupyter (jupytext) or VS Code.
 """
+
+# %% The chip, built from its parts
 
 from pathlib import Path
 
@@ -30,6 +34,7 @@ print(f"push-pull MZI: Vπ = {chip.carver.v_pi(v_max=v_max):.2f} V (differential
 print(f"1D GC: {chip.input_coupler.centre_wavelength * 1e9:.1f} nm, {chip.input_coupler.insertion_loss_db:.2f} dB, "
       f"1-dB width {chip.input_coupler.bandwidth_1db * 1e9:.1f} nm")
 
+# %% A million encoded symbols from a 1 mW comb line
 ds = chip.symbols(1_000_000, line_power=1e-3, seed=0)
 print(f"VOA heater: {ds.attrs['attenuation'] * 1e3:.2f} mW for a 1 mW comb line")
 for label, target in FOUR_INTENSITIES.items():
@@ -37,6 +42,7 @@ for label, target in FOUR_INTENSITIES.items():
           f"(pattern spread {100 * ds.attrs[f'mu_{label}_relative_spread']:.1f} %)")
 print(f"  misalignment: Z {100 * ds.attrs['misalignment_z']:.2f} %, X {100 * ds.attrs['misalignment_x']:.2f} %")
 
+# %% Figures: MZI transfer, carved pulses (eye), grating spectrum, prepared states
 fig = plt.figure(figsize=(11, 8), layout="constrained")
 grid = fig.add_gridspec(2, 2)
 plotting.plot_mzi_transfer(chip.carver, voltages=np.linspace(0, v_max, 200), ax=fig.add_subplot(grid[0, 0]))
