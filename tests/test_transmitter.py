@@ -192,3 +192,25 @@ def test_an_x_split_error_costs_the_closed_form_fidelity(ideal):
         # amplitudes √((1 ± δ)/2) give ⟨+|ρ|+⟩ = (1 + √(1 − δ²))/2
         expected = (1 - np.sqrt(1 - delta**2)) / 2
         assert x0_error(dataclasses.replace(ideal, split_error=delta)) - base == pytest.approx(expected, rel=0.05)
+
+
+@pytest.mark.parametrize(
+    "change, name",
+    [
+        (dict(linewidth=-1.0), "linewidth"),
+        (dict(bin_words=(20, 8)), "bin_words"),
+        (dict(gate=0.0), "gate"),
+    ],
+)
+def test_time_bin_encoder_rejects_nonsense(encoders, change, name):
+    with pytest.raises(ValueError, match=name):
+        dataclasses.replace(encoders[0.11e6], **change)
+
+
+def test_chips_reject_nonsense(chip, client):
+    with pytest.raises(ValueError, match="phase_slices"):
+        dataclasses.replace(client, phase_slices=1)
+    with pytest.raises(ValueError, match="split_error"):
+        dataclasses.replace(chip, split_error=1.0)
+    with pytest.raises(ValueError, match="sum to 1"):
+        client.symbols(10, line_power=1e-3, probabilities={"s": 0.9, "y": 0.1, "x": 0.1, "o": 0.1})
