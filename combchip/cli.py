@@ -40,6 +40,15 @@ def _soliton_steps(args) -> int:
     return 0
 
 
+def _layout(args) -> int:
+    from combchip.layouts.chips import build
+
+    start = time.perf_counter()
+    path = build(args.cell, Path(args.out))
+    print(f"{args.cell}: wrote {path} and {path.with_suffix('.png')} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="combchip", description="Comb-chip and QKD-chip models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,8 +58,15 @@ def main(argv=None) -> int:
     steps.add_argument("--seed", type=int, default=0, help="first noise seed (default: 0)")
     steps.add_argument("--runs", type=int, default=8, help="batch size, one seed each (default: 8)")
     steps.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    layout = sub.add_parser("layout", help="write a chip's GDS and a PNG preview")
+    layout.add_argument("cell", choices=["mrr100", "mrr49", "mrr30", "tx-si", "tx-inp", "die"])
+    layout.add_argument("--out", required=True, help="output GDS file (.gds)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "layout":
+            if not args.out.endswith(".gds"):
+                raise ValueError(f"--out must end in .gds, got {args.out!r}")
+            return _layout(args)
         if args.modes < 8 or args.runs < 1 or args.seed < 0:
             raise ValueError("--modes must be >= 8, --runs >= 1 and --seed >= 0")
         return _soliton_steps(args)

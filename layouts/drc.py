@@ -93,8 +93,9 @@ def check_ports(component: gf.Component, *, strict: bool = False) -> list[str]:
 def write_gds(component: gf.Component, path, fab: bool = False) -> Path:
     """Write ``component`` to ``path`` with at most 4000 vertices per polygon and no timestamps.
 
-    ``fab=True`` also leaves out the gdsfactory metadata (settings, ports), as a foundry expects.
-    The same cell gives the same bytes.
+    ``fab=True`` also leaves out the gdsfactory metadata (settings, ports), as a foundry expects, and
+    rewrites the file in name order (:func:`canonical_gds`), so the same cell gives the same bytes
+    whatever else the session built.
     """
     options = save_layout_options(
         gds2_max_vertex_count=MAX_VERTICES,
@@ -104,4 +105,60 @@ def write_gds(component: gf.Component, path, fab: bool = False) -> Path:
     if fab:
         options.gds2_write_cell_properties = False
         options.gds2_write_file_properties = False
-    return component.write_gds(Path(path), save_options=options, with_metadata=not fab)
+    path = component.write_gds(Path(path), save_options=options, with_metadata=not fab)
+    return canonical_gds(path) if fab else path
+
+
+def canonical_gds(path) -> Path:
+    """Rewrite a fab GDS file with its cells, layers and instances in an order set by their names alone.
+
+    KLayout writes cells in creation order, so the same cell built after a different set of other
+    cells in one session gives other bytes. Here cells are recreated bottom-up (children sorted by
+    name), layers sorted by (layer, datatype) and instances (with their name properties) by
+    (cell name, transformation), then
+    written with :func:`write_gds`'s fab options (≤ ``MAX_VERTICES`` per polygon, no timestamps,
+    no metadata).
+    """
+
+    path = Path(path)
+    src = kdb.Layout()
+    src.read(str(path))
+    dst = kdb.Layout()
+    dst.dbu = src.dbu
+    layers = sorted(src.layer_indexes(), key=lambda i: (src.get_info(i).layer, src.get_info(i).datatype))
+    layer_map = {i: dst.layer(src.get_info(i)) for i in layers}
+    order, seen = [], set()
+
+    def visit(index):
+        if index in seen:
+            return
+        seen.add(index)
+        for child in sorted(src.cell(index).each_child_cell(), key=lambda i: src.cell(i).name):
+            visit(child)
+        order.append(index)
+
+    for top in sorted(src.top_cells(), key=lambda cell: cell.name):
+        visit(top.cell_index())
+    cell_map = {index: dst.add_cell(src.cell(index).name) for index in order}
+    for index in order:
+        source, target = src.cell(index), dst.cell(cell_map[index])
+        for li in layers:
+            target.shapes(layer_map[li]).insert(source.shapes(li))
+        instances = []
+        for inst in source.each_inst():
+            array = inst.cell_inst.dup()
+            array.cell_index = cell_map[inst.cell_index]
+            properties = src.properties(inst.prop_id) if inst.prop_id else []
+            instances.append((src.cell(inst.cell_index).name, str(array), repr(properties),
+                              array, properties))
+        for *_, array, properties in sorted(instances, key=lambda item: item[:3]):
+            if properties:
+                target.insert(array, dst.properties_id(properties))
+            else:
+                target.insert(array)
+    options = save_layout_options(gds2_max_vertex_count=MAX_VERTICES, gds2_write_timestamps=False,
+                                  write_context_info=False)
+    options.gds2_write_cell_properties = False
+    options.gds2_write_file_properties = False
+    dst.write(str(path), options)
+    return path

@@ -1,0 +1,453 @@
+"""System B's silicon polarization-encoding transmitter (lengths in µm).
+
+1D grating coupler → MZI-1 (carver) → MZI-2 (decoy) → thermo-optic MZI VOA → MZI-3 (basis, two
+outputs) → MZI-4 (push-pull arms on the H and V paths) → 2D grating coupler. The four modulators are
+push-pull carrier-depletion MZIs on the "pn" cross-section with traveling-wave G-S-G electrodes fed
+and terminated through G-S-G pads; the arms run in the gaps between the pads, so no waveguide lies
+under a pad opening. Every device dimension comes from :func:`combchip.systems.system_b_transmitter`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import gdsfactory as gf
+from gdsfactory.component import Component
+
+from combchip.layouts.pdk import LAYER, activate
+
+__all__ = [
+    "bond_pad",
+    "grating_coupler_1d",
+    "grating_coupler_2d",
+    "mzm",
+    "si_parameters",
+    "tx_si",
+    "voa",
+]
+
+UM = 1e6
+"""Metres → µm."""
+
+PAD = 80.0
+"""Bond-pad side [µm] (M1; the PAD opening is inset by ``PAD_INSET``)."""
+PAD_INSET = 5.0
+PAD_PITCH = 100.0
+"""G-S-G pad pitch [µm]; the modulator arms sit in the two pad gaps, so the arm separation equals it."""
+RF_TAPER = 60.0
+"""Length of the M1 transition from the pads to the traveling-wave electrode [µm]."""
+GROUND_WIDTH = 50.0
+"""Width of each ground electrode [µm]."""
+CONTACT_ENCLOSURE = 1.0
+"""Enclosure of VIA by the contact implant and of VIA by M1 [µm]."""
+MMI1X2 = dict(width_mmi=6.0, length_mmi=33.0, gap_mmi=2.0, width_taper=1.0, length_taper=10.0)
+"""Symmetric-interference 1×2 MMI on 220 nm SOI: L = 3L_π/8 with L_π = 4n_rW²/(3λ) ≈ 88 µm for W = 6 µm."""
+MMI2X2 = dict(width_mmi=6.0, length_mmi=44.0, gap_mmi=1.0, width_taper=1.0, length_taper=10.0)
+"""Paired-interference 2×2 MMI (3 dB): L = L_π/2, ports at ±W/6."""
+VIA_WIDTH = 2.0
+"""Width of the VIA stripes on the contact implants [µm]."""
+GC_WIDTH_FACTOR = 1.15
+"""Grating width and 2D-grating side as a multiple of the fibre mode-field diameter."""
+GC_TAPER = 150.0
+"""Linear taper from the strip waveguide to the grating width [µm]."""
+GC_RADIATED = 0.99
+"""Fraction of the guided power the grating's length radiates: L = −ln(1 − 0.99)/α."""
+ROW_PITCH = 360.0
+"""Vertical pitch of the modulator rows [µm]."""
+DIE_MARGIN = 100.0
+
+
+def _snap(x: float, grid: float = 0.001) -> float:
+    return round(round(x / grid) * grid, 6)
+
+
+def rect(c: Component, layer, x0: float, y0: float, x1: float, y1: float) -> None:
+    """Add the box [x0, x1] × [y0, y1] on ``layer``."""
+    xa, xb = sorted((_snap(x0), _snap(x1)))
+    ya, yb = sorted((_snap(y0), _snap(y1)))
+    c.add_polygon([(xa, ya), (xb, ya), (xb, yb), (xa, yb)], layer=layer)
+
+
+def quad(c: Component, layer, points) -> None:
+    """Add a polygon through ``points`` snapped to the 1 nm grid."""
+    c.add_polygon([(_snap(x), _snap(y)) for x, y in points], layer=layer)
+
+
+def label(c: Component, text: str, x: float, y: float, size: float = 30.0, justify: str = "left") -> None:
+    """Text on the TEXT layer with its lower-left (or centre) corner at (x, y)."""
+    ref = c << gf.components.text(text=text, size=size, layer=LAYER.TEXT, justify=justify)
+    ref.move((_snap(x), _snap(y)))
+
+
+def floorplan(c: Component, margin: float = DIE_MARGIN, grid: float = 10.0) -> tuple[float, float, float, float]:
+    """Draw the die outline (FLOORPLAN) around everything in ``c`` plus ``margin``, on a ``grid`` µm grid."""
+    box = c.dbbox()
+    x0 = math.floor((box.left - margin) / grid) * grid
+    y0 = math.floor((box.bottom - margin) / grid) * grid
+    x1 = math.ceil((box.right + margin) / grid) * grid
+    y1 = math.ceil((box.top + margin) / grid) * grid
+    rect(c, LAYER.FLOORPLAN, x0, y0, x1, y1)
+    return x0, y0, x1, y1
+
+
+def section(cross_section: str, layer) -> tuple[float, float]:
+    """(offset, width) [µm] of the section of a registered cross-section drawn on ``layer``."""
+    xs = gf.get_cross_section(cross_section)
+    target = gf.get_layer(layer)
+    for s in xs.sections:
+        if s.layer is not None and gf.get_layer(s.layer) == target:
+            return float(s.offset), float(s.width)
+    raise ValueError(f"cross-section {cross_section!r} has no section on layer {layer!r}")
+
+
+def _ports_facing(ref, orientation: float) -> list:
+    """Optical ports of ``ref`` that face ``orientation``, from top to bottom (or right to left)."""
+    ports = [p for p in ref.ports if p.port_type == "optical" and round(p.orientation) % 360 == orientation]
+    key = (lambda p: -p.center[1]) if orientation in (0, 180) else (lambda p: -p.center[0])
+    return sorted(ports, key=key)
+
+
+@gf.cell
+def bond_pad(size: float = PAD, metal: str = "M1", opening: str = "PAD", inset: float = PAD_INSET) -> Component:
+    """Square bond pad: ``metal`` with an ``opening`` inset by ``inset`` (centred on the origin)."""
+    c = Component()
+    h = size / 2
+    rect(c, getattr(LAYER, metal), -h, -h, h, h)
+    if opening:
+        rect(c, getattr(LAYER, opening), -h + inset, -h + inset, h - inset, h - inset)
+    c.add_port("pad", center=(0, 0), width=size, orientation=90, layer=getattr(LAYER, metal), port_type="electrical")
+    return c
+
+
+def _add_pad(c: Component, name: str, x: float, y: float, **kwargs) -> None:
+    ref = c.add_ref(bond_pad(**kwargs), name=name)
+    ref.move((_snap(x), _snap(y)))
+    c.add_port(name, port=ref.ports["pad"])
+
+
+# ----------------------------------------------------------------------------- grating couplers
+@gf.cell
+def grating_coupler_1d(period: float, fill_factor: float, n_periods: int, width: float,
+                       taper_length: float = GC_TAPER, fibre_angle: float = 10.0,
+                       wavelength: float = 1.55) -> Component:
+    """Shallow-etched uniform grating: teeth on WG over a SLAB field; port o1 at the taper, o2 vertical."""
+    gc = gf.components.grating_coupler_rectangular(
+        n_periods=n_periods, period=period, fill_factor=fill_factor, width_grating=width,
+        length_taper=taper_length, layer_slab=LAYER.SLAB, layer_grating=LAYER.WG, fiber_angle=fibre_angle,
+        wavelength=wavelength, cross_section="strip", slab_offset=2.0)
+    c = Component()
+    ref = c << gc
+    c.add_ports(ref.ports)
+    c.info["period"] = period
+    c.info["n_periods"] = n_periods
+    c.flatten()
+    return c
+
+
+@gf.cell
+def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_length: float = GC_TAPER,
+                       wavelength: float = 1.55) -> Component:
+    """Polarization-splitting 2D grating: a square lattice of shallow-etched square holes.
+
+    The holes (side (1 − f)·Λ) are cut from a full-thickness WG square over a SLAB field, so each
+    row and column through the holes has the 1D grating's fill factor f along both arms. Arm 1
+    (port o1, from +x) couples H, arm 2 (port o2, from +y) couples V; o3 is the vertical fibre port.
+    """
+    c = Component()
+    side = _snap(n_periods * period)
+    hole = _snap((1 - fill_factor) * period)
+    h = side / 2
+    wg = gf.kdb.Region(gf.kdb.Box(*(round(v * 1000) for v in (-h, -h, h, h))))
+    holes = gf.kdb.Region()
+    for i in range(n_periods):
+        for j in range(n_periods):
+            x = round((-h + (i + 0.5) * period - hole / 2) * 1000)
+            y = round((-h + (j + 0.5) * period - hole / 2) * 1000)
+            holes.insert(gf.kdb.Box(x, y, x + round(hole * 1000), y + round(hole * 1000)))
+    c.shapes(gf.get_layer(LAYER.WG)).insert(wg - holes)
+    rect(c, LAYER.SLAB, -h - 2, -h - 2, h + 2, h + 2)
+    width = gf.get_cross_section("strip").width
+    for name, rotation in (("o1", 0), ("o2", 90)):
+        taper = c << gf.components.taper(length=taper_length, width1=side, width2=width, cross_section="strip")
+        taper.rotate(rotation)
+        taper.move((h, 0) if rotation == 0 else (0, h))
+        c.add_port(name, port=taper.ports["o2"])
+    c.add_port("o3", center=(0, 0), width=side, orientation=0, layer=LAYER.WG, port_type="vertical_te")
+    c.info["period"] = period
+    c.info["hole"] = hole
+    c.flatten()
+    return c
+
+
+# ----------------------------------------------------------------------------- modulators
+def _mmi(kind: str, cross_section: str = "strip") -> Component:
+    return gf.get_component(kind, cross_section=cross_section, **(MMI1X2 if kind == "mmi1x2" else MMI2X2))
+
+
+def _electrode_geometry(cross_section: str) -> dict:
+    """Contact stripes of a p-n cross-section: offsets of its two heavily doped sections."""
+    (o_n, w_n), (o_p, w_p) = section(cross_section, LAYER.NPP), section(cross_section, LAYER.PPP)
+    if o_n * o_p >= 0:
+        raise ValueError(f"cross-section {cross_section!r}: NPP and PPP must lie on opposite sides of the core")
+    width = min(VIA_WIDTH, min(w_n, w_p) - 2 * CONTACT_ENCLOSURE)
+    return {"low": min(o_n, o_p), "high": max(o_n, o_p), "via": _snap(width),
+            "metal": _snap(width + 2 * CONTACT_ENCLOSURE)}
+
+
+def _gsg_pads(c: Component, x: float, prefix: str) -> None:
+    """G-S-G pads centred at (x, +pitch), (x, 0), (x, −pitch)."""
+    for name, y in (("g1", PAD_PITCH), ("s", 0.0), ("g2", -PAD_PITCH)):
+        _add_pad(c, f"{prefix}_{name}", x, y)
+
+
+@gf.cell
+def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "mmi1x2",
+        cross_section: str = "pn") -> Component:
+    """Push-pull depletion MZI with a traveling-wave G-S-G electrode of ``length`` µm.
+
+    Both arms carry the same p-n cross-section, displaced (not mirrored), so the signal electrode
+    between them touches the p side of one junction and the n side of the other: a positive signal
+    deepens the depletion of one arm and relaxes the other (series push-pull). The arms run at
+    y = ±PAD_PITCH/2, in the gaps between the G-S-G pads. ``splitter``/``combiner`` None leaves the
+    arms open (MZI-4, whose arms end on the 2D grating): ports o1/o2 west (top/bottom), o3/o4 east.
+    """
+    if splitter not in ("mmi1x2", None) or combiner not in ("mmi1x2", "mmi2x2", None):
+        raise ValueError(f"splitter = {splitter!r} must be 'mmi1x2' or None and combiner = {combiner!r} "
+                         "'mmi1x2', 'mmi2x2' or None")
+    c = Component()
+    h = PAD_PITCH / 2
+    radius = gf.get_cross_section("strip").radius
+    geometry = _electrode_geometry(cross_section)
+    x = 0.0
+    split = None
+    if splitter:
+        split = c.add_ref(_mmi(splitter), name="splitter")
+        split.move((-split.ports["o1"].center[0], -split.ports["o1"].center[1]))
+        x = split.dbbox().right + 2 * radius + 10.0
+    x_electrode = x + PAD + RF_TAPER
+    x_end = x_electrode + length
+    x_out = x_end + RF_TAPER + PAD
+    arms = {}
+    for name, y in (("top", h), ("bottom", -h)):
+        lead = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="strip"), name=f"lead_{name}")
+        lead.move((x, y))
+        shifter = c.add_ref(gf.components.straight(length=length, cross_section=cross_section), name=f"ps_{name}")
+        shifter.move((x_electrode, y))
+        tail = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="strip"), name=f"tail_{name}")
+        tail.move((x_end, y))
+        arms[name] = (lead, tail)
+    if split is not None:
+        top, bottom = _ports_facing(split, 0)[:2]
+        gf.routing.route_single(c, top, arms["top"][0].ports["o1"], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, bottom, arms["bottom"][0].ports["o1"], cross_section="strip", auto_taper=False)
+        c.add_port("o1", port=_ports_facing(split, 180)[-1])
+    else:
+        c.add_port("o1", port=arms["top"][0].ports["o1"])
+        c.add_port("o2", port=arms["bottom"][0].ports["o1"])
+    if combiner:
+        comb = c.add_ref(_mmi(combiner), name="combiner")
+        comb.rotate(180)
+        west = _ports_facing(comb, 180)
+        comb.move((x_out + 2 * radius + 10.0 - west[0].center[0], -(west[0].center[1] + west[-1].center[1]) / 2))
+        west = _ports_facing(comb, 180)
+        gf.routing.route_single(c, arms["top"][1].ports["o2"], west[0], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, arms["bottom"][1].ports["o2"], west[-1], cross_section="strip", auto_taper=False)
+        for k, port in enumerate(_ports_facing(comb, 0)):
+            c.add_port(f"o{k + 2}", port=port)
+    else:
+        c.add_port("o3", port=arms["top"][1].ports["o2"])
+        c.add_port("o4", port=arms["bottom"][1].ports["o2"])
+
+    # traveling-wave electrode: S between the arms, a ground outside each
+    low, high, via, metal = geometry["low"], geometry["high"], geometry["via"], geometry["metal"]
+    s_top, s_bottom = h + low + metal / 2, -h + high - metal / 2
+    g1 = (h + high - metal / 2, h + high - metal / 2 + GROUND_WIDTH)
+    g2 = (-h + low + metal / 2 - GROUND_WIDTH, -h + low + metal / 2)
+    if g1[0] - s_top <= 0:
+        raise ValueError(f"cross-section {cross_section!r}: its contacts are too close for separate S and G electrodes")
+    for y0, y1 in ((s_bottom, s_top), g1, g2):
+        rect(c, LAYER.M1, x_electrode, y0, x_end, y1)
+    for y_arm in (h, -h):
+        for offset in (low, high):
+            yc = y_arm + offset
+            rect(c, LAYER.VIA, x_electrode + CONTACT_ENCLOSURE, yc - via / 2, x_end - CONTACT_ENCLOSURE, yc + via / 2)
+    for xp, xe, prefix in ((x + PAD, x_electrode, "rf_in"), (x_end + RF_TAPER, x_end, "rf_term")):
+        _gsg_pads(c, xp - PAD / 2 if prefix == "rf_in" else xp + PAD / 2, prefix)
+        for (p0, p1), (e0, e1) in (((-PAD / 2, PAD / 2), (s_bottom, s_top)),
+                                   ((PAD_PITCH - PAD / 2, PAD_PITCH + PAD / 2), g1),
+                                   ((-PAD_PITCH - PAD / 2, -PAD_PITCH + PAD / 2), g2)):
+            quad(c, LAYER.M1, [(xp, p0), (xe, e0), (xe, e1), (xp, p1)])
+    c.info["length"] = length
+    c.info["arm_separation"] = 2 * h
+    c.info["electrode_gap"] = _snap(g1[0] - s_top)
+    return c
+
+
+def _heater_leads(c: Component, x0: float, length: float, y_arm: float, direction: int, prefix: str) -> None:
+    """HEATER leads at both ends of a heater, VIA/M1 contacts and M1 lines out to two bond pads.
+
+    The leads lie inside the heater's span, so HEATER ∩ WG is exactly the heated length.
+    """
+    _, heater_width = section("heater", LAYER.HEATER)
+    lead = 10.0
+    contact = 20.0
+    for k, xl in enumerate((x0, x0 + length - lead)):
+        y_start = y_arm - direction * heater_width / 2
+        y_contact = y_arm + direction * 15.0
+        rect(c, LAYER.HEATER, xl, y_start, xl + lead, y_contact + direction * contact)
+        xc = xl + lead / 2
+        rect(c, LAYER.HEATER, xc - contact / 2, y_contact, xc + contact / 2, y_contact + direction * contact)
+        yc = y_contact + direction * contact / 2
+        v = contact / 2 - 2 * CONTACT_ENCLOSURE
+        rect(c, LAYER.VIA, xc - v, yc - v, xc + v, yc + v)
+        y_pad = y_contact + direction * (contact + 20.0 + PAD / 2)
+        rect(c, LAYER.M1, xc - contact / 2, yc - direction * contact / 2, xc + contact / 2, y_pad)
+        _add_pad(c, f"{prefix}_{k + 1}", xc, y_pad)
+
+
+@gf.cell
+def voa(length: float, arm_separation: float = 60.0) -> Component:
+    """Thermo-optic MZI attenuator: a heater of ``length`` µm on each arm ("heater"), four DC pads."""
+    c = Component()
+    strip = gf.get_cross_section("strip")
+    radius = strip.radius
+    h = arm_separation / 2
+    split = c.add_ref(_mmi("mmi1x2"), name="splitter")
+    split.move((-split.ports["o1"].center[0], -split.ports["o1"].center[1]))
+    x = split.dbbox().right + 2 * radius + 10.0
+    spacer = 60.0
+    heaters = {}
+    for name, y in (("top", h), ("bottom", -h)):
+        lead = c.add_ref(gf.components.straight(length=spacer, cross_section="strip"), name=f"lead_{name}")
+        lead.move((x, y))
+        heater = c.add_ref(gf.components.straight(length=length, cross_section="heater"), name=f"heater_{name}")
+        heater.move((x + spacer, y))
+        tail = c.add_ref(gf.components.straight(length=spacer, cross_section="strip"), name=f"tail_{name}")
+        tail.move((x + spacer + length, y))
+        heaters[name] = (lead, tail)
+    top, bottom = _ports_facing(split, 0)[:2]
+    gf.routing.route_single(c, top, heaters["top"][0].ports["o1"], cross_section="strip", auto_taper=False)
+    gf.routing.route_single(c, bottom, heaters["bottom"][0].ports["o1"], cross_section="strip", auto_taper=False)
+    comb = c.add_ref(_mmi("mmi1x2"), name="combiner")
+    comb.rotate(180)
+    west = _ports_facing(comb, 180)
+    comb.move((x + 2 * spacer + length + 2 * radius + 10.0 - west[0].center[0],
+               -(west[0].center[1] + west[-1].center[1]) / 2))
+    west = _ports_facing(comb, 180)
+    gf.routing.route_single(c, heaters["top"][1].ports["o2"], west[0], cross_section="strip", auto_taper=False)
+    gf.routing.route_single(c, heaters["bottom"][1].ports["o2"], west[-1], cross_section="strip", auto_taper=False)
+    _heater_leads(c, x + spacer, length, h, +1, "heater_top")
+    _heater_leads(c, x + spacer, length, -h, -1, "heater_bottom")
+    c.add_port("o1", port=_ports_facing(split, 180)[0])
+    c.add_port("o2", port=_ports_facing(comb, 0)[0])
+    c.info["length"] = length
+    return c
+
+
+# ----------------------------------------------------------------------------- chip
+def si_parameters(chip=None) -> dict:
+    """Layout numbers [µm] of a :class:`~combchip.transmitter.SiPolarizationChip` (system B's by default)."""
+    if chip is None:
+        from combchip.systems import system_b_transmitter
+
+        chip = system_b_transmitter()
+    gc1 = chip.input_coupler
+    gc2 = chip.output_coupler.arm
+
+    def periods(gc):
+        length = gc.length if gc.length is not None else -math.log(1 - GC_RADIATED) / gc.alpha
+        return int(math.ceil(length / gc.period))
+
+    return {
+        "mzi_lengths": tuple(_snap(m.arm_a.length * UM) for m in (chip.carver, chip.decoy, chip.basis, chip.phase)),
+        "voa_length": _snap(chip.voa.arm_a.length * UM),
+        "gc1_period": _snap(gc1.period * UM),
+        "gc1_fill_factor": float(gc1.fill_factor),
+        "gc1_periods": periods(gc1),
+        "gc1_width": _snap(math.ceil(GC_WIDTH_FACTOR * gc1.mode_field_diameter * UM)),
+        "gc1_angle": float(gc1.fibre_angle_deg),
+        "gc2_period": _snap(gc2.period * UM, 0.002),
+        "gc2_fill_factor": float(gc2.fill_factor),
+        "gc2_periods": int(math.ceil(GC_WIDTH_FACTOR * gc2.mode_field_diameter / gc2.period)),
+        "wavelength": _snap(chip.wavelength * UM),
+    }
+
+
+def tx_si(chip=None) -> Component:
+    """Layout of a silicon polarization-encoding transmitter chip (system B's by default)."""
+    activate()
+    p = si_parameters(chip)
+    return _tx_si(**{k: list(v) if isinstance(v, tuple) else v for k, v in p.items()})
+
+
+@gf.cell
+def _tx_si(mzi_lengths: list, voa_length: float, gc1_period: float, gc1_fill_factor: float, gc1_periods: int,
+           gc1_width: float, gc1_angle: float, gc2_period: float, gc2_fill_factor: float, gc2_periods: int,
+           wavelength: float) -> Component:
+    c = Component()
+    radius = gf.get_cross_section("strip").radius
+
+    def route(p1, p2, **kwargs):
+        return gf.routing.route_single(c, p1, p2, cross_section="strip", auto_taper=False, **kwargs)
+
+    # row 1: input grating → MZI-1 (eastbound)
+    gc_in = c.add_ref(grating_coupler_1d(gc1_period, gc1_fill_factor, gc1_periods, gc1_width, fibre_angle=gc1_angle,
+                                         wavelength=wavelength), name="gc_in")
+    gc_in.rotate(180)
+    gc_in.move((-gc_in.ports["o1"].center[0], -gc_in.ports["o1"].center[1]))
+    mzi1 = c.add_ref(mzm(mzi_lengths[0]), name="mzi1")
+    mzi1.move((300.0, 0.0))
+    route(gc_in.ports["o1"], mzi1.ports["o1"])
+    # row 2: MZI-2 (westbound), U-turn at the east end
+    mzi2 = c.add_ref(mzm(mzi_lengths[1]), name="mzi2")
+    mzi2.rotate(180)
+    x_turn = mzi1.ports["o2"].center[0] + 2 * radius + 20.0
+    mzi2.move((x_turn - 2 * radius - 20.0 - mzi2.ports["o1"].center[0], -ROW_PITCH - mzi2.ports["o1"].center[1]))
+    route(mzi1.ports["o2"], mzi2.ports["o1"])
+    # row 3: VOA → MZI-3 (eastbound), U-turn at the west end
+    att = c.add_ref(voa(voa_length), name="voa")
+    att.move((mzi2.ports["o2"].center[0] - att.ports["o1"].center[0],
+              -2 * ROW_PITCH - att.ports["o1"].center[1]))
+    route(mzi2.ports["o2"], att.ports["o1"])
+    mzi3 = c.add_ref(mzm(mzi_lengths[2], combiner="mmi2x2"), name="mzi3")
+    mzi3.move((att.ports["o2"].center[0] + 60.0 - mzi3.ports["o1"].center[0],
+               -2 * ROW_PITCH - mzi3.ports["o1"].center[1]))
+    route(att.ports["o2"], mzi3.ports["o1"])
+    # row 4: MZI-4 arms (westbound) on the H and V paths, U-turn bundle at the east end
+    mzi4 = c.add_ref(mzm(mzi_lengths[3], splitter=None, combiner=None), name="mzi4")
+    mzi4.rotate(180)
+    out_top, out_bottom = mzi3.ports["o2"], mzi3.ports["o3"]
+    x_east = out_top.center[0] + 2 * radius + 40.0
+    mzi4.move((x_east - 40.0 - 2 * radius - mzi4.ports["o2"].center[0], -3 * ROW_PITCH - mzi4.ports["o2"].center[1]))
+    # mzi4 rotated: o2 (bottom arm, now on top) and o1 (top arm, now below) face east
+    route(out_top, mzi4.ports["o1"], steps=[{"x": x_east + 20.0}, {"y": mzi4.ports["o1"].center[1]}])
+    route(out_bottom, mzi4.ports["o2"], steps=[{"x": x_east}, {"y": mzi4.ports["o2"].center[1]}])
+    # 2D grating: arm 1 (H, from +x) and arm 2 (V, from +y)
+    gc_out = c.add_ref(grating_coupler_2d(gc2_period, gc2_fill_factor, gc2_periods, wavelength=wavelength),
+                       name="gc_out")
+    h_in, v_in = mzi4.ports["o3"], mzi4.ports["o4"]  # rotated: o3 (top arm) is now below, o4 above
+    lower, upper = sorted((h_in, v_in), key=lambda p: p.center[1])
+    gc_y = upper.center[1] - 2 * radius - 20.0 - gc_out.ports["o2"].center[1]
+    gc_x = lower.center[0] - 300.0 - gc_out.ports["o1"].center[0]
+    gc_out.move((gc_x, gc_y))
+    route(lower, gc_out.ports["o1"])
+    route(upper, gc_out.ports["o2"])
+
+    c.add_port("fiber_in", port=gc_in.ports["o2"])
+    c.add_port("fiber_out", port=gc_out.ports["o3"])
+    for ref in (mzi1, mzi2, mzi3, mzi4, att):
+        for port in ref.ports:
+            if port.port_type == "electrical":
+                c.add_port(f"{ref.name}_{port.name}", port=port)
+
+    for ref, text in ((mzi1, "MZI-1 carver"), (mzi2, "MZI-2 decoy"), (att, "VOA"), (mzi3, "MZI-3 basis"),
+                      (mzi4, "MZI-4 phase")):
+        box = ref.dbbox()
+        label(c, f"{text} L={ref.cell.info['length']:g}", box.center().x, box.top + 10.0, size=25.0, justify="center")
+    label(c, "1D GC in", gc_in.dbbox().left, gc_in.dbbox().top + 20.0, size=25.0)
+    label(c, "2D GC out H/V", gc_out.dbbox().left, gc_out.dbbox().bottom - 50.0, size=25.0)
+    box = c.dbbox()
+    label(c, "combchip tx-si  system B  2.5 GHz polarization encoder", box.left, box.top + 40.0, size=40.0)
+    x0, y0, x1, y1 = floorplan(c)
+    c.info["die_size"] = (_snap(x1 - x0), _snap(y1 - y0))
+    return c
