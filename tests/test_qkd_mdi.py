@@ -1,0 +1,413 @@
+"""MDI-QKD: WCS gains, decoy bounds, Chernoff conversions, finite key, system A's key rate."""
+
+import itertools
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+from scipy.stats import poisson
+
+from combchip.qkd import (
+    SYSTEM_A_INTENSITIES,
+    SYSTEM_A_PROBABILITIES,
+    Detector,
+    MDILink,
+    asymptotic_rate,
+    binary_entropy,
+    chernoff_expected,
+    chernoff_observed,
+    combine_errors,
+    decoy_coefficients,
+    e11_upper_bound,
+    estimate_from_counts,
+    expected_counts,
+    finite_key_rate,
+    gains,
+    misalignment_from_visibility,
+    optimize_parameters,
+    photon_number_yields,
+    plob,
+    rate_vs_loss,
+    s11_lower_bound,
+    s11_lower_bound_lp,
+    sample_counts,
+    state_error_from_extinction,
+)
+from combchip.qkd.mdi import X_OBSERVABLES, pulse_pairs
+
+MU, P = SYSTEM_A_INTENSITIES, SYSTEM_A_PROBABILITIES
+N_SYSTEM_A = 3e12  # pulse pairs per user pair (REFERENCE.md, system A)
+CLOCK = 100e6  # Hz
+PUBLISHED_RATE = 267.0  # bit/s, average over the user pairs
+
+# Stated SNSPD and transmitter for system A (none of these is given by the paper):
+ETA_D, P_DARK = 0.75, 1e-7  # SNSPD: 75 % efficiency; ~100 Hz dark counts in a ~1 ns window per time bin
+EXTINCTION_DB = 30.0  # time-bin carving extinction, borrowed from system B's MZIs (30 dB)
+V_HOM = 0.467  # measured HOM visibility, soliton state
+
+
+def system_a_link(eta_d=ETA_D, p_dark=P_DARK):
+    e_z = combine_errors(state_error_from_extinction(EXTINCTION_DB), state_error_from_extinction(EXTINCTION_DB))
+    return MDILink.from_losses(15.0, 15.0, Detector(eta_d, p_dark), v_hom=V_HOM, e_d_z=e_z, encoding="time-bin")
+
+
+def mixture(yields, mu_a, mu_b):
+    """Σ P_μa(n) P_μb(m) Y_nm: the phase-randomized coherent-state gain of Fock-state yields."""
+    n = yields["n"].values
+    return float(np.einsum("n,m,nm->", poisson.pmf(n, mu_a), poisson.pmf(n, mu_b), yields.values))
+
+
+# --- gains -------------------------------------------------------------------------------------------
+
+
+def test_gains_small_mu_limit():
+    # p_d = 0, e_d = 0, a = η_aμ_a, b = η_bμ_b ≤ 1e-3: Q_Z = ab/2 (both Bell states), Q_X = (a + b)²/4,
+    # (E·Q)_X = (a + b)²/8 − ab/4, each up to a relative O(a + b) ≤ 2e-3 correction.
+    mu_a, mu_b, eta_a, eta_b = 0.5, 0.2, 2e-3, 3e-3
+    a, b = eta_a * mu_a, eta_b * mu_b
+    g = gains(mu_a, mu_b, eta_a, eta_b, 0.0, 0.0, bsm="both")
+    assert g.q_z == pytest.approx(a * b / 2, rel=3e-3)
+    assert g.eq_z == 0.0
+    assert g.q_x == pytest.approx((a + b) ** 2 / 4, rel=3e-3)
+    assert g.eq_x == pytest.approx((a + b) ** 2 / 8 - a * b / 4, rel=3e-3)
+    # equal intensities: the 25 % X-basis error floor of weak coherent pulses
+    assert gains(0.1, 0.1, 1e-3, 1e-3, 0.0, 0.0).e_x == pytest.approx(0.25, rel=1e-3)
+
+
+def test_time_bin_psi_minus_halves_every_gain():
+    pol = gains(0.4, 0.3, 0.02, 0.05, 1e-6, (0.01, 0.04), encoding="polarization")
+    tb = gains(0.4, 0.3, 0.02, 0.05, 1e-6, (0.01, 0.04), encoding="time-bin")
+    for full, half in zip(pol, tb):
+        assert half == pytest.approx(full / 2, rel=1e-15)
+    assert tb.e_z == pytest.approx(pol.e_z, rel=1e-14) and tb.e_x == pytest.approx(pol.e_x, rel=1e-14)
+
+
+@pytest.mark.parametrize("eta_a, eta_b, p_d, e_d", [(0.03, 0.02, 1e-6, 0.0), (0.5, 0.3, 1e-3, 0.0),
+                                                    (0.3, 0.3, 0.01, 0.07), (0.9, 0.05, 1e-5, 0.2)])
+@pytest.mark.parametrize("basis", ["Z", "X"])
+def test_closed_form_gains_match_fock_enumeration(eta_a, eta_b, p_d, e_d, basis):
+    # Independent check of Ma & Razavi's expressions: exact Fock-state yields (beam-splitter algebra,
+    # inclusion–exclusion over threshold clicks), Poisson-mixed. N = 25 leaves a tail < 1e-20; the
+    # inclusion–exclusion cancels to ~1e-8 relative when the click probabilities are ~1e-8.
+    ds = photon_number_yields(25, eta_a, eta_b, p_d, basis, e_d=e_d)
+    for mu_a, mu_b in [(0.6, 0.2), (0.054, 0.204), (0.2, 0.0), (0.0, 0.0)]:
+        g = gains(mu_a, mu_b, eta_a, eta_b, p_d, e_d, bsm="both")
+        q, eq = (g.q_z, g.eq_z) if basis == "Z" else (g.q_x, g.eq_x)
+        assert mixture(ds["yield"], mu_a, mu_b) == pytest.approx(q, rel=1e-6, abs=1e-15)
+        assert mixture(ds["error_yield"], mu_a, mu_b) == pytest.approx(eq, rel=1e-6, abs=1e-15)
+
+
+@pytest.mark.parametrize("basis", ["Z", "X"])
+def test_each_bell_state_carries_half(basis):
+    # |Ψ⁺⟩ events map one to one onto |Ψ⁻⟩ events under the input bits (X relation flipped).
+    minus = photon_number_yields(6, 0.2, 0.4, 1e-3, basis, e_d=0.05, bsm="psi-minus")
+    plus = photon_number_yields(6, 0.2, 0.4, 1e-3, basis, e_d=0.05, bsm="psi-plus")
+    xr.testing.assert_allclose(minus.drop_attrs(), plus.drop_attrs(), rtol=1e-10, atol=1e-15)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0, 2), st.floats(0, 2), st.floats(0, 1), st.floats(0, 1), st.floats(0, 0.1),
+       st.floats(0, 0.5), st.floats(0, 0.5), st.sampled_from(["polarization", "time-bin"]))
+def test_error_rates_are_probabilities(mu_a, mu_b, eta_a, eta_b, p_d, e_z, e_x, encoding):
+    g = gains(mu_a, mu_b, eta_a, eta_b, p_d, (e_z, e_x), encoding=encoding)
+    assert 0 <= g.q_z <= 1 and 0 <= g.q_x <= 1
+    tol = 1e-12  # rounding of the cancellation-free forms
+    assert -tol <= g.e_z <= 0.5 + tol
+    assert -tol <= g.e_x <= 0.5 + tol
+
+
+def test_misalignment_from_visibility_matches_mode_overlap():
+    # e_d^X = 1/2 − V with V = M/2: the flip model and a true mode mismatch M give the same single-photon
+    # error (no dark counts: the relation is for the photons; rounding of the enumeration ~1e-12).
+    assert misalignment_from_visibility(0.5) == 0.0
+    assert misalignment_from_visibility(V_HOM) == pytest.approx(0.033, abs=1e-12)
+    for v in (0.2, 0.4, V_HOM):
+        overlap = photon_number_yields(2, 0.03, 0.02, 0.0, "X", mode_overlap=2 * v, bsm="psi-minus")
+        flip = photon_number_yields(2, 0.03, 0.02, 0.0, "X", e_d=misalignment_from_visibility(v), bsm="psi-minus")
+        e_overlap = overlap["error_yield"][1, 1] / overlap["yield"][1, 1]
+        e_flip = flip["error_yield"][1, 1] / flip["yield"][1, 1]
+        assert float(e_overlap) == pytest.approx(float(e_flip), rel=1e-10)
+        assert float(e_flip) == pytest.approx(0.5 - v, rel=1e-10)
+
+
+def test_state_errors_combine_as_xor():
+    a, b = 0.01, 0.03
+    assert combine_errors(a, b) == pytest.approx(a + b - 2 * a * b, rel=1e-14)
+    assert combine_errors(a) == pytest.approx(a, rel=1e-14)
+    assert state_error_from_extinction(30.0) == pytest.approx(1 / 1001, rel=1e-12)
+
+
+# --- decoy bounds ------------------------------------------------------------------------------------
+
+
+def true_yields(eta_a, eta_b, p_d, e_d, n_max=12):
+    """Exact Fock yields of a model link and the X-basis observables they produce (tail < 1e-15)."""
+    x = photon_number_yields(n_max, eta_a, eta_b, p_d, "X", e_d=e_d)
+    y, ey = x["yield"], x["error_yield"]
+    obs = {"xx": mixture(y, MU["x"], MU["x"]), "yy": mixture(y, MU["y"], MU["y"]), "oo": mixture(y, 0, 0),
+           "xo+ox": mixture(y, MU["x"], 0) + mixture(y, 0, MU["x"]),
+           "yo+oy": mixture(y, MU["y"], 0) + mixture(y, 0, MU["y"]), "xx_err": mixture(ey, MU["x"], MU["x"])}
+    return obs, float(y[1, 1]), float(ey[1, 1] / y[1, 1])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 35), st.floats(0, 35), st.floats(0, 1e-4), st.floats(0, 0.1))
+def test_decoy_bounds_bracket_the_true_single_photon_values(loss_a, loss_b, p_d, e_d):
+    eta_a, eta_b = 10 ** (-loss_a / 10), 10 ** (-loss_b / 10)
+    obs, y11, e11 = true_yields(eta_a, eta_b, p_d, e_d)
+    z = photon_number_yields(1, eta_a, eta_b, p_d, "Z", e_d=e_d)
+    assert float(z["yield"][1, 1]) == pytest.approx(y11, rel=1e-9)  # single-photon pairs: basis independent
+    rounding = 1e-9 * y11  # float error of the yields; the decoy gap is ≥ 1 % of Y₁₁ here
+    lp_tolerance = 1e-7 * y11  # HiGHS row feasibility 1e-10 (relative), amplified by decoy coefficients ≲ 30
+    closed = s11_lower_bound(obs, MU)
+    lp = s11_lower_bound_lp(obs, MU)
+    assert closed <= y11 + rounding  # valid; it may be negative (useless) for very unequal losses
+    assert closed - lp_tolerance <= lp <= y11 + rounding + lp_tolerance
+    if abs(loss_a - loss_b) <= 10:
+        assert closed > 0.5 * y11  # and useful for comparable losses
+    assert e11_upper_bound(obs, MU, closed) >= e11 - 1e-9
+    # finite key on the exact expected counts: the Chernoff intervals contain them, so the bounds hold too
+    n = 1e12
+    pairs = pulse_pairs(n, P)
+    counts = {k: pairs[k] * v for k, v in obs.items()}
+    counts.update(zz=1e6, zz_err=1e3)
+    est = estimate_from_counts(counts, n, MU, P, method="separate")
+    assert est["s11"] <= y11 + rounding
+    assert est["e11_x"] >= e11 - 1e-9
+
+
+def test_decoy_tightness_orders_the_rates():
+    link = system_a_link()
+    closed = asymptotic_rate(link, decoy="four-intensity")
+    lp = asymptotic_rate(link, decoy="lp")
+    ideal = asymptotic_rate(link, decoy="infinite")
+    assert closed["s11"] <= lp["s11"] * (1 + 1e-9) <= ideal["s11"] * (1 + 1e-9)
+    assert closed["key_rate_per_pulse"] < ideal["key_rate_per_pulse"]
+    # the ideal single-photon error is the HOM misalignment plus a little dark-count noise
+    assert ideal["e11"] == pytest.approx(misalignment_from_visibility(V_HOM), rel=0.01)
+
+
+# --- Chernoff bounds -------------------------------------------------------------------------------------
+
+MEANS = [1.0, 10.0, 100.0, 1e3, 1e5]
+EPSILONS = [1e-2, 1e-5, 1e-10]
+
+
+@pytest.mark.parametrize("eps", EPSILONS)
+@pytest.mark.parametrize("mu", MEANS)
+def test_expected_to_observed_against_poisson_tails(mu, eps):
+    lower, upper = chernoff_observed(mu, eps)
+    below = poisson.cdf(np.floor(lower), mu) if lower > 0 else 0.0
+    above = poisson.sf(np.ceil(upper) - 1, mu)
+    assert below <= eps and above <= eps
+    if mu >= 100:
+        # not vacuous either: the Chernoff bound exceeds the Poisson tail by ≈ δ√(2πμ) = √(4π ln(1/ε)) ≤ 20
+        assert below >= eps / 100 and above >= eps / 100
+
+
+@pytest.mark.parametrize("eps", EPSILONS)
+@pytest.mark.parametrize("mu", MEANS)
+def test_observed_to_expected_covers_the_true_mean(mu, eps):
+    # P_μ[μᴸ(X) > μ] and P_μ[μᵁ(X) < μ], exact Poisson sums. μᴸ and μᵁ increase with x (checked on a
+    # grid), so each event is a Poisson tail beyond an integer threshold, found by bisection.
+    grid = np.unique(np.round(np.linspace(0, 3 * mu + 100, 400)))
+    lower, upper = chernoff_expected(grid, eps)
+    assert np.all(np.diff(lower) >= 0) and np.all(np.diff(upper) > 0)
+
+    def first_integer(predicate):
+        lo, hi = 0, int(10 * mu + 1000)  # predicate(hi) holds, and it is monotone in x
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if predicate(mid) else (mid + 1, hi)
+        return lo
+
+    above = first_integer(lambda x: chernoff_expected(float(x), eps)[0] > mu)
+    below = first_integer(lambda x: chernoff_expected(float(x), eps)[1] >= mu)  # μᵁ(X) < μ ⇔ X < below
+    assert poisson.sf(above - 1, mu) <= eps
+    assert poisson.cdf(below - 1, mu) <= eps if below > 0 else True
+
+
+def test_chernoff_roots_solve_the_divergence_equation():
+    # x ln(x/μ) − x + μ = ln(1/ε) at both roots, also for counts up to 1e12 (relative 1e-9 of ln(1/ε)).
+    def divergence(x, mu):
+        return x * np.log(x / mu) - x + mu
+
+    for x in [3.0, 1e4, 1e8]:
+        lo, up = chernoff_expected(x, 1e-10)
+        assert divergence(x, lo) == pytest.approx(np.log(1e10), rel=1e-6)
+        assert divergence(x, up) == pytest.approx(np.log(1e10), rel=1e-6)
+    lo, up = chernoff_expected(1e12, 1e-10)
+    assert (up - 1e12) == pytest.approx(np.sqrt(2 * np.log(1e10) * 1e12), rel=1e-3)  # δ → √(2 ln(1/ε)/x)
+    assert chernoff_expected(0.0, 1e-10) == (0.0, pytest.approx(np.log(1e10)))
+
+
+# --- finite key ------------------------------------------------------------------------------------------
+
+
+def independent_single_photon_term(counts, n_total, eps, samples, rng):
+    """The 'joint' objective G(ν) rebuilt from the public pieces, on random points of its box polytope."""
+    keys = list(X_OBSERVABLES) + ["xx_err"]
+    pairs = pulse_pairs(n_total, P)
+    cs, ce = decoy_coefficients(MU)
+    ws = np.array([cs.get(k, 0.0) / pairs[k] for k in keys])
+    we = np.array([ce.get(k, 0.0) / pairs[k] for k in keys])
+    lo, up = (np.array(v) for v in zip(*(chernoff_expected(counts[k], eps) for k in keys)))
+    big_a = pairs["zz"] * (MU["z"] * np.exp(-MU["z"])) ** 2
+    a_ub = np.vstack([np.eye(6)[5] - np.eye(6)[0], -we])  # ⟨T_xx⟩ ≤ ⟨n_xx⟩, t ≥ 0
+    s_max = -linprog(-ws, A_ub=a_ub, b_ub=[0, 0], bounds=list(zip(lo, up)), method="highs").fun
+    t_max = -linprog(-we, A_ub=a_ub, b_ub=[0, 0], bounds=list(zip(lo, up)), method="highs").fun
+    d_l = big_a * s_max - chernoff_observed(big_a * s_max, eps)[0]
+    d_u = chernoff_observed(big_a * t_max, eps)[1] - big_a * t_max
+    corners = np.array(list(itertools.product(*zip(lo, up))))
+    points = np.vstack([corners, lo + (up - lo) * rng.random((samples, 6))])
+    points = points[(points[:, 5] <= points[:, 0]) & (points @ we >= 0)]
+    n = big_a * points @ ws - d_l
+    m = big_a * points @ we + d_u
+    e = np.clip(m / n, 0, 0.5)
+    return np.where(n > 0, n * (1 - binary_entropy(e)), 0.0)
+
+
+def test_joint_worst_case_is_certified():
+    link = system_a_link()
+    counts = expected_counts(link, MU, P, N_SYSTEM_A)
+    est = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="joint", joint_constraints=False)
+    tail = np.log2(2 / 1e-10) + 2 * np.log2(1 / (np.sqrt(2) * 1e-20))
+    bound = est["key_length"] + est["leak_ec"] + tail
+    sampled = independent_single_photon_term(counts, N_SYSTEM_A, 1e-10, 20000, np.random.default_rng(1))
+    assert sampled.min() >= bound * (1 - 1e-9)  # no allowed ν goes below the certified minimum
+    assert sampled.min() <= bound * 1.05  # and the minimum is not vacuous: random points come within 5 %
+
+
+def test_joint_is_never_below_separate():
+    for link in (system_a_link(), system_a_link(0.7, 1e-6)):
+        counts = expected_counts(link, MU, P, N_SYSTEM_A)
+        for jc in (False, True):
+            joint = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="joint", joint_constraints=jc)
+            separate = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="separate", joint_constraints=jc)
+            assert joint["key_length"] >= separate["key_length"]
+
+
+def test_negative_keys_are_clipped_and_flagged():
+    lossy = MDILink.from_losses(35.0, 35.0, Detector(ETA_D, P_DARK), v_hom=V_HOM, encoding="time-bin")
+    for method in ("joint", "separate"):
+        out = finite_key_rate(lossy, MU, P, N_SYSTEM_A, method=method)
+        assert out["key_length"] < 0
+        assert out["key_rate_per_pulse"] == 0.0 and out["clipped"] and "clipped" in out["warning"]
+    dark = MDILink.from_losses(45.0, 45.0, Detector(ETA_D, 1e-5), v_hom=V_HOM, encoding="time-bin")
+    asym = asymptotic_rate(dark)
+    assert asym["key_rate_raw"] < 0 and asym["key_rate_per_pulse"] == 0.0 and asym["clipped"]
+    good = finite_key_rate(system_a_link(), MU, P, N_SYSTEM_A)
+    assert not good["clipped"] and good["warning"] is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.sampled_from(["zz", "xx", "yy", "oo", "xo+ox", "yo+oy"]),
+                       st.floats(0, 1e8), min_size=6, max_size=6),
+       st.floats(0, 1), st.floats(0, 1), st.sampled_from(["joint", "separate"]))
+def test_key_rate_is_never_negative(counts, frac_z, frac_x, method):
+    counts = dict(counts, zz_err=frac_z * counts["zz"], xx_err=frac_x * counts["xx"])
+    out = estimate_from_counts(counts, 1e12, MU, P, method=method)
+    assert out["key_rate_per_pulse"] >= 0
+    assert out["clipped"] == (out["key_length"] < 0)
+
+
+# --- system A ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("eta_d, p_dark", [(ETA_D, P_DARK), (0.7, 1e-7), (0.8, 1e-7), (0.7, 1e-6), (0.8, 1e-6)])
+def test_system_a_key_rate_is_of_the_published_order(eta_d, p_dark):
+    # 30 dB per user pair split 15/15 dB, SNSPD η_d ∈ [0.7, 0.8], p_d ∈ [1e-7, 1e-6], e_d^X = 1/2 − 0.467,
+    # e_d^Z from 30 dB extinction, time-bin |Ψ⁻⟩ BSM, published intensities/probabilities, 3e12 pulse
+    # pairs, ε = 1e-10, f = 1.16, 100 MHz. "Of the order of 267 bit/s": within a factor 3.
+    out = finite_key_rate(system_a_link(eta_d, p_dark), MU, P, N_SYSTEM_A, eps=1e-10, f=1.16, repetition_rate=CLOCK)
+    assert PUBLISHED_RATE / 3 <= out["key_rate"] <= PUBLISHED_RATE * 3
+    assert out["e_zz"] < 0.01 and 0.1 < out["e11_ph"] < 0.25
+
+
+def test_system_a_numbers():
+    # The nominal point: asymptotic ≥ finite, and the finite rate is below PLOB of η_aη_b (per pulse pair).
+    link = system_a_link()
+    finite = finite_key_rate(link, MU, P, N_SYSTEM_A, repetition_rate=CLOCK)
+    asym = asymptotic_rate(link)
+    assert finite["key_rate_per_pulse"] < asym["key_rate_per_pulse"] < plob(link.eta_a * link.eta_b)
+    assert finite["key_rate"] == pytest.approx(295, rel=0.02)  # regression of the number reported
+    separate = finite_key_rate(link, MU, P, N_SYSTEM_A, method="separate", repetition_rate=CLOCK)
+    assert separate["key_rate"] == pytest.approx(73, rel=0.02)
+
+
+def test_estimate_from_counts_reproduces_the_model_rate():
+    link = system_a_link()
+    model = finite_key_rate(link, MU, P, N_SYSTEM_A)
+    counts = expected_counts(link, MU, P, N_SYSTEM_A)
+    # the one-sided sums given as their parts: same data, same answer
+    split = {k: v for k, v in counts.items() if "+" not in k}
+    g = {pair: link.gains(MU[pair[0]], MU[pair[1]]).q_x * N_SYSTEM_A * P[pair[0]] * P[pair[1]]
+         for pair in ("xo", "ox", "yo", "oy")}
+    split.update(g)
+    again = estimate_from_counts(split, N_SYSTEM_A, MU, P, eps=1e-10, f=1.16)
+    assert again["key_rate_per_pulse"] == pytest.approx(model["key_rate_per_pulse"], rel=1e-6)
+    # Poisson-sampled counts: over 60 seeds the rate scatters by 3.2 % (1σ) about the model; 15 % ≈ 4.7σ
+    for seed in range(5):
+        sampled = sample_counts(link, MU, P, N_SYSTEM_A, seed=seed)
+        assert sampled == sample_counts(link, MU, P, N_SYSTEM_A, seed=seed)
+        rate = estimate_from_counts(sampled, N_SYSTEM_A, MU, P)["key_rate_per_pulse"]
+        assert rate == pytest.approx(model["key_rate_per_pulse"], rel=0.15)
+
+
+def test_optimizer_improves_a_poor_start():
+    link = system_a_link()
+    poor = ({"z": 0.3, "y": 0.1, "x": 0.02, "o": 0.0}, {"z": 0.25, "y": 0.25, "x": 0.25, "o": 0.25})
+    out = optimize_parameters(link, N_SYSTEM_A, initial=poor, method="separate", maxiter=300)
+    assert out["key_rate_per_pulse"] > 2 * out["initial_rate"]
+    mu, p = out["intensities"], out["probabilities"]
+    assert 0 < mu["x"] < mu["y"] and mu["o"] == 0 and sum(p.values()) == pytest.approx(1, abs=1e-12)
+    asym = optimize_parameters(link)
+    assert asym["key_rate_per_pulse"] >= asym["initial_rate"]
+
+
+def test_rate_vs_loss_dataset():
+    ds = rate_vs_loss([20.0, 30.0, 40.0], Detector(ETA_D, P_DARK), v_hom=V_HOM, total_pulse_pairs=N_SYSTEM_A)
+    assert ds["rate_finite"].attrs["units"] == "bit/pulse pair" and ds["loss_db"].attrs["units"] == "dB"
+    assert np.all(np.diff(ds["rate_infinite_decoy"]) < 0)
+    assert np.all(ds["rate_finite"] <= ds["rate_asymptotic"])
+    assert np.all(ds["rate_asymptotic"] <= ds["rate_infinite_decoy"])
+    assert np.all(ds["rate_infinite_decoy"] < ds["plob"])
+    assert ds.attrs["v_hom"] == V_HOM
+
+
+# --- bad inputs -----------------------------------------------------------------------------------------
+
+BAD_P = dict(P, o=0.2)
+NEG_MU = dict(MU, x=-0.1)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: asymptotic_rate(system_a_link(), MU, BAD_P), "probabilities"),
+        (lambda: asymptotic_rate(system_a_link(), NEG_MU, P), r"intensities\['x'\]"),
+        (lambda: asymptotic_rate(system_a_link(), dict(MU, o=0.01), P), r"intensities\['o'\]"),
+        (lambda: asymptotic_rate(system_a_link(), dict(MU, x=0.3), P), r"intensities\['x'\]"),
+        (lambda: finite_key_rate(system_a_link(), MU, P, 1e12, eps=0.0), "eps"),
+        (lambda: finite_key_rate(system_a_link(), MU, P, 1e12, eps=1.0), "eps"),
+        (lambda: estimate_from_counts(expected_counts(system_a_link(), MU, P, 1e12), 1e12, MU, P, eps=-1), "eps"),
+        (lambda: estimate_from_counts({"zz": 1}, 1e12, MU, P), "counts"),
+        (lambda: estimate_from_counts(dict(expected_counts(system_a_link(), MU, P, 1e12), xx_err=1e9), 1e12, MU, P),
+         "xx_err"),
+        (lambda: Detector(efficiency=1.2), "efficiency"),
+        (lambda: Detector(dark_count_probability=-1e-7), "dark_count_probability"),
+        (lambda: gains(0.5, 0.5, 1.5, 0.1, 0.0, 0.0), "eta_a"),
+        (lambda: gains(-0.5, 0.5, 0.1, 0.1, 0.0, 0.0), "mu_a"),
+        (lambda: gains(0.5, 0.5, 0.1, 0.1, 0.0, 0.7), "e_d"),
+        (lambda: gains(0.5, 0.5, 0.1, 0.1, 0.0, 0.0, encoding="phase"), "encoding"),
+        (lambda: misalignment_from_visibility(0.6), "v_hom"),
+        (lambda: MDILink(0.1, 0.1, bsm="psi-plus"), "bsm"),
+        (lambda: optimize_parameters(system_a_link(), -1.0), "total_pulse_pairs"),
+    ],
+)
+def test_bad_inputs_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
