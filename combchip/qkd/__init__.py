@@ -73,3 +73,27 @@ __all__ = [
     "tgw",
     "transmittance",
 ]
+
+from .sns import (  # noqa: E402
+    SNSChannel,
+    SNSProtocol,
+    decoy_s1_lower,
+    optimize_sns,
+    phase_drift_misalignment,
+    single_click_yield,
+    slice_error_yield,
+    slice_misalignment,
+    sns_key_rate,
+)
+
+__all__ += [
+    "SNSChannel",
+    "SNSProtocol",
+    "decoy_s1_lower",
+    "optimize_sns",
+    "phase_drift_misalignment",
+    "single_click_yield",
+    "slice_error_yield",
+    "slice_misalignment",
+    "sns_key_rate",
+]

@@ -1,0 +1,174 @@
+"""End-to-end network layer: key-rate matrices, four-fold coincidences, comb → rate path, CLI."""
+
+import dataclasses
+
+import matplotlib
+import numpy as np
+import pytest
+import xarray as xr
+
+matplotlib.use("Agg")
+
+import combchip as cc
+from combchip import io
+from combchip.cli import main
+from combchip.hom import hom_dip
+from combchip.network import (
+    fourfold_coincidence_rate,
+    key_rate_matrix,
+    network_key_rates,
+    pair_visibility,
+    rate_vs_distance,
+)
+from combchip.plotting import plot_hom_dip, plot_rate_matrix, plot_rate_vs_distance
+from combchip.systems import system_a_encoder, system_a_pump, system_a_ring
+
+PUBLISHED_RATE = 267.0  # bit/s, system A average over the six pairs (REFERENCE.md)
+PUBLISHED_FOURFOLD = 0.1  # Hz, system A simultaneous four-fold coincidences
+SOLITON_LW, CHAOTIC_LW = 0.11e6, 1.4e6  # Hz, system A's measured comb-line linewidths
+
+
+@pytest.fixture(scope="module")
+def small_soliton():
+    """A short soliton hold of system A's ring (128 modes, 60 photon lifetimes; < 1 s)."""
+    ring = system_a_ring()
+    pump = dataclasses.replace(system_a_pump(), linewidth=SOLITON_LW)
+    detuning = float(cc.normalize(ring, pump).detuning_hz(12.0))
+    hold = 60 / ring.kappa
+    return cc.simulate_comb(ring, pump, detuning, modes=128, duration=hold, initial="soliton", seed=0,
+                            progress=False, snapshots=list(np.linspace(0.6, 1.0, 5) * hold))
+
+
+def test_matrix_is_symmetric_nonnegative_with_nan_diagonal_and_attrs():
+    losses = np.array([10.0, 14.0, 17.0, 21.0, 25.0])
+    m = key_rate_matrix(5, losses_db=losses)
+    v = m.values
+    assert m.dims == ("user_a", "user_b") and v.shape == (5, 5)
+    assert np.all(np.isnan(np.diag(v)))
+    off = ~np.eye(5, dtype=bool)
+    assert np.all(v[off] >= 0) and np.all(np.isfinite(v[off]))
+    np.testing.assert_array_equal(v, v.T)
+    assert m.attrs["units"] == "bit/s" and "key rate" in m.attrs["long_name"]
+    assert m.pair_loss_db.attrs["units"] == "dB"
+    np.testing.assert_allclose(m.pair_loss_db.values[0, 3], 31.0)
+    # pairs of equal total loss share a rate (balanced-link model): (0, 3) and (1, 2) both see 31 dB
+    np.testing.assert_allclose(v[0, 3], v[1, 2])
+    assert key_rate_matrix(2, losses_db=15.0, repetition_rate=None).attrs["units"] == "bit/pulse pair"
+
+
+def test_rate_decreases_with_loss():
+    loss = np.array([0.0, 5.0, 10.0, 15.0, 20.0, 25.0])
+    m = key_rate_matrix(6, losses_db=loss)
+    row = m.values[0, 1:]  # partner losses ascending → pair losses ascending
+    assert np.all(np.diff(row) < 0)
+    assert row[-1] > 0  # 25 dB: still key, so the decrease is strict, not a run of zeros
+
+
+def test_netcdf_round_trip(tmp_path):
+    m = key_rate_matrix(4, distances_m=[10e3, 20e3, 30e3, 40e3])
+    path = io.save(m.to_dataset(), tmp_path / "m.nc")
+    back = io.load(path).key_rate
+    xr.testing.assert_allclose(back, m)
+    assert back.attrs["units"] == "bit/s" and back.attrs["pulses"] == 3e12
+
+
+def test_system_a_rate_and_fourfold_are_of_the_published_order():
+    # 30 dB per pair (15 dB per arm), measured V = 46.7 %, system A's protocol, 3e12 pulse pairs,
+    # ε = 1e-10, f = 1.16, 100 MHz, stated SNSPD (η_d = 0.75, p_d = 1e-7). "Of the order": factor 3.
+    m = key_rate_matrix(4, losses_db=15.0, visibility=0.467)
+    rates = m.values[~np.eye(4, dtype=bool)]
+    assert PUBLISHED_RATE / 3 <= rates.mean() <= PUBLISHED_RATE * 3
+    # four-fold: R₄ = f_clock·(p_z²Q_zz)² with Q_zz ∝ η² (η ≈ 0.024 per arm), so a ±1.5 dB error in the
+    # per-arm loss moves R₄ by 10^(±0.6) ≈ ×4: the band is a factor 5 either way.
+    four = fourfold_coincidence_rate(30.0)
+    assert PUBLISHED_FOURFOLD / 5 <= four["rate"] <= PUBLISHED_FOURFOLD * 5
+    np.testing.assert_allclose(four["rate"], 100e6 * four["p_pair_1"] ** 2)
+    # counting every same-basis source pair only adds coincidences
+    assert fourfold_coincidence_rate(30.0, sources="matched")["rate"] >= four["rate"]
+    # R₄ ∝ P₁P₂ and P ∝ η_aη_b (dark counts negligible): 3 dB more on one pair halves it (±2 %)
+    ratio = fourfold_coincidence_rate(30.0, 33.0)["rate"] / four["rate"]
+    assert 0.49 <= ratio <= 0.51
+
+
+def test_end_to_end_from_a_small_soliton_run(small_soliton):
+    ds = network_key_rates(small_soliton, transmitter=system_a_encoder(SOLITON_LW), users=4, losses_db=15.0)
+    assert ds.key_rate.shape == (4, 4)
+    assert ds.sizes["wavelength"] == 3  # n − 1 lines for even n
+    assert np.all(ds.colour.values[~np.eye(4, dtype=bool)] >= 0)
+    off = ~np.eye(4, dtype=bool)
+    assert np.all(ds.key_rate.values[off] > 0)
+    assert ds.attrs["pulse_fwhm"] == pytest.approx(0.8e-9)  # 2 DAC words at 2.5 GS/s
+    # each pair's visibility comes from its own line's linewidth (soliton lines: ≥ the 0.11 MHz pump)
+    lw = ds.line_linewidth.values[off]
+    assert np.all(lw >= SOLITON_LW) and np.all(lw < 1e6)
+    v = ds.bsm_visibility.values[off]
+    assert np.all((0.45 < v) & (v < 0.5))
+    np.testing.assert_allclose(ds.e_d_x.values[off], 0.5 - v)
+    assert PUBLISHED_RATE / 3 <= float(ds.key_rate.mean()) <= PUBLISHED_RATE * 3
+
+
+def test_chaotic_line_has_lower_visibility_and_rate():
+    soliton = pair_visibility(SOLITON_LW)
+    chaotic = pair_visibility(CHAOTIC_LW)
+    assert chaotic["bsm_visibility"] < soliton["bsm_visibility"] - 0.03  # c² = e^{−2π·1.4 MHz·10 ns} ≈ 0.92
+    assert chaotic["hom_visibility"] <= soliton["hom_visibility"]
+    rates = [network_key_rates(None, users=4, losses_db=15.0, default_linewidth=lw).key_rate.values[0, 1]
+             for lw in (SOLITON_LW, CHAOTIC_LW)]
+    assert rates[1] < rates[0]
+
+
+def test_cli_writes_netcdf_and_png(tmp_path, capsys):
+    assert main(["network", "--users", "4", "--distance-km", "75", "--out", str(tmp_path)]) == 0
+    ds = io.load(tmp_path / "key_rate.nc")
+    assert ds.key_rate.shape == (4, 4) and (tmp_path / "key_rate.png").stat().st_size > 1000
+    assert "4 users" in capsys.readouterr().out
+    assert main(["network", "--users", "1", "--distance-km", "5", "--out", str(tmp_path)]) == 2
+    assert "--users" in capsys.readouterr().err
+    assert main(["network", "--users", "3", "--distance-km", "-5", "--out", str(tmp_path)]) == 2
+    assert "--distance-km" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: key_rate_matrix(1, losses_db=10.0), "users"),
+        (lambda: key_rate_matrix(3, distances_m=[1e3, -2e3, 3e3]), "distances_m"),
+        (lambda: key_rate_matrix(3, losses_db=-1.0), "losses_db"),
+        (lambda: key_rate_matrix(3), "losses_db"),
+        (lambda: key_rate_matrix(3, losses_db=10.0, visibility=0.7), "visibility"),
+        (lambda: network_key_rates(None, users=1), "users"),
+        (lambda: network_key_rates(None, users=4, distance_km=-1.0), "distance_km"),
+        (lambda: fourfold_coincidence_rate(-3.0), "loss_pair_db"),
+    ],
+)
+def test_bad_inputs_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_200_user_network_runs_with_grid_interpolation():
+    # system B's scale: 200 users, 19,900 pairs, 50–150 km each (heterogeneous), ideal soliton lines
+    distance = np.random.default_rng(0).uniform(50.0, 150.0, 200)
+    ds = network_key_rates(None, users=200, distance_km=distance)
+    v = ds.key_rate.values
+    assert v.shape == (200, 200) and ds.sizes["wavelength"] == 199
+    assert ds.attrs["method"] == "grid" and ds.attrs["rate_evaluations"] < 200
+    assert ds.attrs["interpolation_max_rel_error"] < 0.02  # PCHIP in log(rate), 0.5 dB grid
+    off = ~np.eye(200, dtype=bool)
+    assert np.all(v[off] >= 0) and np.all(np.isnan(np.diag(v)))
+    # the grid agrees with exact evaluation on a few pairs
+    exact = key_rate_matrix(4, distances_m=distance[:4] * 1e3, e_d_x=ds.e_d_x.values[:4, :4], method="exact")
+    positive = exact.values > 0
+    np.testing.assert_allclose(v[:4, :4][positive], exact.values[positive], rtol=0.02)
+
+
+def test_plots(tmp_path):
+    m = key_rate_matrix(4, losses_db=[10.0, 15.0, 20.0, 40.0])
+    plot_rate_matrix(m).savefig(tmp_path / "m.png")
+    curve = rate_vs_distance([0.0, 25.0, 50.0, 75.0, 100.0])
+    # the finite-key MDI rate stays below the repeaterless bound of the end-to-end transmittance
+    assert np.all(curve.key_rate_per_pulse.values <= curve.plob.values)
+    plot_rate_vs_distance(curve).savefig(tmp_path / "d.png")
+    dip = hom_dip(np.linspace(-3e-9, 3e-9, 61), pulse_fwhm=0.8e-9, model="weak")
+    plot_hom_dip(dip).savefig(tmp_path / "h.png")
+    assert all((tmp_path / f).stat().st_size > 1000 for f in ("m.png", "d.png", "h.png"))
