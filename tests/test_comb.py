@@ -71,6 +71,7 @@ def test_cw_output_matches_the_stationary_branch():
     assert float(ds.comb_power[-1]) == pytest.approx(vacuum, rel=0.4)
 
 
+@pytest.mark.filterwarnings("ignore:the spectrum at the edge")  # 64 modes keep it fast; its MI comb is aliased
 def test_dataset_layout_units_and_roundtrip(tmp_path):
     ring, pump = small_ring(), cc.Laser(LAMBDA, 0.3)
     scan = cc.Ramp(-0.2e9, 0.6e9, 100 / ring.kappa)
@@ -186,3 +187,17 @@ def test_edge_unit_conversions():
     assert w_to_dbm(dbm_to_w(-17.3)) == pytest.approx(-17.3)
     assert db_to_ratio(10 * np.log10(2)) == pytest.approx(0.5)
     assert cc.Laser.from_dbm(LAMBDA, 26.72).power == pytest.approx(0.47, rel=1e-3)
+
+
+def test_an_aliased_comb_warns_and_a_resolved_one_does_not():
+    import warnings
+
+    ring, pump = system_a_ring(), system_a_pump()
+    p = cc.normalize(ring, pump)
+    args = dict(duration=40 / ring.kappa, initial="soliton", progress=False, snapshots=1)
+    # ζ = 12: the sech² reaches −40 dB at |μ| ≈ 150, beyond a 128-mode window and inside a 512-mode one
+    with pytest.warns(RuntimeWarning, match="increase modes"):
+        cc.simulate_comb(ring, pump, float(p.detuning_hz(12.0)), modes=128, **args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        cc.simulate_comb(ring, pump, float(p.detuning_hz(12.0)), modes=512, **args)
