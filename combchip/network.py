@@ -375,17 +375,23 @@ def _transmitter_timing(transmitter):
 
 
 def pair_visibility(linewidth, pulse_fwhm=SYSTEM_A_PULSE_FWHM, bin_separation=SYSTEM_A_BIN_SEPARATION, *,
-                    jitter=0.0, polarization_angle=0.0, shape="gaussian") -> dict:
+                    jitter=0.0, polarization_angle=0.0, shape="gaussian", coherent_fraction=1.0) -> dict:
     """HOM and time-bin BSM visibility of two users carving pulses from copies of one comb line.
 
     The two copies travel to the relay over paths much longer than the line's coherence time, so they
     are two independent Lorentzian lines of FWHM Δν: M = :func:`combchip.hom.mode_overlap` (phase noise,
     timing jitter, polarization), V_HOM = M/2 (equal weak pulses) and V_BSM = c_A c_B M/2 with the
     early/late coherence c = exp(−πΔν·Δt) (:func:`combchip.hom.bsm_visibility_time_bin`, weak limit).
+
+    A line of a chaotic comb is only partly coherent: a fraction p of its power is the steady line and
+    1 − p fluctuates from pulse to pulse (the incoherent part that :func:`combchip.comb_lines` reports
+    through its OSNR, p = 1/(1 + 10^(−OSNR/10))). Only the steady parts interfere, so M → p² M in the
+    weak-pulse limit (the fluctuating photons add coincidences but no dip).
     """
     lw = check_nonnegative("linewidth", linewidth, "Hz")
-    overlap = _hom.mode_overlap(pulse_fwhm, shape=shape, linewidth_a=lw, linewidth_b=lw, jitter=jitter,
-                                polarization_angle=polarization_angle)
+    p = check_range("coherent_fraction", coherent_fraction, 0.0, 1.0)
+    overlap = p**2 * _hom.mode_overlap(pulse_fwhm, shape=shape, linewidth_a=lw, linewidth_b=lw, jitter=jitter,
+                                       polarization_angle=polarization_angle)
     coherence = _hom.time_bin_coherence(lw, bin_separation)
     v_hom = _hom.hom_visibility(0.1, 0.1, overlap, model="weak")
     v_bsm = _hom.bsm_visibility_time_bin(0.1, 0.1, overlap, (coherence, coherence), model="weak")
@@ -452,8 +458,10 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
                            order=order)
     pulse_fwhm, bin_separation = _transmitter_timing(transmitter)
     encoding = rate_kwargs.get("encoding", "time-bin")
-    per_colour = [pair_visibility(lw, pulse_fwhm, bin_separation, jitter=jitter, polarization_angle=polarization_angle)
-                  for lw in plan.wavelength_linewidth.values]
+    coherent = 1 / (1 + 10 ** (-plan.wavelength_osnr.values / 10))
+    per_colour = [pair_visibility(lw, pulse_fwhm, bin_separation, jitter=jitter, polarization_angle=polarization_angle,
+                                  coherent_fraction=p)
+                  for lw, p in zip(plan.wavelength_linewidth.values, coherent)]
     colour = plan.colour.values
     off = colour < 0
     safe = np.where(off, 0, colour)

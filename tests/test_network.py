@@ -172,3 +172,28 @@ def test_plots(tmp_path):
     dip = hom_dip(np.linspace(-3e-9, 3e-9, 61), pulse_fwhm=0.8e-9, model="weak")
     plot_hom_dip(dip).savefig(tmp_path / "h.png")
     assert all((tmp_path / f).stat().st_size > 1000 for f in ("m.png", "d.png", "h.png"))
+
+
+@pytest.fixture(scope="module")
+def chaotic_and_soliton_combs():
+    """System A's ring held in MI chaos (ζ = 3) and in a soliton state (ζ = 12), 11 snapshots 10 τ apart."""
+    ring, pump = system_a_ring(), system_a_pump()
+    norm = cc.normalize(ring, pump)
+    duration = float(norm.time_s(400.0))
+    times = list(np.linspace(float(norm.time_s(300.0)), duration, 11))
+    return {name: cc.simulate_comb(ring, pump, float(norm.detuning_hz(zeta)), modes=512, duration=duration,
+                                   initial=initial, snapshots=times, seed=1, progress=False)
+            for name, zeta, initial in (("chaotic", 3.0, None), ("soliton", 12.0, "soliton"))}
+
+
+def test_chaotic_comb_lines_give_clearly_lower_visibility_than_soliton_lines(chaotic_and_soliton_combs):
+    result = {name: network_key_rates(ds, users=4, losses_db=15.0, min_osnr_db=-60.0)
+              for name, ds in chaotic_and_soliton_combs.items()}
+    off = ~np.eye(4, dtype=bool)
+    v_soliton = result["soliton"].hom_visibility.values[off]
+    v_chaotic = result["chaotic"].hom_visibility.values[off]
+    # a stationary soliton's lines are coherent (OSNR ≈ 60 dB): V at the 0.5 ceiling within 1 %
+    assert np.all(v_soliton > 0.495)
+    # MI chaos leaves most of each line's power fluctuating from pulse to pulse: M → p²M
+    assert np.all(v_chaotic < 0.5 * v_soliton)
+    assert np.all(result["chaotic"].key_rate.values[off] < result["soliton"].key_rate.values[off])
