@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-gf = pytest.importorskip("gdsfactory")
-kdb = pytest.importorskip("klayout.db")
-yaml = pytest.importorskip("yaml")
+import gdsfactory as gf  # noqa: E402  (a required dependency: a missing install must fail, not skip)
+import klayout.db as kdb  # noqa: E402
+import yaml  # noqa: E402
 
 from combchip.layouts.chips import CELLS, FIBRE_ARRAY_PITCH, build, die, summary  # noqa: E402
 from combchip.layouts.drc import MAX_VERTICES, check_ports, drc, layer_region  # noqa: E402

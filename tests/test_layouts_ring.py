@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-gf = pytest.importorskip("gdsfactory")
-kdb = pytest.importorskip("klayout.db")
-yaml = pytest.importorskip("yaml")
+import gdsfactory as gf  # noqa: E402  (a required dependency: a missing install must fail, not skip)
+import klayout.db as kdb  # noqa: E402
+import yaml  # noqa: E402
 
 from combchip.layouts import drc as drc_mod  # noqa: E402
 from combchip.layouts import pdk  # noqa: E402
