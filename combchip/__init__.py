@@ -36,12 +36,26 @@ __all__ = [
     "TimeBinEncoder",
     "TravelingWaveResponse",
     "analyse_steps",
+    "coherence_visibility",
     "comb_lines",
     "count_solitons",
     "inputs_from",
+    "line_coherence",
     "load",
+    "network_key_rates",
     "normalize",
     "save",
     "simulate_comb",
     "single_soliton",
 ]
+
+_LAZY = {"coherence_visibility": "coherence", "line_coherence": "coherence", "network_key_rates": "network"}
+"""Names imported on first use, so that ``import combchip`` does not load the link and QKD models."""
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

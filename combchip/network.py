@@ -38,6 +38,7 @@ from scipy.constants import c as _C
 from scipy.interpolate import PchipInterpolator
 
 from . import hom as _hom
+from .coherence import coherence_visibility, line_coherence
 from .network_plan import wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
@@ -398,16 +399,56 @@ def pair_visibility(linewidth, pulse_fwhm=SYSTEM_A_PULSE_FWHM, bin_separation=SY
     return {"overlap": overlap, "coherence": coherence, "hom_visibility": v_hom, "bsm_visibility": v_bsm}
 
 
+_VISIBILITY_MODELS = ("auto", "trace", "osnr")
+
+
+def _visibility_model(requested, comb_dataset, pulse_fwhm, bin_separation) -> str:
+    """The model network_key_rates uses: ``requested``, or for "auto" "trace" when the run's snapshots allow it."""
+    if requested not in _VISIBILITY_MODELS:
+        raise ValueError(f"visibility_model = {requested!r} is not allowed; allowed: "
+                         f"{', '.join(map(repr, _VISIBILITY_MODELS))}")
+    simulated = isinstance(comb_dataset, xr.Dataset) and "field" in comb_dataset
+    if requested == "trace" and not simulated:
+        raise ValueError("visibility_model = 'trace' needs a simulate_comb Dataset as comb_dataset")
+    if requested != "auto":
+        return requested
+    if not simulated:
+        return "osnr"
+    times = comb_dataset.snapshot_time.values
+    if times.size < 16:
+        return "osnr"
+    spacing = (times[-1] - times[0]) / (times.size - 1)
+    dense = 4 * spacing <= pulse_fwhm and (times.size // 2) * spacing >= bin_separation + 6 * pulse_fwhm + spacing
+    return "trace" if dense else "osnr"
+
+
+def _trace_visibilities(ds, line_mu, pulse_fwhm, bin_separation, jitter, polarization_angle) -> list[dict]:
+    """Per colour: HOM and BSM visibility from the lines' simulated coherence (combchip.coherence)."""
+    coherence = line_coherence(ds, np.asarray(line_mu, dtype=int))
+    other = _hom.mode_overlap(pulse_fwhm, jitter=jitter, polarization_angle=polarization_angle)
+    v = coherence_visibility(coherence, pulse_fwhm, bin_separation, overlap=other)
+    lw = coherence.attrs["pump_linewidth"]
+    coherence_factor = _hom.time_bin_coherence(lw, bin_separation)
+    return [{"overlap": 2 * float(h), "coherence": coherence_factor, "hom_visibility": float(h),
+             "bsm_visibility": float(b)} for h, b in zip(v.hom_visibility.values, v.bsm_visibility.values)]
+
+
 def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=75.0, *, loss_db_per_km=0.2,
                       extra_loss_db=0.0, losses_db=None, min_power=0.0, min_osnr_db=20.0, max_linewidth=None,
                       order="pump", jitter=0.0, polarization_angle=0.0, e_d_z=None, line_power=1e-3,
-                      default_linewidth=SOLITON_LINEWIDTH, **rate_kwargs) -> xr.Dataset:
+                      default_linewidth=SOLITON_LINEWIDTH, visibility_model="auto", **rate_kwargs) -> xr.Dataset:
     """Key-rate matrix of an N-user network driven by a simulated comb.
 
     comb → :func:`combchip.comb_lines` → :func:`combchip.network_plan.wavelength_plan` (usable lines,
-    edge colouring) → each pair's line linewidth → :func:`pair_visibility` with the transmitter's pulse
-    duration and bin separation → e_d^X = 1/2 − V_BSM (time-bin; 1/2 − V_HOM for polarization) →
-    :func:`key_rate_matrix`.
+    edge colouring) → each colour's visibilities with the transmitter's pulse duration and bin
+    separation → e_d^X = 1/2 − V_BSM (time-bin; 1/2 − V_HOM for polarization) → :func:`key_rate_matrix`.
+
+    Two visibility models: ``"trace"`` takes each line's g⁽¹⁾ and g⁽²⁾ from the run's snapshots
+    (:func:`combchip.coherence.line_coherence`, :func:`combchip.coherence.coherence_visibility`, with the
+    run's pump linewidth), which needs snapshots evenly spaced by ≤ 1/4 pulse over ≥ 2 × (bin separation
+    + 6 pulses); ``"osnr"`` uses the line table (:func:`pair_visibility`: linewidth and OSNR coherent
+    fraction, exact when the line's fluctuations decorrelate within a pulse). ``"auto"`` takes
+    ``"trace"`` when the dataset allows it. The choice is in ``attrs["visibility_model"]``.
 
     Parameters
     ----------
@@ -427,6 +468,8 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
         chaotic comb still gets a plan and a rate).
     jitter, polarization_angle : float
         Relative timing jitter [s] and polarization angle [rad] between the users' pulses.
+    visibility_model : {"auto", "trace", "osnr"}
+        How line coherence becomes visibility (above).
     **rate_kwargs
         Passed to :func:`key_rate_matrix` (detector, pulses, eps, f, intensities, method, ...).
 
@@ -458,10 +501,15 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
                            order=order)
     pulse_fwhm, bin_separation = _transmitter_timing(transmitter)
     encoding = rate_kwargs.get("encoding", "time-bin")
-    coherent = 1 / (1 + 10 ** (-plan.wavelength_osnr.values / 10))
-    per_colour = [pair_visibility(lw, pulse_fwhm, bin_separation, jitter=jitter, polarization_angle=polarization_angle,
-                                  coherent_fraction=p)
-                  for lw, p in zip(plan.wavelength_linewidth.values, coherent)]
+    model = _visibility_model(visibility_model, comb_dataset, pulse_fwhm, bin_separation)
+    if model == "trace":
+        per_colour = _trace_visibilities(comb_dataset, plan.wavelength_mu.values, pulse_fwhm, bin_separation,
+                                         jitter, polarization_angle)
+    else:
+        coherent = 1 / (1 + 10 ** (-plan.wavelength_osnr.values / 10))
+        per_colour = [pair_visibility(lw, pulse_fwhm, bin_separation, jitter=jitter,
+                                      polarization_angle=polarization_angle, coherent_fraction=p)
+                      for lw, p in zip(plan.wavelength_linewidth.values, coherent)]
     colour = plan.colour.values
     off = colour < 0
     safe = np.where(off, 0, colour)
@@ -494,7 +542,7 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
     var("e_d_x", np.where(off, np.nan, e_x), "1", "X-basis misalignment e_d^X")
     ds.attrs.update({k: v for k, v in rate.attrs.items() if k not in ("units", "long_name")})
     ds.attrs.update({"pulse_fwhm": pulse_fwhm, "bin_separation": bin_separation, "jitter": float(jitter),
-                     "polarization_angle": float(polarization_angle), "line_source":
+                     "polarization_angle": float(polarization_angle), "visibility_model": model, "line_source":
                      "ideal_soliton_lines" if comb_dataset is None else "comb", "order": order})
     if comb_dataset is None:
         ds.attrs["default_linewidth"] = float(default_linewidth)

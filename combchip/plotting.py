@@ -380,3 +380,37 @@ def plot_hom_dip(da, ax=None):
     ax.set_title("Hong–Ou–Mandel dip of two weak coherent pulses", fontsize=9)
     ax.legend(fontsize=8)
     return fig
+
+
+def plot_coherence(coherence, visibility=None, axes=None):
+    """|g⁽¹⁾(s)|² and g⁽²⁾(s) against lag [ns] for each line of :func:`combchip.coherence.line_coherence`;
+    with a :func:`~combchip.coherence.coherence_visibility` result, the pulse FWHM and bin separation are
+    marked and the visibilities given in the legend."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True, layout="constrained")
+    else:
+        fig = axes[0].figure
+    lines = coherence if "mu" in coherence.dims else coherence.expand_dims(mu=[0])
+    lag_ns = lines.lag.values * 1e9
+    for k, mu in enumerate(lines.mu.values):
+        label = f"μ = {int(mu)}"
+        if visibility is not None:
+            v = visibility.isel(mu=k) if "mu" in visibility.dims else visibility
+            label += f": V_HOM {100 * float(v.hom_visibility):.1f} %"
+            if "bsm_visibility" in v:
+                label += f", V_BSM {100 * float(v.bsm_visibility):.1f} %"
+        axes[0].plot(lag_ns, lines.g1_squared.values[k], label=label)
+        axes[1].plot(lag_ns, lines.g2.values[k])
+    if visibility is not None:
+        for ax in axes:
+            ax.axvline(visibility.attrs["pulse_fwhm"] * 1e9, color="0.5", ls=":", lw=0.8)
+            if visibility.attrs.get("bin_separation", 0.0) > 0:
+                ax.axvline(visibility.attrs["bin_separation"] * 1e9, color="0.5", ls="--", lw=0.8)
+    axes[0].set_ylabel("|g⁽¹⁾(s)|²")
+    axes[1].set_ylabel("g⁽²⁾(s)")
+    axes[1].set_xlabel("lag s [ns]")
+    axes[0].set_title("comb-line coherence (dotted: pulse FWHM, dashed: early/late separation)", fontsize=9)
+    axes[0].legend(fontsize=8)
+    return fig

@@ -1,3 +1,23 @@
 import matplotlib
+import numpy as np
+import pytest
 
 matplotlib.use("Agg")
+
+import combchip as cc  # noqa: E402
+from combchip.systems import system_a_pump, system_a_ring  # noqa: E402
+
+SOLITON_PUMP_LINEWIDTH = 0.11e6
+"""Pump linewidth [Hz] in the system-A coherence runs: the published soliton-line linewidth."""
+
+
+@pytest.fixture(scope="session")
+def system_a_states():
+    """System A held in MI chaos (ζ = 5) and in a soliton state (ζ = 12): 2 runs, 2400 snapshots 0.1 ns apart."""
+    ring, pump = system_a_ring(), system_a_pump()
+    pump = cc.Laser(pump.wavelength, pump.power, linewidth=SOLITON_PUMP_LINEWIDTH)
+    norm = cc.normalize(ring, pump)
+    times = float(norm.time_s(40.0)) + np.arange(2400) * 0.1e-9
+    return {name: cc.simulate_comb(ring, pump, float(norm.detuning_hz(zeta)), modes=512, duration=times[-1],
+                                   initial=initial, snapshots=times, seed=[3, 4], progress=False)
+            for name, zeta, initial in (("chaotic", 5.0, None), ("soliton", 12.0, "soliton"))}

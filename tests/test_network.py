@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import combchip as cc
 from combchip import io
 from combchip.cli import main
+from combchip.coherence import coherence_visibility, line_coherence
 from combchip.hom import hom_dip
 from combchip.network import (
     fourfold_coincidence_rate,
@@ -197,3 +198,30 @@ def test_chaotic_comb_lines_give_clearly_lower_visibility_than_soliton_lines(cha
     # MI chaos leaves most of each line's power fluctuating from pulse to pulse: M → p²M
     assert np.all(v_chaotic < 0.5 * v_soliton)
     assert np.all(result["chaotic"].key_rate.values[off] < result["soliton"].key_rate.values[off])
+
+
+def test_network_takes_visibilities_from_the_simulated_line_coherence(system_a_states):
+    off = ~np.eye(4, dtype=bool)
+    result = {name: network_key_rates(ds, users=4, losses_db=15.0, min_osnr_db=-60.0)
+              for name, ds in system_a_states.items()}
+    assert {r.attrs["visibility_model"] for r in result.values()} == {"trace"}
+    soliton, chaotic = result["soliton"], result["chaotic"]
+    # the same numbers as the coherence module for the pair's line (the plan's μ)
+    mu = int(soliton.line_mu.values[0, 1])
+    direct = coherence_visibility(line_coherence(system_a_states["soliton"], mu), 0.8e-9, 10e-9)
+    assert soliton.bsm_visibility.values[0, 1] == pytest.approx(direct.bsm_visibility.item(), rel=1e-12)
+    # soliton: at the ceiling less the 0.11 MHz pump phase diffusion over 10 ns (0.4966); chaos: no BSM fringe,
+    # so e_X ≈ 1/2 and no key (published: BSM 45.6 % against 8.8 %)
+    assert np.all(soliton.bsm_visibility.values[off] > 0.49)
+    assert np.all(chaotic.bsm_visibility.values[off] < 0.02)
+    assert np.all(soliton.key_rate.values[off] > 0)
+    assert np.all(chaotic.key_rate.values[off] == 0)
+    forced = network_key_rates(system_a_states["soliton"], users=4, losses_db=15.0, visibility_model="osnr")
+    assert forced.attrs["visibility_model"] == "osnr"
+
+
+def test_visibility_model_is_validated(system_a_states):
+    with pytest.raises(ValueError, match="visibility_model"):
+        network_key_rates(system_a_states["soliton"], users=4, visibility_model="exact")
+    with pytest.raises(ValueError, match="visibility_model"):
+        network_key_rates(None, users=4, visibility_model="trace")
