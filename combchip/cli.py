@@ -72,7 +72,8 @@ def _network(args) -> int:
           f"comb: {source}, {ds.sizes['wavelength']} wavelengths, {time.perf_counter() - start:.1f} s")
     print(f"  key rate per pair: mean {float(ds.key_rate.mean()):.4g}, min {float(ds.key_rate.min()):.4g} "
           f"{ds.key_rate.attrs['units']} ({int((rate > 0).sum()) // 2} of {args.users * (args.users - 1) // 2} pairs "
-          f"with key); BSM visibility {float(ds.bsm_visibility.min()):.3f}–{float(ds.bsm_visibility.max()):.3f}")
+          f"with key); BSM visibility {float(ds.bsm_visibility.min()):.3f}–{float(ds.bsm_visibility.max()):.3f} "
+          f"({ds.attrs['visibility_model']} model)")
     print(f"  written {out / 'key_rate.nc'} and {out / 'key_rate.png'}")
     return 0
 

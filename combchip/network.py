@@ -575,8 +575,10 @@ def rate_vs_distance(distance_km, *, visibility=0.467, **rate_kwargs) -> xr.Data
     units = m.attrs["units"]
     return xr.Dataset(
         {"key_rate": ("distance", rates, {"units": units, "long_name": "finite-key MDI-QKD secret-key rate"}),
-         "key_rate_per_pulse": ("distance", per_pulse, {"units": "bit/pulse pair", "long_name": "key rate per pulse"}),
+         "key_rate_per_pulse": ("distance", per_pulse, {"units": "bit/pulse pair",
+                                                        "long_name": "finite-key MDI-QKD"}),
          "plob": ("distance", plob(eta), {"units": "bit/pulse pair", "long_name": "PLOB bound of η_aη_bη_d²"})},
-        coords={"distance": ("distance", distance * 1e3, {"units": "m", "long_name": "user-to-relay distance"})},
+        coords={"distance": ("distance", distance * 1e3, {"units": "m", "long_name":
+                                                          "user-to-relay distance (user to user: twice)"})},
         attrs={k: v for k, v in m.attrs.items() if k not in ("units", "long_name", "users")},
     )

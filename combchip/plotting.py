@@ -352,17 +352,19 @@ def plot_rate_matrix(da, ax=None, floor=None):
     return fig
 
 
-def plot_rate_vs_distance(ds, ax=None):
-    """Key rate per pulse pair and the PLOB bound against the user-to-relay distance [km]
-    (:func:`combchip.network.rate_vs_distance`)."""
+def plot_rate_vs_distance(ds, ax=None, bound=True):
+    """Key rate per pulse (pair) and the PLOB bound against distance [km]
+    (:func:`combchip.network.rate_vs_distance`, :func:`combchip.qkd.sns_distance.sns_rate_vs_distance`);
+    call again with the same ``ax`` and ``bound=False`` to compare protocols."""
     fig, ax = _axes(ax, figsize=(6, 4))
     km = ds.distance.values / 1e3
     rate = ds.key_rate_per_pulse.values
-    ax.semilogy(km, np.where(rate > 0, rate, np.nan), "o-", ms=3, label="finite-key MDI-QKD")
-    ax.semilogy(km, ds.plob.values, "k--", label="PLOB (repeaterless)")
-    ax.set_xlabel("user-to-relay distance [km] (user to user: twice)")
-    ax.set_ylabel("key rate [bit/pulse pair]")
-    ax.set_title(f"N = {ds.attrs.get('pulses', np.nan):.2g} pulse pairs, ε = {ds.attrs.get('eps', np.nan):.0e}", fontsize=9)
+    ax.semilogy(km, np.where(rate > 0, rate, np.nan), "o-", ms=3, label=ds.key_rate_per_pulse.attrs["long_name"])
+    if bound:
+        ax.semilogy(km, ds.plob.values, "k--", label="PLOB (repeaterless)")
+    ax.set_xlabel(f"{ds.distance.attrs['long_name']} [km]")
+    ax.set_ylabel(f"key rate [{ds.key_rate_per_pulse.attrs['units']}]")
+    ax.set_title(f"N = {ds.attrs.get('pulses', np.nan):.2g} pulses, ε = {ds.attrs.get('eps', np.nan):.0e}", fontsize=9)
     ax.legend(fontsize=8)
     return fig
 

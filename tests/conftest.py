@@ -1,8 +1,12 @@
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+settings.register_profile("combchip", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)   # pytest --hypothesis-profile=explore
+settings.load_profile("combchip")   # property tests draw the same examples on every run: CI is reproducible
 
 import combchip as cc  # noqa: E402
 from combchip.systems import system_a_pump, system_a_ring  # noqa: E402

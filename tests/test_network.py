@@ -220,6 +220,14 @@ def test_network_takes_visibilities_from_the_simulated_line_coherence(system_a_s
     assert forced.attrs["visibility_model"] == "osnr"
 
 
+def test_cli_takes_the_trace_model_from_a_dense_comb_file(system_a_states, tmp_path, capsys):
+    io.save(system_a_states["soliton"], tmp_path / "comb.nc")
+    assert main(["network", "--users", "4", "--distance-km", "75", "--comb", str(tmp_path / "comb.nc"),
+                 "--out", str(tmp_path)]) == 0
+    assert "(trace model)" in capsys.readouterr().out
+    assert io.load(tmp_path / "key_rate.nc").attrs["visibility_model"] == "trace"
+
+
 def test_visibility_model_is_validated(system_a_states):
     with pytest.raises(ValueError, match="visibility_model"):
         network_key_rates(system_a_states["soliton"], users=4, visibility_model="exact")

@@ -10,6 +10,7 @@ from scipy.integrate import quad
 from scipy.stats import poisson
 
 from combchip.qkd import plob
+from combchip.qkd.aopp import one_sided_s1_lower
 from combchip.qkd.sns import (
     SNSChannel,
     SNSProtocol,
@@ -20,6 +21,7 @@ from combchip.qkd.sns import (
     slice_misalignment,
     sns_key_rate,
 )
+from combchip.systems import system_c_channel
 
 IDEAL = SNSChannel(loss_db_per_km=0.2, efficiency=1.0, dark_count_probability=0.0)
 
@@ -88,18 +90,20 @@ def test_s1_lower_bound_is_valid_and_tight_for_the_channel(eta, p_d, mu_1, mu_2)
     assert s1 >= 0.65 * y1
 
 
+@pytest.mark.parametrize("bound, scale", [(decoy_s1_lower, 2), (one_sided_s1_lower, 1)])
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=25, max_size=25), st.floats(1e-3, 0.5), st.floats(1.05, 6))
-def test_s1_lower_bound_holds_for_any_yields(y, mu_1, ratio):
-    """Eve may choose any y_n ∈ [0, 1]: the decoy bound must never exceed y₁."""
+def test_s1_lower_bounds_hold_for_any_yields(bound, scale, y, mu_1, ratio):
+    """Eve may choose any y_n ∈ [0, 1]: the decoy bounds (two-mode source of mean 2μ, one-sided source of
+    mean μ) must never exceed y₁."""
     y = np.array(y)
     mu_2 = min(mu_1 * ratio, 1.0)
     n = np.arange(len(y))
-    s_11, s_22 = (poisson.pmf(n, 2 * m) @ y for m in (mu_1, mu_2))
-    # (S₁₁, S₂₂) are exact for the admissible yields y_n = 0 beyond n = 24; round-off is that of the numerator
-    # terms (≈ μ²S) divided by 2μ₁μ₂(μ₂ − μ₁)
-    roundoff = 1e-14 * mu_2**2 * np.exp(2 * mu_2) / (2 * mu_1 * mu_2 * (mu_2 - mu_1))
-    assert decoy_s1_lower(s_11, s_22, y[0], mu_1, mu_2) <= y[1] + roundoff
+    s_1, s_2 = (poisson.pmf(n, scale * m) @ y for m in (mu_1, mu_2))
+    # (S₁, S₂) are exact for the admissible yields y_n = 0 beyond n = 24; round-off is that of the numerator
+    # terms (≈ μ²S) divided by scale·μ₁μ₂(μ₂ − μ₁)
+    roundoff = 1e-14 * mu_2**2 * np.exp(scale * mu_2) / (scale * mu_1 * mu_2 * (mu_2 - mu_1))
+    assert bound(s_1, s_2, y[0], mu_1, mu_2) <= y[1] + roundoff
 
 
 @pytest.mark.parametrize("slice_width", [np.pi / 16, np.pi / 4, np.pi])
@@ -159,12 +163,10 @@ def test_clipping_happens_far_away():
 
 
 # ---------------------------------------------------------------- system C
-# Stated parameters (not fitted): ultra-low-loss fibre 0.16 dB/km (as in long-haul TF-QKD experiments),
-# SNSPD efficiency 0.7, dark-count probability 1e-8 per window, e₀ = 0; residual phase from REFERENCE's
-# drifts: 2.9 rad/ms on the reference re-estimated every 10 µs, 0.03 rad/ms on the phase difference
-# re-calibrated every 1 ms; phase slice Δ = π/8; N = 1e12 windows; ε = 1e-10 per statement; f = 1.1.
-SYSTEM_C_CHANNEL = SNSChannel(loss_db_per_km=0.16, efficiency=0.7, dark_count_probability=1e-8,
-                              phase_noise=((2.9e3, 10e-6), (30.0, 1e-3)))
+# Stated parameters (not fitted): combchip.systems.system_c_channel (0.16 dB/km, η = 0.7, p_d = 1e-8, the
+# published phase drifts tracked every 10 µs and 1 ms); phase slice Δ = π/8; N = 1e12 windows; ε = 1e-10 per
+# statement; f = 1.1.
+SYSTEM_C_CHANNEL = system_c_channel()
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ set to their expected values.
 
 Simplifications (documented, all conservative or neutral): only the X-window sources ρ_00, ρ_11, ρ_22
 enter (not the mismatched ρ_01, … or the Z-window vacuum pairs); the three-intensity decoy bound above
-instead of the linear program of later work; no AOPP; bounds are taken separately (worst s₁ and worst
+instead of the linear program of later work; AOPP optional (:mod:`combchip.qkd.aopp`); bounds are taken separately (worst s₁ and worst
 s₁e₁ at once); intensities are the same for both users (asymmetric fibre is allowed — the one-photon
 state of Z and X windows then stays the same mixture, which the security proof needs).
 
@@ -65,11 +65,16 @@ from scipy.optimize import minimize
 from scipy.special import expit, i0e, logit
 
 from ..validation import check_nonnegative, check_positive, check_range
+from .aopp import N_STATEMENTS as N_AOPP_HOEFFDING
+from .aopp import odd_parity_pairing, one_sided_s1_lower
 from .bounds import plob, transmittance
 from .finite_key import _check_eps, chernoff_expected, chernoff_observed, key_length
 from .mdi import binary_entropy
 
 N_STATEMENTS = 7
+N_STATEMENTS_AOPP = 4 + 2 + N_AOPP_HOEFFDING
+"""Extra statements with AOPP: one-sided decoy counts (4: S₀₁ᴸ, S₀₂ᵁ, S₁₀ᴸ, S₂₀ᵁ; S₀₀ is shared), the two
+untagged counts, and the pairing bounds."""
 _QUADRATURE_NODES = 24
 
 
@@ -249,7 +254,7 @@ def decoy_s1_lower(s_11, s_22, s_00, mu_1, mu_2):
 
 def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None = None,
                  channel: SNSChannel | None = None, *, eps: float = 1e-10, f: float = 1.1,
-                 finite_key: bool = True) -> dict:
+                 finite_key: bool = True, aopp: bool = False) -> dict:
     """Secret key per sent pulse (per time window) of SNS-TF-QKD over ``distance_m`` of fibre.
 
     N_f from the module-docstring equations (Jiang et al. 2019); the rate is N_f/N, clipped at 0.
@@ -268,6 +273,9 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         Error-correction inefficiency ≥ 1.
     finite_key : bool
         False: asymptotic rate (expected values, no Chernoff margins, no finite-size tail).
+    aopp : bool
+        Distil the Z bits by actively odd-parity pairing (:mod:`combchip.qkd.aopp`) before error
+        correction; ``n1``, ``e1_ph``, ``n_t`` and ``e_z`` are then those after pairing.
 
     Returns
     -------
@@ -328,9 +336,16 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         n1 = float(chernoff_observed(single_z * s1, eps)[0])
         phase_errors = float(chernoff_observed(single_z * s1 * e1, eps)[1])
         e1_ph = min(phase_errors / n1, 0.5) if n1 > 0 else 0.5
-        length = key_length(n1, e1_ph, n_t, e_z, f=f, eps_cor=eps, eps_pa=eps, eps_hat=eps)
     else:
         n1, e1_ph = single_z * s1, e1
+    statements = N_STATEMENTS
+    if aopp:
+        paired = _aopp(p, n_xw, n_zw, (s_00, s_a, s_b, s_zz), e1_ph, eta_a, eta_b, p_d, eps if finite_key else None)
+        n1, e1_ph, n_t, e_z = paired["n1"], paired["e1_ph"], paired["n_t"], paired["e_z"]
+        statements += N_STATEMENTS_AOPP
+    if finite_key:
+        length = key_length(n1, e1_ph, n_t, e_z, f=f, eps_cor=eps, eps_pa=eps, eps_hat=eps)
+    else:
         length = float(n1 * (1 - binary_entropy(e1_ph)) - f * n_t * binary_entropy(e_z))
 
     clipped = length < 0
@@ -342,9 +357,34 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         "n_t": float(n_t), "e_z": float(e_z), "t_slice": yields["slice"],
         "e_x": float(yields["slice"] / yields["11"]) if yields["11"] > 0 else 0.5,
         "eta_a": eta_a, "eta_b": eta_b, "eta_channel": float(eta_channel), "plob": float(plob(eta_channel)),
-        "eps_total": 4 * eps + N_STATEMENTS * eps if finite_key else 0.0,
-        "finite_key": finite_key, "protocol": asdict(protocol),
+        "eps_total": 4 * eps + statements * eps if finite_key else 0.0,
+        "finite_key": finite_key, "aopp": bool(aopp), "protocol": asdict(protocol),
     }
+
+
+def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -> dict:
+    """:func:`combchip.qkd.aopp.odd_parity_pairing` of the Z bits, with one-sided decoys for each kind of untagged bit."""
+    s_00, s_a, s_b, s_zz = z_yields
+    one_photon = n_zw * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
+    untagged = []
+    for sender in ("b", "a"):        # Bob's "sent" bits hold Bob's single photons; "not sent" bits Alice's
+        def yield_of(mu):
+            return single_click_yield(*((0.0, mu) if sender == "b" else (mu, 0.0)), eta_a, eta_b, p_d)
+
+        windows = {"1": n_xw * p.p_0 * p.p_1, "2": n_xw * p.p_0 * p.p_2, "0": n_xw * p.p_0**2}
+        counts = {"1": windows["1"] * yield_of(p.mu_1), "2": windows["2"] * yield_of(p.mu_2), "0": windows["0"] * s_00}
+        if eps is None:
+            rates = {k: counts[k] / windows[k] for k in counts}
+            low, high = rates, rates
+        else:
+            low = {k: chernoff_expected(counts[k], eps)[0] / windows[k] for k in counts}
+            high = {k: chernoff_expected(counts[k], eps)[1] / windows[k] for k in counts}
+        s1 = max(one_sided_s1_lower(low["1"], high["2"], high["0"], p.mu_1, p.mu_2), 0.0)
+        untagged.append(one_photon * s1 if eps is None else float(chernoff_observed(one_photon * s1, eps)[0]))
+    sent = n_zw * ((1 - p.epsilon) * p.epsilon * s_b + p.epsilon**2 * s_zz)
+    not_sent = n_zw * (p.epsilon * (1 - p.epsilon) * s_a + (1 - p.epsilon) ** 2 * s_00)
+    return odd_parity_pairing(sent, n_zw * p.epsilon**2 * s_zz, not_sent, n_zw * (1 - p.epsilon) ** 2 * s_00,
+                              min(untagged[0], sent), min(untagged[1], not_sent), e1_ph, eps)
 
 
 _FREE = ("mu_z", "epsilon", "mu_1", "mu_2", "p_z", "p_1", "p_2")
@@ -362,7 +402,7 @@ def _to_protocol(x, phase_slice):
 
 def optimize_sns(distance_m: float, pulses: float, channel: SNSChannel | None = None,
                  initial: SNSProtocol | None = None, *, eps: float = 1e-10, f: float = 1.1,
-                 finite_key: bool = True, maxiter: int = 2000) -> dict:
+                 finite_key: bool = True, aopp: bool = False, maxiter: int = 2000) -> dict:
     """Maximize :func:`sns_key_rate` over μ_z, ε, μ₁, μ₂, p_Z, p_0, p_1, p_2 (Δ fixed at ``initial``'s).
 
     Nelder–Mead (:func:`scipy.optimize.minimize`) on the unclipped key length per pulse in an
@@ -388,12 +428,13 @@ def optimize_sns(distance_m: float, pulses: float, channel: SNSChannel | None = 
             proto = _to_protocol(np.clip(x, -30, 30), initial.phase_slice)
         except ValueError:
             return 1e300
-        return -sns_key_rate(distance_m, pulses, proto, channel, eps=eps, f=f, finite_key=finite_key)["key_length"] / scale
+        return -sns_key_rate(distance_m, pulses, proto, channel, eps=eps, f=f, finite_key=finite_key,
+                             aopp=aopp)["key_length"] / scale
 
     result = minimize(objective, x0, method="Nelder-Mead",
                       options={"maxiter": maxiter, "xatol": 1e-4, "fatol": 1e-8, "adaptive": True})
     best = _to_protocol(np.clip(result.x, -30, 30), initial.phase_slice)
-    out = sns_key_rate(distance_m, pulses, best, channel, eps=eps, f=f, finite_key=finite_key)
+    out = sns_key_rate(distance_m, pulses, best, channel, eps=eps, f=f, finite_key=finite_key, aopp=aopp)
     out["protocol_opt"] = best
     out["optimizer_success"] = bool(result.success)
     return out
