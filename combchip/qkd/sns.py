@@ -13,11 +13,14 @@ Bob independently choose a Z window (probability p_Z) or an X window (1 − p_Z)
   estimation only if the phase difference δ = θ_A − θ_B − ψ_AB lies in one of the two slices
   |δ| ≤ Δ/2 or |δ − π| ≤ Δ/2 (acceptance Δ/π); a click in the "wrong" detector is an error.
 
-Estimation (Jiang et al. 2019, Eqs. for ⟨s₁⟩ᴸ, ē₁^ph and N_f, written here with the two-mode source
-ρ_kk of total mean photon number 2μ_k, whose total photon number is Poissonian and whose one-photon
-component (|01⟩⟨01| + |10⟩⟨10|)/2 is the same state as the untagged Z-window one-photon state):
+Estimation (Jiang et al. 2019, Eqs. for ⟨s₁⟩ᴸ, ē₁^ph and N_f). ⟨s₁⟩ᴸ comes by default from the X
+windows in which exactly one user sends μ_k (both sides pooled, yields S_k = (S₀ₖ + Sₖ₀)/2), or on
+request from the two-mode source ρ_kk of total mean photon number 2μ_k, whose total photon number is
+Poissonian and whose one-photon component (|01⟩⟨01| + |10⟩⟨10|)/2 is the same state as the untagged
+Z-window one-photon state:
 
-    ⟨s₁⟩ᴸ = [μ₂² e^{2μ₁} ⟨S₁₁⟩ᴸ − μ₁² e^{2μ₂} ⟨S₂₂⟩ᵁ − (μ₂² − μ₁²) ⟨S₀₀⟩ᵁ] / [2μ₁μ₂(μ₂ − μ₁)]
+    ⟨s₁⟩ᴸ = [μ₂² e^{μ₁} ⟨S₁⟩ᴸ − μ₁² e^{μ₂} ⟨S₂⟩ᵁ − (μ₂² − μ₁²) ⟨S₀₀⟩ᵁ] / [μ₁μ₂(μ₂ − μ₁)]          (one-sided)
+    ⟨s₁⟩ᴸ = [μ₂² e^{2μ₁} ⟨S₁₁⟩ᴸ − μ₁² e^{2μ₂} ⟨S₂₂⟩ᵁ − (μ₂² − μ₁²) ⟨S₀₀⟩ᵁ] / [2μ₁μ₂(μ₂ − μ₁)]     (two-mode)
     ⟨s₁e₁⟩ᵁ = [⟨T_Δ⟩ᵁ − e^{−2μ₁} ⟨S₀₀⟩ᴸ/2] / (2μ₁ e^{−2μ₁}),          e₁ᵁ = ⟨s₁e₁⟩ᵁ / ⟨s₁⟩ᴸ
     ⟨n₁⟩ = 2N p_Z² ε(1 − ε) μ_z e^{−μ_z} ⟨s₁⟩ᴸ,   n₁ = xᴸ(⟨n₁⟩),   e₁^ph = xᵁ(⟨n₁⟩e₁ᵁ) / n₁
     N_f = n₁[1 − h(e₁^ph)] − f n_t h(E_Z) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂))
@@ -30,8 +33,8 @@ expected→observed), each failing with probability ≤ ε; seven statements are
 parameter is ε_cor + ε_PA + 2ε̂ + 7ε. Following the usual simulation convention the observed counts are
 set to their expected values.
 
-Simplifications (documented, all conservative or neutral): only the X-window sources ρ_00, ρ_11, ρ_22
-enter (not the mismatched ρ_01, … or the Z-window vacuum pairs); the three-intensity decoy bound above
+Simplifications (documented, all conservative or neutral): only the X-window sources ρ_00, ρ_0k/ρ_k0 (or
+ρ_kk) and ρ_11 enter (not ρ_12, … or the Z-window vacuum pairs); the three-intensity decoy bound above
 instead of the linear program of later work; AOPP optional (:mod:`combchip.qkd.aopp`); bounds are taken separately (worst s₁ and worst
 s₁e₁ at once); intensities are the same for both users (asymmetric fibre is allowed — the one-photon
 state of Z and X windows then stays the same mixture, which the security proof needs).
@@ -72,6 +75,7 @@ from .finite_key import _check_eps, chernoff_expected, chernoff_observed, key_le
 from .mdi import binary_entropy
 
 N_STATEMENTS = 7
+DECOY_METHODS = ("one-sided", "two-mode")
 N_STATEMENTS_AOPP = 4 + 2 + N_AOPP_HOEFFDING
 """Extra statements with AOPP: one-sided decoy counts (4: S₀₁ᴸ, S₀₂ᵁ, S₁₀ᴸ, S₂₀ᵁ; S₀₀ is shared), the two
 untagged counts, and the pairing bounds."""
@@ -254,7 +258,7 @@ def decoy_s1_lower(s_11, s_22, s_00, mu_1, mu_2):
 
 def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None = None,
                  channel: SNSChannel | None = None, *, eps: float = 1e-10, f: float = 1.1,
-                 finite_key: bool = True, aopp: bool = False) -> dict:
+                 finite_key: bool = True, aopp: bool = False, decoy: str = "one-sided") -> dict:
     """Secret key per sent pulse (per time window) of SNS-TF-QKD over ``distance_m`` of fibre.
 
     N_f from the module-docstring equations (Jiang et al. 2019); the rate is N_f/N, clipped at 0.
@@ -276,6 +280,9 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
     aopp : bool
         Distil the Z bits by actively odd-parity pairing (:mod:`combchip.qkd.aopp`) before error
         correction; ``n1``, ``e1_ph``, ``n_t`` and ``e_z`` are then those after pairing.
+    decoy : {"one-sided", "two-mode"}
+        Source of ⟨s₁⟩ᴸ: the X windows in which exactly one user sends μ₁ or μ₂, both sides pooled
+        (Jiang et al. 2019), or the two-mode sources ρ₁₁, ρ₂₂ (module docstring).
 
     Returns
     -------
@@ -299,6 +306,8 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
     n = check_positive("pulses", pulses)
     eps = _check_eps(eps)
     check_range("f", f, 1.0, np.inf)
+    if decoy not in DECOY_METHODS:
+        raise ValueError(f"decoy = {decoy!r} is not allowed; allowed: {', '.join(map(repr, DECOY_METHODS))}")
     p = protocol
     eta_a, eta_b = channel.arm_transmittances(distance_m)
     p_d = channel.dark_count_probability
@@ -328,7 +337,10 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
     else:
         lower = upper = yields
 
-    s1 = max(decoy_s1_lower(lower["11"], upper["22"], upper["00"], p.mu_1, p.mu_2), 0.0)
+    if decoy == "two-mode":
+        s1 = max(decoy_s1_lower(lower["11"], upper["22"], upper["00"], p.mu_1, p.mu_2), 0.0)
+    else:
+        s1 = _one_sided_s1(p, n_xw, ("a", "b"), eta_a, eta_b, p_d, eps if finite_key else None)
     s1e1 = max((upper["slice"] - np.exp(-2 * p.mu_1) * lower["00"] / 2) / (2 * p.mu_1 * np.exp(-2 * p.mu_1)), 0.0)
     e1 = min(s1e1 / s1, 0.5) if s1 > 0 else 0.5
     single_z = n_zw * 2 * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
@@ -358,8 +370,25 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         "e_x": float(yields["slice"] / yields["11"]) if yields["11"] > 0 else 0.5,
         "eta_a": eta_a, "eta_b": eta_b, "eta_channel": float(eta_channel), "plob": float(plob(eta_channel)),
         "eps_total": 4 * eps + statements * eps if finite_key else 0.0,
-        "finite_key": finite_key, "aopp": bool(aopp), "protocol": asdict(protocol),
+        "finite_key": finite_key, "aopp": bool(aopp), "decoy": decoy, "protocol": asdict(protocol),
     }
+
+
+def _one_sided_s1(p: SNSProtocol, n_xw, senders, eta_a, eta_b, p_d, eps) -> float:
+    """⟨s₁⟩ᴸ (:func:`combchip.qkd.aopp.one_sided_s1_lower`) from the X windows in which only the ``senders``
+    ("a", "b" or both, pooled) send μ₁ or μ₂ and the other user nothing; expected values if ``eps`` is None."""
+    def one_sender(mu, who):
+        return single_click_yield(*((mu, 0.0) if who == "a" else (0.0, mu)), eta_a, eta_b, p_d)
+
+    per_side = {"1": n_xw * p.p_0 * p.p_1, "2": n_xw * p.p_0 * p.p_2}
+    windows = {k: len(senders) * w for k, w in per_side.items()} | {"0": n_xw * p.p_0**2}
+    counts = {k: per_side[k] * sum(one_sender(mu, who) for who in senders) for k, mu in (("1", p.mu_1), ("2", p.mu_2))}
+    counts["0"] = windows["0"] * single_click_yield(0.0, 0.0, eta_a, eta_b, p_d)
+    if eps is None:
+        bounds = {k: (counts[k] / windows[k],) * 2 for k in counts}
+    else:
+        bounds = {k: tuple(b / windows[k] for b in chernoff_expected(counts[k], eps)) for k in counts}
+    return max(one_sided_s1_lower(bounds["1"][0], bounds["2"][1], bounds["0"][1], p.mu_1, p.mu_2), 0.0)
 
 
 def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -> dict:
@@ -368,19 +397,8 @@ def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -
     one_photon = n_zw * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
     untagged = []
     for sender in ("b", "a"):        # Bob's "sent" bits hold Bob's single photons; "not sent" bits Alice's
-        def yield_of(mu):
-            return single_click_yield(*((0.0, mu) if sender == "b" else (mu, 0.0)), eta_a, eta_b, p_d)
-
-        windows = {"1": n_xw * p.p_0 * p.p_1, "2": n_xw * p.p_0 * p.p_2, "0": n_xw * p.p_0**2}
-        counts = {"1": windows["1"] * yield_of(p.mu_1), "2": windows["2"] * yield_of(p.mu_2), "0": windows["0"] * s_00}
-        if eps is None:
-            rates = {k: counts[k] / windows[k] for k in counts}
-            low, high = rates, rates
-        else:
-            low = {k: chernoff_expected(counts[k], eps)[0] / windows[k] for k in counts}
-            high = {k: chernoff_expected(counts[k], eps)[1] / windows[k] for k in counts}
-        s1 = max(one_sided_s1_lower(low["1"], high["2"], high["0"], p.mu_1, p.mu_2), 0.0)
-        untagged.append(one_photon * s1 if eps is None else float(chernoff_observed(one_photon * s1, eps)[0]))
+        expected = one_photon * _one_sided_s1(p, n_xw, (sender,), eta_a, eta_b, p_d, eps)
+        untagged.append(expected if eps is None else float(chernoff_observed(expected, eps)[0]))
     sent = n_zw * ((1 - p.epsilon) * p.epsilon * s_b + p.epsilon**2 * s_zz)
     not_sent = n_zw * (p.epsilon * (1 - p.epsilon) * s_a + (1 - p.epsilon) ** 2 * s_00)
     return odd_parity_pairing(sent, n_zw * p.epsilon**2 * s_zz, not_sent, n_zw * (1 - p.epsilon) ** 2 * s_00,
