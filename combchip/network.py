@@ -43,7 +43,7 @@ from .network_plan import wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
 from .qkd.finite_key import finite_key_rate
-from .qkd.mdi import SYSTEM_A_INTENSITIES, SYSTEM_A_PROBABILITIES, check_protocol
+from .qkd.mdi import SYSTEM_A_INTENSITIES, SYSTEM_A_PROBABILITIES, pack_settings, unpack_settings, check_protocol, optimize_parameters
 from .units import db_to_ratio
 from .validation import check_int, check_nonnegative, check_positive, check_range
 
@@ -69,6 +69,9 @@ SYSTEM_A_PULSES = 3e12
 SOLITON_LINEWIDTH = 0.11e6
 """System A's soliton comb-line linewidth [Hz] (delayed self-heterodyne); 1.4 MHz in the chaotic state."""
 _TINY = 1e-300
+_WARM_XATOL, _WARM_FATOL = 1e-2, 1e-4
+"""Nelder–Mead tolerances of warm-started optimizations: within 0.1 % of the tight (1e-4, 1e-7) optimum for
+system A's link at 20–45 dB, at a third of the evaluations."""
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -120,7 +123,7 @@ def user_losses(users, losses_db=None, distances_m=None, *, loss_db_per_km=0.2, 
 class _RateModel:
     """Finite-key rate per pulse pair of a balanced link of total loss L [dB] and misalignment e_d^X."""
 
-    def __init__(self, e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding):
+    def __init__(self, e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize=False):
         if not isinstance(detector, Detector):
             raise ValueError(f"detector must be a combchip.qkd.Detector, got {detector!r}")
         self.mu, self.p = check_protocol(intensities, probabilities)
@@ -128,27 +131,71 @@ class _RateModel:
         self.eps = check_range("eps", eps, 0.0, 1.0, low_open=True, high_open=True)
         self.f = check_range("f", f, 1.0, np.inf)
         self.e_d_z = check_range("e_d_z", e_d_z, 0.0, 0.5)
-        self.detector, self.encoding = detector, encoding
+        if not isinstance(optimize, bool):
+            raise ValueError(f"optimize must be True or False, got {optimize!r}")
+        self.detector, self.encoding, self.optimize = detector, encoding, optimize
+        self.anchors = None   # (losses [dB], packed settings) of optimized settings, interpolated in between
         self.calls = 0
+
+    def _link(self, loss_db, e_d_x) -> MDILink:
+        return MDILink.from_losses(loss_db / 2, loss_db / 2, self.detector, e_d_x=float(e_d_x), e_d_z=self.e_d_z,
+                                   encoding=self.encoding)
+
+    def settings(self, loss_db: float) -> tuple[dict, dict]:
+        """Intensities and probabilities at ``loss_db``: the given ones, or the optimized ones interpolated
+        linearly in the optimizer's coordinates between the anchors (held beyond the last)."""
+        if self.anchors is None:
+            return self.mu, self.p
+        losses, packed = self.anchors
+        return unpack_settings(np.array([np.interp(loss_db, losses, column) for column in packed.T]))
 
     def __call__(self, loss_db: float, e_d_x: float) -> float:
         self.calls += 1
-        link = MDILink.from_losses(loss_db / 2, loss_db / 2, self.detector, e_d_x=float(e_d_x), e_d_z=self.e_d_z,
-                                   encoding=self.encoding)
-        return float(finite_key_rate(link, self.mu, self.p, self.pulses, eps=self.eps, f=self.f)["key_rate_per_pulse"])
+        mu, p = self.settings(loss_db)
+        return float(finite_key_rate(self._link(loss_db, e_d_x), mu, p, self.pulses, eps=self.eps,
+                                     f=self.f)["key_rate_per_pulse"])
+
+    def optimized(self, loss_db: float, e_d_x: float, start) -> dict:
+        """:func:`combchip.qkd.optimize_parameters` warm-started from ``start`` (loose tolerances suffice there)."""
+        result = optimize_parameters(self._link(loss_db, e_d_x), self.pulses, eps=self.eps, f=self.f, initial=start,
+                                     xatol=_WARM_XATOL, fatol=_WARM_FATOL)
+        self.calls += result["result"].nfev
+        return result
+
+    def optimize_chain(self, losses, e_d_x) -> None:
+        """Optimize at ascending ``losses``, each warm-started from the last, up to the first without key."""
+        start, done, packed = (self.mu, self.p), [], []
+        for loss in np.sort(np.asarray(losses, dtype=float)):
+            result = self.optimized(loss, e_d_x, start)
+            start = (result["intensities"], result["probabilities"])
+            done.append(loss)
+            packed.append(pack_settings(*start))
+            if result["key_rate_raw"] <= 0:
+                break
+        self.anchors = (np.array(done), np.array(packed))
 
     def exact(self, loss, e_dx) -> np.ndarray:
         keys = np.round(np.column_stack([loss, e_dx]), 9)
         unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        values = np.array([self(l, e) for l, e in unique])
+        if self.optimize:
+            values = np.empty(len(unique))
+            for e in np.unique(unique[:, 1]):
+                group = np.flatnonzero(unique[:, 1] == e)
+                self.optimize_chain(unique[group, 0], e)
+                values[group] = [self(l, e) for l in unique[group, 0]]
+        else:
+            values = np.array([self(l, e) for l, e in unique])
         return values[np.ravel(inverse)]
 
-    def grid(self, loss, e_dx, step) -> tuple[np.ndarray, float, int]:
+    def grid(self, loss, e_dx, step, optimize_step) -> tuple[np.ndarray, float, int]:
         lo, hi = float(loss.min()), float(loss.max())
         count = max(int(np.ceil((hi - lo) / step)) + 1, 2)
         loss_grid = np.linspace(lo, max(hi, lo + step), count)
         e_unique = np.unique(np.round(e_dx, 9))
         e_grid = e_unique if e_unique.size <= 5 else np.linspace(e_unique[0], e_unique[-1], 5)
+        if self.optimize:
+            anchors = max(int(np.ceil((loss_grid[-1] - lo) / optimize_step)) + 1, 2)
+            self.optimize_chain(np.linspace(lo, loss_grid[-1], anchors), e_grid[len(e_grid) // 2])
         table = np.log(np.maximum([[self(l, e) for e in e_grid] for l in loss_grid], _TINY))
         out = self._interpolate(table, loss_grid, e_grid, loss, e_dx)
         # self-check at up to three cell midpoints away from the cut-off (both ends and the next node > 0)
@@ -180,20 +227,44 @@ class _RateModel:
         return np.where(log_rate < np.log(_TINY) / 2, 0.0, rate)
 
 
-def _pair_rates(loss_pair, e_dx, model, method, loss_step_db, max_exact):
+def _optimization_check(model, loss_pair, e_dx) -> float:
+    """Relative gain of a fresh optimization over the interpolated settings, midway between the first two anchors."""
+    losses, _ = model.anchors
+    if losses.size < 2:
+        return 0.0
+    point, e = 0.5 * (losses[0] + losses[1]), float(np.median(e_dx))
+    interpolated = model(point, e)
+    best = model.optimized(point, e, model.settings(point))["key_rate_per_pulse"]
+    return float((best - interpolated) / interpolated) if interpolated > 0 else 0.0
+
+
+def _pair_rates(loss_pair, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0):
     """Rates per pulse pair for flat arrays of total losses and e_d^X; returns (rates, info attrs)."""
     if method not in ("auto", "exact", "grid"):
         raise ValueError(f"method must be 'auto', 'exact' or 'grid', got {method!r}")
     step = check_positive("loss_step_db", loss_step_db, "dB")
+    optimize_step = check_positive("optimize_step_db", optimize_step_db, "dB")
     distinct = np.unique(np.round(np.column_stack([loss_pair, e_dx]), 9), axis=0).shape[0]
     if method == "auto":
         method = "exact" if distinct <= check_int("max_exact", max_exact, 1) else "grid"
     if method == "exact":
-        return model.exact(loss_pair, e_dx), {"method": "exact", "rate_evaluations": distinct,
-                                              "interpolation_max_rel_error": 0.0}
-    rates, error, evaluations = model.grid(loss_pair, e_dx, step)
-    return rates, {"method": "grid", "loss_step_db": step, "rate_evaluations": evaluations,
-                   "interpolation_max_rel_error": error}
+        rates = model.exact(loss_pair, e_dx)
+        info = {"method": "exact", "rate_evaluations": model.calls, "interpolation_max_rel_error": 0.0}
+    else:
+        rates, error, evaluations = model.grid(loss_pair, e_dx, step, optimize_step)
+        info = {"method": "grid", "loss_step_db": step, "rate_evaluations": model.calls,
+                "interpolation_max_rel_error": error}
+    info["optimized"] = int(model.optimize)
+    if model.optimize and method == "grid":
+        info["optimize_step_db"] = optimize_step
+        info["optimization_max_rel_gain"] = _optimization_check(model, loss_pair, e_dx)
+    if model.optimize:
+        losses, packed = model.anchors
+        settings = [model.settings(loss) for loss in losses]
+        info["anchor_loss_db"] = losses
+        info.update({f"anchor_intensity_{k}": np.array([mu[k] for mu, _ in settings]) for k in "zyx"})
+        info.update({f"anchor_probability_{k}": np.array([p[k] for _, p in settings]) for k in "zyxo"})
+    return rates, info
 
 
 # ----------------------------------------------------------------------------- public API
@@ -201,7 +272,8 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
                     intensities: Mapping = SYSTEM_A_INTENSITIES, probabilities: Mapping = SYSTEM_A_PROBABILITIES,
                     pulses=SYSTEM_A_PULSES, eps=1e-10, f=1.16, detector: Detector = DEFAULT_DETECTOR,
                     encoding="time-bin", repetition_rate=SYSTEM_A_CLOCK, loss_db_per_km=0.2, extra_loss_db=0.0,
-                    method="auto", loss_step_db=0.5, max_exact=256) -> xr.DataArray:
+                    method="auto", loss_step_db=0.5, max_exact=256, optimize=False,
+                    optimize_step_db=5.0) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
 
     R(a, b) = ℓ(L_a + L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
@@ -238,6 +310,14 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
         (module docstring); "auto" uses "exact" up to ``max_exact`` distinct values.
     loss_step_db : float
         Grid spacing of the total loss [dB] for ``method="grid"``.
+    optimize : bool
+        Optimize the intensities and probabilities (:func:`combchip.qkd.optimize_parameters`, warm-started
+        along ascending loss from ``intensities``/``probabilities``): at every distinct loss for
+        ``method="exact"`` (per e_d^X value), or at anchors ``optimize_step_db`` apart for ``"grid"``, with
+        the settings interpolated linearly in the optimizer's coordinates in between (the rate is
+        stationary at the optimum, so this costs only second order; ``attrs["optimization_max_rel_gain"]``
+        reports a fresh optimization midway between the first two anchors). The settings found are in
+        the ``anchor_*`` attrs.
 
     Returns
     -------
@@ -253,10 +333,10 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
         e_x = _per_pair("e_d_x", e_d_x, n, 0.0, 0.5)
     if repetition_rate is not None:
         repetition_rate = check_positive("repetition_rate", repetition_rate, "Hz")
-    model = _RateModel(e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding)
+    model = _RateModel(e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize)
     a, b = np.triu_indices(n, k=1)
     pair_loss = loss[:, None] + loss[None, :]
-    rates, info = _pair_rates(pair_loss[a, b], e_x[a, b], model, method, loss_step_db, max_exact)
+    rates, info = _pair_rates(pair_loss[a, b], e_x[a, b], model, method, loss_step_db, max_exact, optimize_step_db)
     scale = 1.0 if repetition_rate is None else repetition_rate
     matrix = np.full((n, n), np.nan)
     matrix[a, b] = matrix[b, a] = rates * scale
@@ -269,8 +349,8 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
         "detector_efficiency": detector.efficiency, "dark_count_probability": detector.dark_count_probability,
         "encoding": encoding, "repetition_rate": np.nan if repetition_rate is None else repetition_rate,
         "loss_split": "balanced: (L_a + L_b)/2 per arm",
-        **{f"intensity_{k}": float(v) for k, v in model.mu.items()},
-        **{f"probability_{k}": float(v) for k, v in model.p.items()},
+        **({} if optimize else {f"intensity_{k}": float(v) for k, v in model.mu.items()}),
+        **({} if optimize else {f"probability_{k}": float(v) for k, v in model.p.items()}),
         **info,
     }
     users_coord = np.arange(n)

@@ -258,14 +258,17 @@ def asymptotic_rate(link: MDILink, intensities: Mapping = SYSTEM_A_INTENSITIES,
             "s11": float(s11), "e11": float(e11), "q_zz": float(y["zz"]), "e_zz": float(e_zz)}
 
 
-def _unpack(theta):
+def unpack_settings(theta):
+    """Intensities and probabilities from the optimizer's coordinates (:func:`pack_settings`)."""
     z, y = np.exp(theta[0]), np.exp(theta[1])
     x = y * expit(theta[2])
     p = softmax(np.append(theta[3:6], 0.0))
     return {"z": z, "y": y, "x": x, "o": 0.0}, dict(zip(SOURCES, p))
 
 
-def _pack(intensities, probabilities):
+def pack_settings(intensities, probabilities):
+    """Unconstrained coordinates (log z, log y, logit(x/y), log(p_z/p_o), log(p_y/p_o), log(p_x/p_o)) of a
+    four-intensity protocol with o = 0 < x < y."""
     p = np.array([probabilities[k] for k in SOURCES])
     return np.concatenate([[np.log(intensities["z"]), np.log(intensities["y"]),
                             logit(intensities["x"] / intensities["y"])], np.log(p[:3] / p[3])])
@@ -273,14 +276,17 @@ def _pack(intensities, probabilities):
 
 def optimize_parameters(link: MDILink, total_pulse_pairs: float | None = None, *, eps: float = 1e-10,
                         f: float = 1.16, initial: tuple[Mapping, Mapping] | None = None, method: str = "joint",
-                        joint_constraints: bool = True, maxiter: int = 2000) -> dict:
+                        joint_constraints: bool = True, maxiter: int = 2000, xatol: float = 1e-4,
+                        fatol: float = 1e-7) -> dict:
     """Intensities and probabilities that maximize the key rate of ``link``.
 
     With ``total_pulse_pairs``: the finite-key rate (:func:`combchip.qkd.finite_key.finite_key_rate`)
     is maximized by Nelder–Mead (:func:`scipy.optimize.minimize`) over the unconstrained coordinates
     (log z, log y, logit(x/y), log(p_z/p_o), log(p_y/p_o), log(p_x/p_o)), which keep o = 0 < x < y and
     Σp = 1; the objective is the unclipped rate, so that it has a slope where the key is zero.
-    Without it (asymptotic limit) the decoys cost nothing, the optimum is the degenerate x, y → 0,
+    ``xatol`` (in those coordinates) and ``fatol`` (relative to the starting rate) stop the search; a
+    warm start near the optimum tolerates 1e-2 and 1e-4. Without ``total_pulse_pairs`` (asymptotic
+    limit) the decoys cost nothing, the optimum is the degenerate x, y → 0,
     p_z → 1, and only the signal intensity z is optimized (bounded scalar search,
     :func:`scipy.optimize.minimize_scalar`), the other settings held at ``initial``.
 
@@ -299,6 +305,8 @@ def optimize_parameters(link: MDILink, total_pulse_pairs: float | None = None, *
     start = initial if initial is not None else (SYSTEM_A_INTENSITIES, SYSTEM_A_PROBABILITIES)
     mu0, p0 = check_protocol(*start)
     check_range("maxiter", maxiter, 1, np.inf)
+    check_positive("xatol", xatol)
+    check_positive("fatol", fatol)
 
     if total_pulse_pairs is None:
         r0 = asymptotic_rate(link, mu0, p0, f)["key_rate_raw"]
@@ -321,11 +329,11 @@ def optimize_parameters(link: MDILink, total_pulse_pairs: float | None = None, *
         def objective(theta):
             if not np.all(np.isfinite(theta)) or np.any(np.abs(theta) > 30):
                 return np.inf
-            return -rate(*_unpack(theta)) / scale
+            return -rate(*unpack_settings(theta)) / scale
 
-        result = minimize(objective, _pack(mu0, p0), method="Nelder-Mead",
-                          options={"maxiter": int(maxiter), "xatol": 1e-4, "fatol": 1e-7, "adaptive": True})
-        mu, p = _unpack(result.x)
+        result = minimize(objective, pack_settings(mu0, p0), method="Nelder-Mead",
+                          options={"maxiter": int(maxiter), "xatol": xatol, "fatol": fatol, "adaptive": True})
+        mu, p = unpack_settings(result.x)
         best = -result.fun * scale
     if best < r0:
         mu, p, best = mu0, p0, r0
