@@ -33,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from .hom import SHAPES, sech2_autocorrelation
-from .validation import check_int, check_nonnegative, check_positive, check_range
+from .validation import check_nonnegative, check_positive, check_range
 
 __all__ = ["coherence_visibility", "line_coherence", "trace_coherence"]
 

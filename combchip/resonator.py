@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.constants import c, hbar
 
-from .validation import check_nonnegative, check_positive, check_range, check_wavelength
+from .validation import check_positive, check_range, check_wavelength
 
 _REGIME_TOLERANCE = 0.02
 

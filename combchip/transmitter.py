@@ -10,7 +10,7 @@ F = ⟨ψ|ρ|ψ⟩/μ for the ideal state |ψ⟩ (Lo, Curty & Qi, PRL 108, 13050
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import gdsfactory as gf  # noqa: E402  (a required dependency: a missing install must fail, not skip)
+import gdsfactory as gf  # noqa: E402, F401  (a required dependency: a missing install must fail, not skip)
 import klayout.db as kdb  # noqa: E402
 import yaml  # noqa: E402
 

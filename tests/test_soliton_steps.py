@@ -9,7 +9,7 @@ import combchip as cc
 from combchip.reproduce import soliton_steps
 from combchip.solvers import newton_stationary, soliton_guess
 from combchip.solvers.lle import mode_numbers
-from combchip.steps import find_plateaus, soliton_threshold
+from combchip.steps import soliton_threshold
 from combchip.systems import system_a_pump, system_a_ring
 
 
