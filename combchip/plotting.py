@@ -416,3 +416,18 @@ def plot_coherence(coherence, visibility=None, axes=None):
     axes[0].set_title("comb-line coherence (dotted: pulse FWHM, dashed: early/late separation)", fontsize=9)
     axes[0].legend(fontsize=8)
     return fig
+
+
+def plot_hom_fit(fit, ax=None):
+    """Measured coincidences and the fitted dip against delay [ns] (:func:`combchip.hom_fit.fit_hom_dip`)."""
+    fig, ax = _axes(ax, figsize=(6, 4))
+    ns = fit.delay.values * 1e9
+    ax.plot(ns, fit.coincidence.values, "o", ms=3, label="measured")
+    a = fit.attrs
+    ax.plot(ns, fit.fit.values, "-", label=f"fit: V = {100 * a['visibility']:.1f} ± {100 * a['visibility_err']:.1f} %, "
+                                           f"FWHM {a['dip_fwhm'] * 1e9:.3f} ns")
+    ax.set_xlabel("relative delay δt [ns]")
+    ax.set_ylabel("coincidences")
+    ax.set_title(f"HOM dip fit ({a['shape']} pulses), χ²/dof = {a['chi2_reduced']:.2f}", fontsize=9)
+    ax.legend(fontsize=8)
+    return fig
