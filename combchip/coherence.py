@@ -35,12 +35,13 @@ import xarray as xr
 from .hom import SHAPES, sech2_autocorrelation
 from .validation import check_nonnegative, check_positive, check_range
 
-__all__ = ["coherence_visibility", "line_coherence", "trace_coherence"]
+__all__ = ["coherence_visibility", "line_coherence", "trace_coherence", "trace_limitation"]
 
 _SECH_FWHM = 2.0 * math.acosh(math.sqrt(2.0))
 _SPAN_FWHM = {"gaussian": 6.0, "sech2": 14.0}   # W(s) below 1e-18 of its peak beyond ±span·FWHM
 _MIN_SAMPLES_PER_FWHM = 4
-_MIN_SAMPLES = 16
+MIN_SAMPLES = 16
+"""Fewest samples (or snapshots) a coherence estimate accepts."""
 _EVEN_SPACING_RTOL = 1e-6
 
 
@@ -74,8 +75,8 @@ def trace_coherence(amplitude, spacing, *, max_lag=None) -> xr.Dataset:
     if not np.issubdtype(a.dtype, np.number) or a.ndim not in (1, 2) or not np.all(np.isfinite(a)):
         raise ValueError("amplitude must be a finite numeric array of shape (samples,) or (runs, samples)")
     a = np.atleast_2d(a.astype(complex))
-    if a.shape[-1] < _MIN_SAMPLES:
-        raise ValueError(f"amplitude needs at least {_MIN_SAMPLES} samples, got {a.shape[-1]}")
+    if a.shape[-1] < MIN_SAMPLES:
+        raise ValueError(f"amplitude needs at least {MIN_SAMPLES} samples, got {a.shape[-1]}")
     spacing = check_positive("spacing", spacing, "s")
     half = a.shape[-1] // 2
     lags = half if max_lag is None else int(round(check_range("max_lag", max_lag, spacing, half * spacing, "s")
@@ -141,8 +142,8 @@ def line_coherence(ds: xr.Dataset, mu, *, max_lag=None) -> xr.Dataset:
     if "run" not in ds.dims:
         ds = ds.expand_dims("run")
     times = np.asarray(ds.snapshot_time.values, dtype=float)
-    if times.size < _MIN_SAMPLES:
-        raise ValueError(f"ds has {times.size} snapshots; line_coherence needs at least {_MIN_SAMPLES} evenly "
+    if times.size < MIN_SAMPLES:
+        raise ValueError(f"ds has {times.size} snapshots; line_coherence needs at least {MIN_SAMPLES} evenly "
                          "spaced ones (simulate_comb(..., snapshots=<times>))")
     grid = np.linspace(times[0], times[-1], times.size)
     solver_step = float(ds.attrs.get("dt", 0.0))
@@ -171,6 +172,20 @@ def _pulse_autocorrelation(shape: str, fwhm: float, lags: np.ndarray) -> np.ndar
     if shape == "gaussian":
         return np.exp(-2.0 * math.log(2.0) * (lags / fwhm) ** 2)
     return sech2_autocorrelation(lags / (fwhm / _SECH_FWHM))
+
+
+def trace_limitation(spacing, max_lag, pulse_fwhm, bin_separation=0.0, shape="gaussian") -> str:
+    """Why coherence sampled every ``spacing`` [s] up to ``max_lag`` [s] cannot give the visibilities of
+    ``pulse_fwhm`` pulses ``bin_separation`` apart ("" if it can): it needs ≥ 4 samples per FWHM and lags up
+    to bin_separation + the span of W (6 FWHM Gaussian, 14 FWHM sech²)."""
+    if pulse_fwhm < _MIN_SAMPLES_PER_FWHM * spacing:
+        return (f"pulse_fwhm = {pulse_fwhm:.3g} s is under {_MIN_SAMPLES_PER_FWHM} lag samples of {spacing:.3g} s: "
+                "record denser snapshots")
+    needed = bin_separation + math.ceil(_SPAN_FWHM[shape] * pulse_fwhm / spacing) * spacing
+    if needed > max_lag * (1 + 1e-9):
+        return (f"the coherence reaches a lag of {max_lag:.3g} s; bin_separation + {_SPAN_FWHM[shape]:g}·pulse_fwhm "
+                f"needs {needed:.3g} s: simulate a longer trace")
+    return ""
 
 
 def coherence_visibility(coherence: xr.Dataset, pulse_fwhm, bin_separation=None, *, shape="gaussian",
@@ -207,19 +222,14 @@ def coherence_visibility(coherence: xr.Dataset, pulse_fwhm, bin_separation=None,
         raise ValueError(f"shape = {shape!r} is not allowed; allowed: {', '.join(map(repr, SHAPES))}")
     fwhm = check_positive("pulse_fwhm", pulse_fwhm, "s")
     spacing = float(coherence.attrs["spacing"])
-    if fwhm < _MIN_SAMPLES_PER_FWHM * spacing:
-        raise ValueError(f"pulse_fwhm = {fwhm:.3g} s is under {_MIN_SAMPLES_PER_FWHM} lag samples of "
-                         f"{spacing:.3g} s: record denser snapshots")
     separation = 0.0 if bin_separation is None else check_nonnegative("bin_separation", bin_separation, "s")
     lw = coherence.attrs.get("pump_linewidth", 0.0) if linewidth is None else linewidth
     lw = check_nonnegative("linewidth", lw, "Hz")
     overlap = check_range("overlap", overlap, 0.0, 1.0)
+    reason = trace_limitation(spacing, float(coherence.lag.values[-1]), fwhm, separation, shape)
+    if reason:
+        raise ValueError(reason)
     half = int(math.ceil(_SPAN_FWHM[shape] * fwhm / spacing))
-    lag = coherence.lag.values
-    needed = separation + half * spacing
-    if needed > lag[-1] * (1 + 1e-9):
-        raise ValueError(f"the coherence reaches a lag of {lag[-1]:.3g} s; bin_separation + "
-                         f"{_SPAN_FWHM[shape]:g}·pulse_fwhm needs {needed:.3g} s: simulate a longer trace")
     s = np.arange(-half, half + 1) * spacing
     weight = _pulse_autocorrelation(shape, fwhm, s)
     weight = xr.DataArray(weight / weight.sum(), dims="s")

@@ -38,7 +38,7 @@ from scipy.constants import c as _C
 from scipy.interpolate import PchipInterpolator
 
 from . import hom as _hom
-from .coherence import coherence_visibility, line_coherence
+from .coherence import MIN_SAMPLES, coherence_visibility, line_coherence, trace_limitation
 from .network_plan import wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
@@ -495,11 +495,10 @@ def _visibility_model(requested, comb_dataset, pulse_fwhm, bin_separation) -> st
     if not simulated:
         return "osnr"
     times = comb_dataset.snapshot_time.values
-    if times.size < 16:
+    if times.size < MIN_SAMPLES:
         return "osnr"
     spacing = (times[-1] - times[0]) / (times.size - 1)
-    dense = 4 * spacing <= pulse_fwhm and (times.size // 2) * spacing >= bin_separation + 6 * pulse_fwhm + spacing
-    return "trace" if dense else "osnr"
+    return "osnr" if trace_limitation(spacing, (times.size // 2) * spacing, pulse_fwhm, bin_separation) else "trace"
 
 
 def _trace_visibilities(ds, line_mu, pulse_fwhm, bin_separation, jitter, polarization_angle) -> list[dict]:

@@ -7,7 +7,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.special import erfcx
 
-from combchip.coherence import coherence_visibility, line_coherence, trace_coherence
+from combchip.coherence import coherence_visibility, line_coherence, trace_coherence, trace_limitation
 from combchip.hom import phase_noise_factor, sech2_autocorrelation
 
 PULSE = 0.8e-9          # system A's time-bin pulses
@@ -158,3 +158,13 @@ def test_coherence_figure_plots_both_functions_in_ns(system_a_states, tmp_path):
     assert f"{100 * v.hom_visibility.sel(mu=8).item():.1f} %" in top.get_legend().get_texts()[0].get_text()
     fig.savefig(tmp_path / "coherence.png")
     assert (tmp_path / "coherence.png").stat().st_size > 1000
+
+
+def test_trace_limitation_states_what_a_trace_must_resolve():
+    # 0.05 ns samples, lags to 50 ns: 0.8 ns pulses 10 ns apart are resolved, 0.1 ns pulses (2 samples) are not,
+    # and 46 ns bins need lags to 46 + 6·0.8 ns > 50 ns
+    assert trace_limitation(SPACING, 50e-9, PULSE, BINS) == ""
+    assert "denser snapshots" in trace_limitation(SPACING, 50e-9, 0.1e-9, BINS)
+    assert "longer trace" in trace_limitation(SPACING, 50e-9, PULSE, 46e-9)
+    assert "longer trace" in trace_limitation(SPACING, 50e-9, PULSE, 40e-9, shape="sech2")   # sech² W spans 14 FWHM
+    assert trace_limitation(SPACING, 50e-9, PULSE, 40e-9) == ""
