@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from combchip.network import network_key_rates
+from combchip.link.network import network_key_rates
 
 
 def main():

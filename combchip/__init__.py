@@ -1,21 +1,21 @@
 """combchip: frequency-comb chips and QKD transmitter chips from first principles."""
 
-__version__ = "0.1.0"
+from ._version import __version__
 
-from .comb import inputs_from, simulate_comb
-from .detuning import DetuningSchedule, Ramp
-from .encoder import Drive
-from .grating_couplers import GratingCoupler1D, GratingCoupler2D
+from .comb.simulate import inputs_from, simulate_comb
+from .comb.detuning import DetuningSchedule, Ramp
+from .tx.drive import Drive
+from .tx.grating_couplers import GratingCoupler1D, GratingCoupler2D
 from .io import load, save
-from .lasers import Laser
-from .lines import comb_lines
-from .modulators import MZI
-from .normalization import Normalization, normalize
-from .phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
-from .resonator import Ring
-from .rf import RCResponse, TravelingWaveResponse
-from .steps import analyse_steps, count_solitons, single_soliton
-from .transmitter import InPClientChip, SiPolarizationChip, TimeBinEncoder
+from .comb.lasers import Laser
+from .comb.lines import comb_lines
+from .tx.modulators import MZI
+from .comb.normalization import Normalization, normalize
+from .tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
+from .comb.resonator import Ring
+from .tx.rf import RCResponse, TravelingWaveResponse
+from .comb.steps import analyse_steps, count_solitons, single_soliton
+from .tx.chips import InPClientChip, SiPolarizationChip, TimeBinEncoder
 
 __all__ = [
     "DepletionPhaseShifter",
@@ -49,7 +49,7 @@ __all__ = [
     "single_soliton",
 ]
 
-_LAZY = {"coherence_visibility": "coherence", "line_coherence": "coherence", "network_key_rates": "network"}
+_LAZY = {"coherence_visibility": "link.visibility", "line_coherence": "comb.coherence", "network_key_rates": "link.network"}
 """Names imported on first use, so that ``import combchip`` does not load the link and QKD models."""
 
 

@@ -13,9 +13,9 @@ def _soliton_steps(args) -> int:
 
     matplotlib.use("Agg")
     from .io import save
-    from .lines import comb_lines
+    from .comb.lines import comb_lines
     from .plotting import plot_summary
-    from .reproduce import soliton_steps
+    from .systems.soliton_steps import soliton_steps
 
     start = time.perf_counter()
     seeds = list(range(args.seed, args.seed + args.runs))
@@ -54,7 +54,7 @@ def _network(args) -> int:
 
     matplotlib.use("Agg")
     from .io import load, save
-    from .network import network_key_rates
+    from .link.network import network_key_rates
     from .plotting import plot_rate_matrix
 
     start = time.perf_counter()

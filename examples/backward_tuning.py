@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import combchip as cc
-from combchip.reproduce import forward_scan
-from combchip.steps import soliton_threshold
+from combchip.systems.soliton_steps import forward_scan
+from combchip.comb.steps import soliton_threshold
 from combchip.systems import system_a_pump, system_a_ring
 
 out = Path(__file__).with_name("out")

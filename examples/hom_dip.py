@@ -1,8 +1,8 @@
 """A counted HOM dip of system A's 0.8 ns pulses, and its fit: visibility, width and centre with errors.
 
-The dip comes from the overlap model (combchip.hom.hom_dip: threshold detectors, μ = 0.1 each, 50 ps rms
+The dip comes from the overlap model (combchip.link.hom.hom_dip: threshold detectors, μ = 0.1 each, 50 ps rms
 timing jitter, 0.15 rad polarization error); Poisson counts (seed 1) at 2000 coincidences per point far
-from the dip stand in for a measurement, and combchip.hom_fit recovers the parameters.
+from the dip stand in for a measurement, and combchip.link.hom_fit recovers the parameters.
 
     python examples/hom_dip.py              # writes examples/out/hom_dip.png
 """
@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from combchip.hom import hom_dip
-from combchip.hom_fit import fit_hom_dip
+from combchip.link.hom import hom_dip
+from combchip.link.hom_fit import fit_hom_dip
 from combchip.plotting import plot_hom_dip, plot_hom_fit
 
 out = Path(__file__).with_name("out")

@@ -17,8 +17,9 @@ import numpy as np
 import xarray as xr
 
 import combchip as cc
-from combchip.coherence import coherence_visibility, line_coherence
-from combchip.network import network_key_rates
+from combchip.comb.coherence import line_coherence
+from combchip.link.visibility import coherence_visibility
+from combchip.link.network import network_key_rates
 from combchip.plotting import plot_coherence
 from combchip.systems import system_a_pump, system_a_ring
 

@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 import combchip as cc
 from combchip.plotting import plot_summary
-from combchip.reproduce import soliton_steps
+from combchip.systems.soliton_steps import soliton_steps
 
 out = Path(__file__).with_name("out")
 ds, plateaus = soliton_steps(seeds=(0, 1, 2, 3), modes=512)

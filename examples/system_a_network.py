@@ -12,9 +12,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from combchip import io
-from combchip.network import fourfold_coincidence_rate, key_rate_matrix, rate_vs_distance
-from combchip.network_plan import plot_wavelength_graph, resources, tdm_resources, tdm_schedule, wavelength_plan
-from combchip.plotting import plot_rate_matrix, plot_rate_vs_distance
+from combchip.link.network import fourfold_coincidence_rate, key_rate_matrix, rate_vs_distance
+from combchip.link.network_plan import resources, tdm_resources, tdm_schedule, wavelength_plan
+from combchip.plotting import plot_rate_matrix, plot_rate_vs_distance, plot_wavelength_graph
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)

@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from combchip.plotting import plot_rate_vs_distance
-from combchip.qkd.sns_distance import sns_rate_vs_distance
+from combchip.link.qkd.sns_distance import sns_rate_vs_distance
 from combchip.systems import system_c_channel
 
 out = Path(__file__).with_name("out")

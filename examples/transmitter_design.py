@@ -20,7 +20,7 @@ import numpy as np
 
 from combchip import plotting
 from combchip.systems import system_b_transmitter
-from combchip.transmitter import FOUR_INTENSITIES
+from combchip.systems.published import SYSTEM_A
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
@@ -37,7 +37,7 @@ print(f"1D GC: {chip.input_coupler.centre_wavelength * 1e9:.1f} nm, {chip.input_
 # %% A million encoded symbols from a 1 mW comb line
 ds = chip.symbols(1_000_000, line_power=1e-3, seed=0)
 print(f"VOA heater: {ds.attrs['attenuation'] * 1e3:.2f} mW for a 1 mW comb line")
-for label, target in FOUR_INTENSITIES.items():
+for label, target in SYSTEM_A.intensities.items():
     print(f"  μ_{label}: target {target:.3f}, realized {ds.attrs[f'mu_{label}']:.4f} "
           f"(pattern spread {100 * ds.attrs[f'mu_{label}_relative_spread']:.1f} %)")
 print(f"  misalignment: Z {100 * ds.attrs['misalignment_z']:.2f} %, X {100 * ds.attrs['misalignment_x']:.2f} %")
@@ -48,6 +48,6 @@ grid = fig.add_gridspec(2, 2)
 plotting.plot_mzi_transfer(chip.carver, voltages=np.linspace(0, v_max, 200), ax=fig.add_subplot(grid[0, 0]))
 plotting.plot_pulse_train(chip, ax=fig.add_subplot(grid[0, 1]), eye=True)
 plotting.plot_grating_spectrum(chip.input_coupler, ax=fig.add_subplot(grid[1, 0]))
-table = chip.table_for(tuple(FOUR_INTENSITIES), FOUR_INTENSITIES, ds.attrs["attenuation"], 1e-3)
+table = chip.table_for(tuple(SYSTEM_A.intensities), SYSTEM_A.intensities, ds.attrs["attenuation"], 1e-3)
 plotting.plot_states(table, ax=fig.add_subplot(grid[1, 1], projection="3d"))
 fig.savefig(out / "transmitter_design.png", dpi=110)

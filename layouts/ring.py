@@ -13,7 +13,7 @@ from functools import cache
 import gdsfactory as gf
 from scipy.constants import c as C_LIGHT
 
-from combchip.resonator import Ring
+from combchip.comb.resonator import Ring
 
 from .pdk import GRID_NM, LAYER, activate, cross_section_name
 
@@ -176,27 +176,18 @@ def ring_100ghz() -> Ring:
 
 @cache
 def ring_49ghz() -> Ring:
-    """System B's 49 GHz Si₃N₄ ring (1.6 × 0.8 µm core, as system A's).
+    """System B's 49 GHz Ring (:func:`combchip.systems.system_b_ring`)."""
+    from combchip.systems import system_b_ring
 
-    Assumed: n_g = 2.1 (system A's 1.6 × 0.8 µm core gives 2.10), pump 1560 nm (the Rb-locked seed
-    doubled to 780 nm), loaded Q = 1 × 10⁶ at critical coupling; R = c/(n_g·49 GHz)/2π ≈ 463.7 µm.
-    """
-    return Ring.from_loaded_q(1560e-9, 49e9, 1e6, coupling=0.5, n_g=2.1)
-
-
-MRR30_RADIUS_UM = 760.0
-"""System C's ring drawn as a circle of R = 760 µm: L = 2π·760 µm ≈ 4.78 mm round trip."""
+    return system_b_ring()
 
 
 @cache
 def ring_30ghz() -> Ring:
-    """System C's ultrahigh-Q 30.03 GHz Si₃N₄ ring (2.8 µm × 100 nm, normal dispersion).
+    """System C's 30 GHz Ring (:func:`combchip.systems.system_c_ring`), drawn at its stated radius."""
+    from combchip.systems import system_c_ring
 
-    FSR 30.03 GHz and Q_i = 20 × 10⁶ at 1549.78 nm (REFERENCE.md); the group index follows from the
-    drawn circle, n_g = c/(FSR·2π·760 µm) ≈ 2.09; critical coupling (Q_ex = Q_i) is assumed.
-    """
-    n_g = C_LIGHT / (30.03e9 * 2 * math.pi * MRR30_RADIUS_UM * 1e-6)
-    return Ring.from_q(1549.78e-9, 30.03e9, 20e6, 20e6, n_g=n_g)
+    return system_c_ring()
 
 
 def _wrap(c: gf.Component, cell: gf.Component, ring_: Ring) -> gf.Component:
@@ -210,11 +201,11 @@ def _wrap(c: gf.Component, cell: gf.Component, ring_: Ring) -> gf.Component:
 @gf.cell
 def mrr100() -> gf.Component:
     """System A's 100 GHz ring: R = 230 µm, 1.6 µm waveguide, 500 nm gap, fibre array at 127 µm."""
-    from combchip.systems import SYSTEM_A
+    from combchip.systems.published import SYSTEM_A
 
     r = ring_100ghz()
     c = gf.Component()
-    _wrap(c, ring(r, SYSTEM_A["width"] * 1e6, SYSTEM_A["gap"] * 1e6, cross_section="sin_thick",
+    _wrap(c, ring(r, SYSTEM_A.waveguide_width * 1e6, SYSTEM_A.coupler_gap * 1e6, cross_section="sin_thick",
                   couplers="fibre_array", label="mrr100"), r)
     return c
 
@@ -276,9 +267,11 @@ def mrr30() -> gf.Component:
 
     3 µm gap (assumed: weakly guiding 100 nm core, no coupler model), edge couplers for the butt-coupled DFB.
     """
+    from combchip.systems.system_c import RING_RADIUS
+
     r = ring_30ghz()
     c = gf.Component()
-    _wrap(c, ring(r, 2.8, 3.0, cross_section="sin_thin", radius_um=MRR30_RADIUS_UM, couplers="edge",
+    _wrap(c, ring(r, 2.8, 3.0, cross_section="sin_thin", radius_um=RING_RADIUS * 1e6, couplers="edge",
                   label="mrr30"), r)
     return c
 

@@ -181,7 +181,7 @@ def dbr_period(wavelength: float, index: float) -> float:
 
 
 def inp_parameters(chip=None) -> dict:
-    """Layout numbers [µm] of an :class:`~combchip.transmitter.InPClientChip` (system C's by default)."""
+    """Layout numbers [µm] of an :class:`~combchip.tx.chips.InPClientChip` (system C's by default)."""
     if chip is None:
         from combchip.systems import system_c_client
 

@@ -346,7 +346,7 @@ def voa(length: float, arm_separation: float = 60.0) -> Component:
 
 # ----------------------------------------------------------------------------- chip
 def si_parameters(chip=None) -> dict:
-    """Layout numbers [µm] of a :class:`~combchip.transmitter.SiPolarizationChip` (system B's by default)."""
+    """Layout numbers [µm] of a :class:`~combchip.tx.chips.SiPolarizationChip` (system B's by default)."""
     if chip is None:
         from combchip.systems import system_b_transmitter
 

@@ -7,8 +7,9 @@ import pytest
 from scipy.integrate import quad
 from scipy.special import erfcx
 
-from combchip.coherence import coherence_visibility, line_coherence, trace_coherence, trace_limitation
-from combchip.hom import phase_noise_factor, sech2_autocorrelation
+from combchip.comb.coherence import line_coherence, trace_coherence
+from combchip.link.visibility import coherence_visibility, trace_limitation
+from combchip.link.hom import phase_noise_factor, sech2_autocorrelation
 
 PULSE = 0.8e-9          # system A's time-bin pulses
 BINS = 10e-9            # and their early/late separation

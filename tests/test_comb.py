@@ -168,7 +168,7 @@ def test_dint_table_reproduces_d2_and_an_avoided_crossing_marks_the_spectrum():
 
 
 def test_line_alignment_undoes_any_translation_exactly():
-    from combchip.lines import _aligned
+    from combchip.comb.lines import _aligned
 
     n = 256
     theta = -np.pi + 2 * np.pi * np.arange(n) / n

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from combchip.encoder import Drive, carve, extinction_ratio_db, pulse_fwhm
+from combchip.tx.drive import Drive, carve, extinction_ratio_db, pulse_fwhm
 
 
 def test_rise_time_of_a_step_matches_the_specification():

@@ -5,8 +5,8 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import minimize
 
-from combchip import grating_couplers as gc
-from combchip.grating_couplers import GratingCoupler1D, GratingCoupler2D, exponential_gaussian_overlap
+from combchip.tx import grating_couplers as gc
+from combchip.tx.grating_couplers import GratingCoupler1D, GratingCoupler2D, exponential_gaussian_overlap
 from combchip.waveguide import refractive_index
 
 C_BAND = (1530e-9, 1565e-9)

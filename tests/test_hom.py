@@ -7,8 +7,8 @@ from scipy.integrate import dblquad, quad
 from scipy.optimize import brentq
 from scipy.special import erfcx
 
-from combchip import hom
-from combchip.hom import (
+from combchip.link import hom
+from combchip.link.hom import (
     bsm_visibility_time_bin,
     hom_dip,
     hom_visibility,

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from combchip.hom import hom_dip
-from combchip.hom_fit import fit_hom_dip
+from combchip.link.hom import hom_dip
+from combchip.link.hom_fit import fit_hom_dip
 from combchip.plotting import plot_hom_fit
 
 DELAY = np.linspace(-3e-9, 3e-9, 61)

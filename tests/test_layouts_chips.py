@@ -75,7 +75,7 @@ def test_tx_si_has_five_mzis_with_the_physics_lengths(si):
 
 
 def test_tx_si_lengths_follow_the_chip_object():
-    from combchip.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
+    from combchip.tx.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 
     chip = system_b_transmitter()
     arm = DepletionPhaseShifter(length=2.0e-3)

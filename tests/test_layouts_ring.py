@@ -19,7 +19,7 @@ import yaml  # noqa: E402
 from combchip.layouts import drc as drc_mod  # noqa: E402
 from combchip.layouts import pdk  # noqa: E402
 from combchip.layouts import ring as ring_mod  # noqa: E402
-from combchip.systems import SYSTEM_A  # noqa: E402
+from combchip.systems.published import SYSTEM_A  # noqa: E402
 
 REFERENCES = Path(__file__).parent / "data" / "layouts"
 UPDATE = os.environ.get("COMBCHIP_UPDATE_REFERENCES") == "1"
@@ -27,7 +27,7 @@ NM = 1e-3  # µm
 
 # cell: (ring core layer, width µm, gap µm, Ring)
 CELLS = {
-    "mrr100": ((1, 0), SYSTEM_A["width"] * 1e6, SYSTEM_A["gap"] * 1e6, ring_mod.ring_100ghz),
+    "mrr100": ((1, 0), SYSTEM_A.waveguide_width * 1e6, SYSTEM_A.coupler_gap * 1e6, ring_mod.ring_100ghz),
     "mrr49": ((1, 0), 1.6, 0.5, ring_mod.ring_49ghz),
     "mrr30": ((2, 0), 2.8, 3.0, ring_mod.ring_30ghz),
 }
@@ -93,7 +93,7 @@ def test_geometry_read_back_matches_ring(gds, name):
 
 def test_mrr100_is_system_a(gds):
     m = measure(gds["mrr100"], (1, 0))
-    assert m["radius_x"] == pytest.approx(SYSTEM_A["radius"] * 1e6, abs=NM)
+    assert m["radius_x"] == pytest.approx(SYSTEM_A.ring_radius * 1e6, abs=NM)
     assert m["width_x"] == pytest.approx(1.6, abs=NM) and m["gap"] == pytest.approx(0.5, abs=NM)
     c = ring_mod.mrr100()
     assert c.info["fsr_ghz"] == pytest.approx(98.7498)
@@ -247,7 +247,10 @@ def _assert_close(actual, expected, path="settings"):
         for i, (a, e) in enumerate(zip(actual, expected)):
             _assert_close(a, e, f"{path}[{i}]")
     elif isinstance(expected, float) and not isinstance(actual, bool):
-        assert actual == pytest.approx(expected, rel=1e-6, abs=1e-12), path
+        # D₃ is the third derivative of a degree-6 fit through mode-solver indices: rounding in the sparse
+        # eigen-solve differs between BLAS builds and moves it by ~1e-4 relative (seen: −2167.22 vs −2167.47).
+        rel = 1e-3 if path.endswith(".d3") else 1e-6
+        assert actual == pytest.approx(expected, rel=rel, abs=1e-12), path
     else:
         assert actual == expected, path
 

@@ -10,8 +10,8 @@ from scipy.constants import c
 from scipy.integrate import trapezoid
 from scipy.optimize import brentq
 
-from combchip.modulators import MZI
-from combchip.rf import RCResponse, TravelingWaveResponse
+from combchip.tx.modulators import MZI
+from combchip.tx.rf import RCResponse, TravelingWaveResponse
 
 LAMBDA = 1550e-9
 PROPERTY = settings(max_examples=60, deadline=None, database=None)

@@ -12,9 +12,10 @@ matplotlib.use("Agg")
 import combchip as cc
 from combchip import io
 from combchip.cli import main
-from combchip.coherence import coherence_visibility, line_coherence
-from combchip.hom import hom_dip
-from combchip.network import (
+from combchip.comb.coherence import line_coherence
+from combchip.link.visibility import coherence_visibility
+from combchip.link.hom import hom_dip
+from combchip.link.network import (
     DEFAULT_DETECTOR,
     DEFAULT_E_D_Z,
     fourfold_coincidence_rate,
@@ -23,7 +24,7 @@ from combchip.network import (
     pair_visibility,
     rate_vs_distance,
 )
-from combchip.qkd import MDILink, finite_key_rate
+from combchip.link.qkd import MDILink, finite_key_rate
 from combchip.plotting import plot_hom_dip, plot_rate_matrix, plot_rate_vs_distance
 from combchip.systems import system_a_encoder, system_a_pump, system_a_ring
 

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from combchip.network_plan import (
+from combchip.link.network_plan import (
     edge_colouring,
-    plot_wavelength_graph,
     resources,
     tdm_encoder,
     tdm_resources,
@@ -19,6 +18,7 @@ from combchip.network_plan import (
     usable_lines,
     wavelength_plan,
 )
+from combchip.plotting import plot_wavelength_graph
 
 
 def _lines():

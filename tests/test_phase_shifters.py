@@ -5,7 +5,7 @@ import pytest
 from scipy.constants import e as Q_E
 from scipy.constants import epsilon_0, k as K_B
 
-from combchip.phase_shifters import (
+from combchip.tx.phase_shifters import (
     DepletionPhaseShifter,
     ElectroOpticPhaseShifter,
     PhaseShifter,

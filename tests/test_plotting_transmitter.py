@@ -11,10 +11,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from combchip import plotting  # noqa: E402
-from combchip.encoder import pulse_fwhm  # noqa: E402
-from combchip.grating_couplers import GratingCoupler1D, GratingCoupler2D  # noqa: E402
+from combchip.tx.drive import pulse_fwhm  # noqa: E402
+from combchip.tx.grating_couplers import GratingCoupler1D, GratingCoupler2D  # noqa: E402
 from combchip.systems import system_b_transmitter  # noqa: E402
-from combchip.transmitter import FOUR_INTENSITIES, STATES  # noqa: E402
+from combchip.systems.published import SYSTEM_A  # noqa: E402
+from combchip.tx.chips import STATES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def chip():
 
 @pytest.fixture(scope="module")
 def table(chip):
-    return chip.table_for(("z", "y", "x", "o"), FOUR_INTENSITIES, chip.voa_open, 1e-3)
+    return chip.table_for(("z", "y", "x", "o"), SYSTEM_A.intensities, chip.voa_open, 1e-3)
 
 
 @pytest.fixture(autouse=True)

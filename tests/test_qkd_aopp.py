@@ -4,8 +4,8 @@ the gain at long distance (the one-sided decoy bound is tested with the others i
 import numpy as np
 import pytest
 
-from combchip.qkd.aopp import odd_parity_pairing
-from combchip.qkd.sns import N_STATEMENTS, N_STATEMENTS_AOPP, optimize_sns, sns_key_rate
+from combchip.link.qkd.aopp import odd_parity_pairing
+from combchip.link.qkd.sns import N_STATEMENTS, N_STATEMENTS_AOPP, optimize_sns, sns_key_rate
 from combchip.systems import system_c_channel
 
 SYSTEM_C_CHANNEL = system_c_channel()

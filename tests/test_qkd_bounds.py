@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from combchip.qkd import plob, tgw, transmittance
+from combchip.link.qkd import plob, tgw, transmittance
 
 
 @pytest.mark.parametrize("k", [1, 2, 5, 20])

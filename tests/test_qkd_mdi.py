@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.stats import poisson
 
-from combchip.qkd import (
-    SYSTEM_A_INTENSITIES,
-    SYSTEM_A_PROBABILITIES,
+from combchip.link.qkd import (
     Detector,
     MDILink,
     asymptotic_rate,
@@ -36,10 +34,11 @@ from combchip.qkd import (
     sample_counts,
     state_error_from_extinction,
 )
-from combchip.qkd.mdi import X_OBSERVABLES, pulse_pairs
+from combchip.link.qkd.mdi import X_OBSERVABLES, pulse_pairs
+from combchip.systems.published import SYSTEM_A
 
-MU, P = SYSTEM_A_INTENSITIES, SYSTEM_A_PROBABILITIES
-N_SYSTEM_A = 3e12  # pulse pairs per user pair (REFERENCE.md, system A)
+MU, P = SYSTEM_A.intensities, SYSTEM_A.probabilities
+N_SYSTEM_A = SYSTEM_A.pulse_pairs
 CLOCK = 100e6  # Hz
 PUBLISHED_RATE = 267.0  # bit/s, average over the user pairs
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.stats import poisson
 
-from combchip.qkd import plob
-from combchip.qkd.aopp import one_sided_s1_lower
-from combchip.qkd.sns import (
+from combchip.link.qkd import plob
+from combchip.link.qkd.aopp import one_sided_s1_lower
+from combchip.link.qkd.sns import (
     SNSChannel,
     SNSProtocol,
     decoy_s1_lower,

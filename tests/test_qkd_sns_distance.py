@@ -5,9 +5,9 @@ import pytest
 import xarray as xr
 
 from combchip.plotting import plot_rate_vs_distance
-from combchip.qkd import plob, transmittance
-from combchip.qkd.sns import SNSProtocol, optimize_sns, sns_key_rate
-from combchip.qkd.sns_distance import sns_rate_vs_distance
+from combchip.link.qkd import plob, transmittance
+from combchip.link.qkd.sns import SNSProtocol, optimize_sns, sns_key_rate
+from combchip.link.qkd.sns_distance import sns_rate_vs_distance
 from combchip.systems import system_c_channel
 
 

@@ -6,10 +6,10 @@ from scipy.constants import c
 from scipy.optimize import curve_fit
 
 import combchip as cc
-from combchip.reproduce import soliton_steps
+from combchip.systems.soliton_steps import soliton_steps
 from combchip.solvers import newton_stationary, soliton_guess
 from combchip.solvers.lle import mode_numbers
-from combchip.steps import soliton_threshold
+from combchip.comb.steps import soliton_threshold
 from combchip.systems import system_a_pump, system_a_ring
 
 

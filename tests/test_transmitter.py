@@ -5,10 +5,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from combchip.encoder import pulse_fwhm
-from combchip.modulators import MZI
+from combchip.tx.drive import pulse_fwhm
+from combchip.tx.modulators import MZI
 from combchip.systems import system_b_transmitter
-from combchip.transmitter import FOUR_INTENSITIES, FOUR_PROBABILITIES, de_bruijn
+from combchip.systems.published import SYSTEM_A
+from combchip.tx.chips import de_bruijn
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +47,14 @@ def test_system_b_carving_from_device_physics(chip):
 
 
 def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
-    labels = tuple(FOUR_INTENSITIES)
-    levels = chip.decoy_levels(labels, FOUR_INTENSITIES)
+    labels = tuple(SYSTEM_A.intensities)
+    levels = chip.decoy_levels(labels, SYSTEM_A.intensities)
     means = []
     for k in range(len(labels)):
         rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels), 16)
         means.append(np.real(np.trace(rho, axis1=1, axis2=2)).mean())
     ratios = np.array(means) / means[0]
-    target = np.array([FOUR_INTENSITIES[k] for k in labels]) / FOUR_INTENSITIES["z"]
+    target = np.array([SYSTEM_A.intensities[k] for k in labels]) / SYSTEM_A.intensities["z"]
     np.testing.assert_allclose(ratios[:3], target[:3], rtol=5e-3)  # steady levels: only the sampled grid
     # the vacuum is the decoy MZI's null: 10^(−ER/10) of the z pulse, ±10 % for the carver's own floor
     assert ratios[3] == pytest.approx(10 ** (-chip.decoy.extinction_ratio_db / 10), rel=0.1)
@@ -61,9 +62,9 @@ def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
 
 def test_symbol_stream_is_calibrated_reproducible_and_reports_imperfections(chip):
     ds = chip.symbols(200_000, line_power=1e-3, seed=3)
-    assert ds.attrs["mu_z"] == pytest.approx(FOUR_INTENSITIES["z"], rel=0.01)  # VOA set on the pattern average
-    for label, p in FOUR_PROBABILITIES.items():
-        share = float((ds.intensity == list(FOUR_PROBABILITIES).index(label)).mean())
+    assert ds.attrs["mu_z"] == pytest.approx(SYSTEM_A.intensities["z"], rel=0.01)  # VOA set on the pattern average
+    for label, p in SYSTEM_A.probabilities.items():
+        share = float((ds.intensity == list(SYSTEM_A.probabilities).index(label)).mean())
         assert share == pytest.approx(p, abs=5 * np.sqrt(p * (1 - p) / 200_000))  # 5σ binomial
     assert ds.attrs["mu_o"] > 0  # finite extinction: the vacuum decoy is not empty
     assert 0 < ds.attrs["misalignment_z"] < 0.03
@@ -154,7 +155,7 @@ def test_inp_client_modulators_match_system_c(client):
 
 
 def test_inp_client_intensities_and_chirp_phase_offsets(client):
-    from combchip.transmitter import SNS_INTENSITIES
+    from combchip.tx.chips import SNS_INTENSITIES
 
     ds = client.symbols(200_000, line_power=1e-3, seed=2)
     for label in ("s", "y", "x"):

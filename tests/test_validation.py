@@ -5,9 +5,9 @@ import pytest
 
 import combchip as cc
 from combchip import cli
-from combchip.reproduce import forward_scan
+from combchip.systems.soliton_steps import forward_scan
 from combchip.solvers import cw_branch, cw_state, dark_pulse_guess, mi_gain, newton_stationary, soliton_guess
-from combchip.steps import find_plateaus
+from combchip.comb.steps import find_plateaus
 from combchip.systems import system_a_pump, system_a_ring
 
 LAMBDA = 1536.67e-9

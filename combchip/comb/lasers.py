@@ -1,0 +1,52 @@
+"""Lasers driving the ring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scipy.constants import c
+
+from ..units import dbm_to_w, w_to_dbm
+from ..validation import check_nonnegative, check_wavelength
+
+
+@dataclass(frozen=True)
+class Laser:
+    """A CW laser.
+
+    Parameters
+    ----------
+    wavelength : float
+        Vacuum wavelength [m].
+    power : float
+        Power coupled into the bus waveguide, on chip [W].
+    linewidth : float
+        Lorentzian (intrinsic) FWHM linewidth Δν [Hz]; white frequency noise S_ν = Δν/π Hz²/Hz.
+    """
+
+    wavelength: float
+    power: float
+    linewidth: float = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "wavelength", check_wavelength("wavelength", self.wavelength))
+        object.__setattr__(self, "power", check_nonnegative("power", self.power, "W"))
+        object.__setattr__(self, "linewidth", check_nonnegative("linewidth", self.linewidth, "Hz"))
+
+    @classmethod
+    def from_dbm(cls, wavelength: float, power_dbm: float, linewidth: float = 0.0) -> "Laser":
+        """Laser whose on-chip power is given in dBm."""
+        return cls(wavelength, float(dbm_to_w(power_dbm)), linewidth)
+
+    @property
+    def frequency(self) -> float:
+        """ν = c/λ [Hz]."""
+        return c / self.wavelength
+
+    @property
+    def power_dbm(self) -> float:
+        """On-chip power [dBm]."""
+        return float(w_to_dbm(self.power))
+
+    def to_dict(self) -> dict:
+        return {"wavelength": self.wavelength, "power": self.power, "linewidth": self.linewidth}

@@ -1,0 +1,215 @@
+"""Microring resonator: frequencies, loss rates, dispersion and Kerr coupling in SI units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.constants import c, hbar
+
+from ..validation import check_positive, check_range, check_wavelength
+
+_REGIME_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True, eq=False)
+class Ring:
+    """A microring with one bus waveguide.
+
+    Resonances follow ω_μ = ω₀ + D₁μ + D_int(μ) with D_int = D₂μ²/2 + D₃μ³/6, or a
+    measured table (Herr et al., Nat. Photon. 8, 145 (2014)). Rates are angular (rad/s);
+    κ = κ₀ + κ_ex is the loaded energy decay rate, so the FWHM linewidth is κ/2π Hz.
+
+    Parameters
+    ----------
+    wavelength : float
+        Vacuum wavelength of the pumped resonance μ = 0 [m].
+    fsr : float
+        Free spectral range D₁/2π [Hz].
+    kappa0, kappa_ex : float
+        Intrinsic and external (bus) decay rates [rad/s].
+    d2, d3 : float
+        Dispersion coefficients D₂, D₃ [rad/s] (D₂ > 0 is anomalous).
+    n2 : float
+        Kerr index [m²/W] (Si₃N₄ default).
+    a_eff : float
+        Effective mode area [m²].
+    n_g : float
+        Group index.
+    dint_mu, dint : array_like, optional
+        Measured D_int(μ) [rad/s] at mode numbers ``dint_mu``; replaces D₂ and D₃ and carries
+        avoided mode crossings. Values between table entries are interpolated linearly.
+    """
+
+    wavelength: float
+    fsr: float
+    kappa0: float
+    kappa_ex: float
+    d2: float = 0.0
+    d3: float = 0.0
+    n2: float = 2.4e-19
+    a_eff: float = 1e-12
+    n_g: float = 2.1
+    dint_mu: np.ndarray | None = field(default=None, repr=False)
+    dint: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "wavelength", check_wavelength("wavelength", self.wavelength))
+        set_(self, "fsr", check_range("fsr", self.fsr, 1e8, 1e14, "Hz"))
+        set_(self, "kappa0", check_positive("kappa0", self.kappa0, "rad/s"))
+        set_(self, "kappa_ex", check_positive("kappa_ex", self.kappa_ex, "rad/s"))
+        set_(self, "d2", check_range("d2", self.d2, unit="rad/s"))
+        set_(self, "d3", check_range("d3", self.d3, unit="rad/s"))
+        set_(self, "n2", check_positive("n2", self.n2, "m^2/W"))
+        set_(self, "a_eff", check_range("a_eff", self.a_eff, 1e-16, 1e-8, "m^2"))
+        set_(self, "n_g", check_range("n_g", self.n_g, 1.0, 10.0))
+        if (self.dint is None) != (self.dint_mu is None):
+            raise ValueError("dint and dint_mu must be given together")
+        if self.dint is not None:
+            mu = np.asarray(self.dint_mu, dtype=float)
+            values = np.asarray(self.dint, dtype=float)
+            if mu.ndim != 1 or mu.shape != values.shape or mu.size < 3:
+                raise ValueError(f"dint and dint_mu must be 1-D of equal length >= 3, got {values.shape}, {mu.shape}")
+            if np.any(np.diff(mu) <= 0) or not np.all(np.isfinite(values)):
+                raise ValueError("dint_mu must increase strictly and dint must be finite")
+            set_(self, "dint_mu", mu)
+            set_(self, "dint", values)
+        if self.kappa / (2 * np.pi) > self.fsr / 2:
+            raise ValueError(f"linewidth kappa/2π = {self.kappa / 2 / np.pi:.3g} Hz exceeds fsr/2: no resolved resonances")
+
+    @classmethod
+    def from_q(cls, wavelength, fsr, q_i, q_ex, **kwargs) -> "Ring":
+        """Ring from intrinsic and external quality factors, κ₀ = ω₀/Q_i and κ_ex = ω₀/Q_ex."""
+        omega = 2 * np.pi * c / check_wavelength("wavelength", wavelength)
+        return cls(wavelength, fsr, omega / check_positive("q_i", q_i), omega / check_positive("q_ex", q_ex), **kwargs)
+
+    @classmethod
+    def from_loaded_q(cls, wavelength, fsr, q_loaded, coupling=0.5, **kwargs) -> "Ring":
+        """Ring from the loaded Q and the coupling ratio η = κ_ex/κ (0.5 is critical coupling)."""
+        omega = 2 * np.pi * c / check_wavelength("wavelength", wavelength)
+        kappa = omega / check_positive("q_loaded", q_loaded)
+        eta = check_range("coupling", coupling, 0.0, 1.0, low_open=True, high_open=True)
+        return cls(wavelength, fsr, kappa * (1 - eta), kappa * eta, **kwargs)
+
+    @classmethod
+    def from_geometry(cls, radius, width, height, gap, material="Si3N4", *, wavelength=1536.67e-9,
+                      q_i=2e6, n2=None, cladding="SiO2", mode_solver="fd") -> "Ring":
+        """Ring from its cross-section, radius and bus gap.
+
+        n_g, FSR, D₂ and D₃ come from :func:`combchip.waveguide.ring_dispersion`, by default with
+        the semi-vectorial finite-difference mode solver (``mode_solver="eim"`` for the faster
+        effective-index method, which underestimates D₂ by ≈ 40 % for 1.6 × 0.8 µm Si₃N₄);
+        κ_ex from the point-coupler model of :func:`combchip.waveguide.point_coupling_rate`;
+        A_eff is taken as the core area. Accuracy: FSR and n_g ≈ 1 % (bend and fabrication effects
+        ignored), D₂ a few %, κ_ex a factor ≈ 2 (see those functions).
+
+        Parameters
+        ----------
+        radius, width, height, gap : float
+            Ring radius, waveguide width and height, bus gap [m].
+        material : str
+            Core material, "Si3N4" or "Si".
+        wavelength : float
+            Pumped resonance wavelength [m].
+        q_i : float
+            Intrinsic quality factor (not set by geometry).
+        n2 : float, optional
+            Kerr index [m²/W]; the material's default if omitted.
+        mode_solver : {"fd", "eim"}
+            Mode solver for the dispersion.
+        """
+        from .. import waveguide
+
+        for name, value in (("radius", radius), ("width", width), ("height", height), ("gap", gap)):
+            check_range(name, value, 0.0, 1e-2, "m", low_open=True)
+        disp = waveguide.ring_dispersion(radius, width, height, wavelength, core=material, cladding=cladding,
+                                         method=mode_solver)
+        kappa_ex = waveguide.point_coupling_rate(gap, width, height, radius, wavelength, core=material, cladding=cladding)
+        omega = 2 * np.pi * c / wavelength
+        n2 = {"Si3N4": 2.4e-19, "Si": 4.5e-18}.get(material) if n2 is None else n2
+        return cls(wavelength, disp["fsr"], omega / check_positive("q_i", q_i), kappa_ex, d2=disp["d2"], d3=disp["d3"],
+                   n2=n2, a_eff=width * height, n_g=disp["n_g"])
+
+    @property
+    def frequency(self) -> float:
+        """Resonance frequency ν₀ = c/λ [Hz]."""
+        return c / self.wavelength
+
+    @property
+    def omega0(self) -> float:
+        """Angular resonance frequency ω₀ [rad/s]."""
+        return 2 * np.pi * self.frequency
+
+    @property
+    def kappa(self) -> float:
+        """Loaded decay rate κ = κ₀ + κ_ex [rad/s]."""
+        return self.kappa0 + self.kappa_ex
+
+    @property
+    def linewidth(self) -> float:
+        """Loaded FWHM linewidth κ/2π [Hz]."""
+        return self.kappa / (2 * np.pi)
+
+    @property
+    def q_loaded(self) -> float:
+        """Loaded quality factor ω₀/κ."""
+        return self.omega0 / self.kappa
+
+    @property
+    def q_i(self) -> float:
+        """Intrinsic quality factor ω₀/κ₀."""
+        return self.omega0 / self.kappa0
+
+    @property
+    def d1(self) -> float:
+        """D₁ = 2π·FSR [rad/s]."""
+        return 2 * np.pi * self.fsr
+
+    @property
+    def coupling(self) -> float:
+        """η = κ_ex/κ."""
+        return self.kappa_ex / self.kappa
+
+    @property
+    def coupling_regime(self) -> str:
+        """"under", "critical" (κ_ex within 2 % of κ₀) or "over" coupled."""
+        ratio = self.kappa_ex / self.kappa0
+        if abs(ratio - 1) <= _REGIME_TOLERANCE:
+            return "critical"
+        return "over" if ratio > 1 else "under"
+
+    @property
+    def length(self) -> float:
+        """Round-trip length L = c/(n_g·FSR) [m]."""
+        return c / (self.n_g * self.fsr)
+
+    @property
+    def g0(self) -> float:
+        """Kerr frequency shift per photon g = ħω₀²c·n₂/(n_g²·A_eff·L) [rad/s] (Herr et al. 2014)."""
+        return hbar * self.omega0**2 * c * self.n2 / (self.n_g**2 * self.a_eff * self.length)
+
+    def integrated_dispersion(self, mu) -> np.ndarray:
+        """D_int(μ) [rad/s] from D₂, D₃ or the measured table."""
+        mu = np.asarray(mu, dtype=float)
+        if self.dint is None:
+            return self.d2 * mu**2 / 2 + self.d3 * mu**3 / 6
+        if mu.min() < self.dint_mu[0] or mu.max() > self.dint_mu[-1]:
+            raise ValueError(
+                f"modes span mu = {mu.min():g}..{mu.max():g} but the dint table covers "
+                f"{self.dint_mu[0]:g}..{self.dint_mu[-1]:g}: reduce modes or extend dint"
+            )
+        return np.interp(mu, self.dint_mu, self.dint)
+
+    def resonance_frequencies(self, mu) -> np.ndarray:
+        """ν_μ = ν₀ + FSR·μ + D_int(μ)/2π [Hz]."""
+        mu = np.asarray(mu, dtype=float)
+        return self.frequency + self.fsr * mu + self.integrated_dispersion(mu) / (2 * np.pi)
+
+    def to_dict(self) -> dict:
+        """Plain-number description, enough to rebuild the ring."""
+        out = {k: getattr(self, k) for k in ("wavelength", "fsr", "kappa0", "kappa_ex", "d2", "d3", "n2", "a_eff", "n_g")}
+        if self.dint is not None:
+            out["dint_mu"] = self.dint_mu.tolist()
+            out["dint"] = self.dint.tolist()
+        return out

@@ -1,0 +1,303 @@
+"""simulate_comb: a ring and a pump in SI units → LLE → an xarray.Dataset in W, Hz and s."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from combchip.solvers import LLESolver, soliton_guess
+from combchip.solvers.lle import mode_numbers
+
+from .._version import __version__
+from .detuning import DetuningSchedule
+from .lasers import Laser
+from .normalization import Normalization, normalize
+from .resonator import Ring
+from ..validation import check_int, check_positive
+
+_MAX_STEP_PHASE = 0.25
+
+
+def _schedules(detuning) -> list[DetuningSchedule]:
+    items = detuning if isinstance(detuning, Sequence) and not isinstance(detuning, str) else [detuning]
+    out = []
+    for item in items:
+        if isinstance(item, DetuningSchedule):
+            out.append(item)
+        elif isinstance(item, (int, float, np.integer, np.floating)) and np.isfinite(item):
+            out.append(DetuningSchedule.constant(float(item)))
+        else:
+            raise ValueError(f"detuning must be a number of Hz, a DetuningSchedule or a sequence of them, got {item!r}")
+    if not out:
+        raise ValueError("detuning must not be empty")
+    return out
+
+
+def _seeds(seed) -> tuple[list[int], bool]:
+    batched = isinstance(seed, Sequence) or isinstance(seed, np.ndarray)
+    seeds = list(np.atleast_1d(seed))
+    if not seeds or not all(isinstance(s, (int, np.integer)) and s >= 0 for s in seeds):
+        raise ValueError(f"seed must be a non-negative integer or a sequence of them, got {seed!r}")
+    return [int(s) for s in seeds], batched
+
+
+def default_dt(norm: Normalization, zeta_peak: float) -> float:
+    """Normalized step keeping the Kerr phase per step near 0.25 rad at the expected peak |ψ|²."""
+    expected_peak = max(1.0, 2 * abs(zeta_peak), norm.f2)
+    return min(5e-3, _MAX_STEP_PHASE / expected_peak)
+
+
+def simulate_comb(
+    ring: Ring,
+    pump: Laser,
+    detuning,
+    *,
+    modes: int = 512,
+    duration: float | None = None,
+    seed=0,
+    initial=None,
+    dt: float | None = None,
+    snapshots=20,
+    trace_points: int = 4000,
+    noise: bool = True,
+    checkpoint=None,
+    progress: bool = True,
+) -> xr.Dataset:
+    """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
+
+    Integrates the normalized LLE (see :mod:`combchip.comb.normalization`) with the split-step
+    solver and returns physical quantities.
+
+    Parameters
+    ----------
+    ring, pump : Ring, Laser
+    detuning : float, DetuningSchedule, or sequence of them
+        Pump detuning Δν = (ω₀ − ω_p)/2π [Hz], positive on the red side. A sequence runs a batch.
+    modes : int
+        Number of modes N (≥ 8; powers of two are fastest).
+    duration : float, optional
+        Simulated time [s]; defaults to the longest schedule.
+    seed : int or sequence of int
+        Noise seed; a sequence runs one batch row per seed (dimension ``run``).
+    initial : None, "soliton" or array_like
+        Starting field: empty cavity, a sech soliton on the CW background at the first
+        detuning, or a field in √W (as the ``field`` variable of an earlier run).
+    dt : float, optional
+        Normalized step; by default the Kerr phase per step stays near 0.25 rad.
+    snapshots : int or sequence of float
+        Number of evenly spaced snapshots (the last at the end), or their times [s].
+    trace_points : int
+        Approximate number of samples of the scalar traces.
+    noise : bool
+        Vacuum-noise seeding (half a photon per mode, plus its Langevin refresh).
+    checkpoint : str or path, optional
+        An .npz file that saves the state every 200 000 steps; rerunning the same call after an
+        interruption resumes from it and gives the uninterrupted result bit for bit.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    xarray.Dataset
+        See DESIGN.md: ``detuning``, ``intracavity_power``, ``comb_power`` on ``time``;
+        ``spectrum`` and ``field`` on ``snapshot``; inputs in ``attrs``.
+    """
+    modes = check_int("modes", modes, 8)
+    trace_points = check_int("trace_points", trace_points, 2)
+    norm = normalize(ring, pump)
+    schedules = _schedules(detuning)
+    seeds, batched = _seeds(seed)
+    rows = max(len(schedules), len(seeds))
+    for name, size in (("detuning", len(schedules)), ("seed", len(seeds))):
+        if size not in (1, rows):
+            raise ValueError(f"{name} has {size} entries, expected 1 or {rows}")
+    if len(seeds) == 1 and rows > 1:
+        seeds = [seeds[0] + k for k in range(rows)]
+    schedules = schedules * rows if len(schedules) == 1 else schedules
+    batched = batched or rows > 1
+    if duration is None:
+        duration = max(s.duration for s in schedules)
+    duration = check_positive("duration", duration, "s")
+    zeta_schedules = [s.normalized(norm) for s in schedules]
+    zeta_peak = max(max(abs(z) for z in s.zeta) for s in zeta_schedules)
+    dt = default_dt(norm, zeta_peak) if dt is None else check_positive("dt", dt)
+
+    mu_fft = mode_numbers(modes)
+    solver = LLESolver(norm.d_int(mu_fft), dt=dt)
+    tau_total = float(norm.tau(duration))
+    if np.isscalar(snapshots):
+        count = check_int("snapshots", snapshots, 1)
+        snapshot_tau = tau_total * np.arange(1, count + 1) / count
+    else:
+        times = np.asarray(snapshots, dtype=float)
+        if times.ndim != 1 or times.size == 0 or np.any(times < 0) or np.any(times > duration):
+            raise ValueError(f"snapshots must be times within [0, duration = {duration:g}] s")
+        snapshot_tau = norm.tau(times)
+
+    psi0 = _initial_field(initial, norm, zeta_schedules[0](0.0), modes)
+    weight = ring.resonance_frequencies(mu_fft) / ring.frequency
+    steps = max(1, int(round(tau_total / dt)))
+    result = solver.run(
+        norm.f,
+        zeta_schedules,
+        tau_total,
+        initial=psi0,
+        noise=norm.vacuum_variance() if noise else 0.0,
+        seeds=seeds,
+        snapshot_tau=snapshot_tau,
+        trace_every=max(1, steps // trace_points),
+        output_weight=weight,
+        checkpoint=checkpoint,
+        progress=progress,
+    )
+    ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)
+    ds.attrs.update(
+        _attrs(norm, ring, pump, schedules, seeds, modes=modes, dt=dt, duration=duration, noise=noise, initial=initial,
+               snapshots=snapshots if np.isscalar(snapshots) else [float(t) for t in snapshots],
+               trace_points=trace_points)
+    )
+    _warn_if_aliased(ds)
+    return ds if batched else ds.isel(run=0, drop=True)
+
+
+ALIASING_LIMIT_DB = -30.0
+"""Edge level of the final spectrum, relative to its strongest sideband, above which a run warns."""
+
+
+def _warn_if_aliased(ds) -> None:
+    """Warn when the last spectrum is within 30 dB of its peak at the edge of the mode window.
+
+    A comb that wide folds back (the Kerr product reaches 3× the window) and its lines lose coherence
+    to the numerics; more ``modes`` fix it.
+    """
+    spectrum = ds.spectrum.isel(snapshot=-1).values
+    spectrum = spectrum[None] if spectrum.ndim == 1 else spectrum
+    sidebands = np.where(ds.mu.values != 0, spectrum, 0.0)
+    peak = sidebands.max(axis=-1)
+    vacuum = ds.attrs["output_power_per_unit"] * ds.attrs["g0"] / ds.attrs["kappa"]  # half a photon per line
+    comb = peak > 1e4 * vacuum  # below threshold the lines hold only vacuum noise
+    edge = np.maximum(sidebands[..., :4].max(axis=-1), sidebands[..., -4:].max(axis=-1))
+    level = 10 * np.log10(np.max(np.where(comb, edge / np.maximum(peak, 1e-300), 0.0)) + 1e-300)
+    if level > ALIASING_LIMIT_DB:
+        warnings.warn(f"the spectrum at the edge of the {ds.sizes['mu']}-mode window is only {-level:.0f} dB below "
+                      f"its peak: the comb is aliased; increase modes", RuntimeWarning, stacklevel=3)
+
+
+def _initial_field(initial, norm, zeta0, modes):
+    if initial is None:
+        return None
+    if isinstance(initial, str):
+        if initial != "soliton":
+            raise ValueError(f"initial must be None, 'soliton' or an array, got {initial!r}")
+        return soliton_guess(norm.f, zeta0, norm.d2, modes)
+    field = np.asarray(initial, dtype=complex)
+    if field.shape[-1] != modes:
+        raise ValueError(f"initial must have {modes} points on its last axis, got shape {field.shape}")
+    return field / np.sqrt(norm.circulating_power_per_unit)
+
+
+def _to_dataset(result, norm, ring, pump, mu_fft, weight) -> xr.Dataset:
+    order = np.argsort(mu_fft)
+    mu = mu_fft[order]
+    theta = -np.pi + 2 * np.pi * np.arange(mu.size) / mu.size
+    time = norm.time_s(result.trace_tau)
+    power_coeff = np.abs(result.snapshots) ** 2
+    spectrum = norm.output_power_per_unit * weight * power_coeff
+    spectrum[..., 0] = norm.pump_power * norm.pump_transmission(result.snapshots[..., 0])
+    field = result.fields() * np.sqrt(norm.circulating_power_per_unit)
+    snapshot_time = norm.time_s(result.snapshot_tau)
+    snapshot_detuning = np.array([norm.detuning_hz(np.interp(result.snapshot_tau, result.trace_tau, z)) for z in result.zeta])
+
+    def var(dims, data, units, long_name):
+        return xr.Variable(dims, data, {"units": units, "long_name": long_name})
+
+    return xr.Dataset(
+        {
+            "detuning": var(("run", "time"), norm.detuning_hz(result.zeta), "Hz", "pump detuning (ω₀ − ω_p)/2π"),
+            "intracavity_power": var(("run", "time"), norm.circulating_power_per_unit * result.mean_power, "W",
+                                     "mean intracavity circulating power"),
+            "peak_intracavity_power": var(("run", "time"), norm.circulating_power_per_unit * result.peak_power, "W",
+                                          "peak intracavity circulating power"),
+            "comb_power": var(("run", "time"), norm.output_power_per_unit * result.sideband_power, "W",
+                              "bus output power in all lines except the pump"),
+            "pump_transmission": var(("run", "time"), norm.pump_transmission(result.pump_mode), "1",
+                                     "bus transmission of the pump line"),
+            "spectrum": var(("run", "snapshot", "mu"), spectrum[..., order], "W", "bus output power per line"),
+            "field": var(("run", "snapshot", "theta"), field, "W^0.5", "intracavity field (|field|² = circulating power)"),
+            "snapshot_detuning": var(("run", "snapshot"), snapshot_detuning, "Hz", "detuning at the snapshot"),
+        },
+        coords={
+            "run": ("run", np.arange(result.final.shape[0])),
+            "seed": ("run", np.asarray(result.meta["seeds"]), {"long_name": "noise seed"}),
+            "time": ("time", time, {"units": "s", "long_name": "time"}),
+            "mu": ("mu", mu, {"units": "1", "long_name": "relative mode number"}),
+            "frequency": ("mu", ring.frequency + ring.fsr * mu, {"units": "Hz", "long_name": "mode frequency ν₀ + μ·FSR"}),
+            "theta": ("theta", theta, {"units": "rad", "long_name": "azimuthal angle"}),
+            "snapshot": ("snapshot", np.arange(snapshot_time.size)),
+            "snapshot_time": ("snapshot", snapshot_time, {"units": "s", "long_name": "snapshot time"}),
+        },
+    )
+
+
+def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
+    initial = settings.pop("initial")
+    inputs = {
+        "ring": ring.to_dict(),
+        "pump": pump.to_dict(),
+        "detuning": [s.to_dict() for s in schedules],
+        "seed": seeds,
+        "initial": initial if initial is None or isinstance(initial, str) else "array",
+        **settings,
+    }
+    return {
+        "title": "combchip Lugiato–Lefever comb simulation",
+        "combchip_version": __version__,
+        "combchip_inputs": json.dumps(inputs),
+        "f2": norm.f2,
+        "kappa": norm.kappa,
+        "g0": norm.g0,
+        "zeta_max": norm.zeta_max,
+        "circulating_power_per_unit": norm.circulating_power_per_unit,
+        "output_power_per_unit": norm.output_power_per_unit,
+        "pump_power": pump.power,
+        "pump_wavelength": pump.wavelength,
+        "pump_linewidth": pump.linewidth,
+        "ring_wavelength": ring.wavelength,
+        "ring_fsr": ring.fsr,
+        "ring_kappa0": ring.kappa0,
+        "ring_kappa_ex": ring.kappa_ex,
+        "ring_d2": ring.d2,
+        "ring_d3": ring.d3,
+        "modes": settings["modes"],
+        "dt_normalized": settings["dt"],
+        "dt": float(norm.time_s(settings["dt"])),
+    }
+
+
+def inputs_from(ds: xr.Dataset) -> dict:
+    """Rebuild ``ring``, ``pump`` and the keyword arguments of the run that made ``ds``.
+
+    ``simulate_comb(**inputs_from(ds))`` repeats a run from its saved file (runs with an
+    array ``initial`` need it passed again).
+    """
+    try:
+        inputs = json.loads(ds.attrs["combchip_inputs"])
+    except KeyError:
+        raise ValueError("ds has no 'combchip_inputs' attribute: not a simulate_comb result") from None
+    ring = inputs.pop("ring")
+    schedules = [DetuningSchedule(tuple(d["time"]), tuple(d["detuning"])) for d in inputs.pop("detuning")]
+    seeds = inputs.pop("seed")
+    batched = "run" in ds.dims
+    if inputs.get("initial") == "array":
+        raise ValueError("the run started from an array; pass initial= yourself")
+    return dict(
+        ring=Ring(**ring),
+        pump=Laser(**inputs.pop("pump")),
+        detuning=schedules if batched else schedules[0],
+        seed=seeds if batched else seeds[0],
+        **inputs,
+    )

@@ -1,0 +1,149 @@
+"""Soliton steps: detect plateaus in a forward scan and compare them with Newton single solitons.
+
+For N non-overlapping solitons on the CW background, Parseval gives the mean intracavity
+power ⟨|ψ|²⟩ = ρ_bg + N·ΔP₁ (ΔP₁ ≈ √(2ζd₂)/π), so intracavity steps are integer multiples.
+The comb (non-pump) power is Σ_{μ≠0}|ψ_μ|²; each soliton also adds c₁ = ψ₀⁽¹⁾ − ψ_bg to the
+pump mode, and these add coherently, so P_comb(N) = N·P₁ − N(N−1)|c₁|² (Herr et al., Nat. Photon. 8, 145 (2014)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from combchip.solvers import cw_state, newton_stationary, soliton_guess
+from combchip.solvers.lle import mode_numbers
+
+from .normalization import normalize
+from ..validation import check_int, check_range
+
+
+@dataclass(frozen=True)
+class SingleSoliton:
+    """Newton single soliton at one detuning, in W (bus output) and normalized units."""
+
+    zeta: float
+    comb_power: float
+    pump_mode_excess: float
+    intracavity_excess: float
+    peak: float
+    max_growth: float | None
+
+
+def single_soliton(ring, pump, detuning_hz: float, modes: int = 512, stability: bool = False) -> SingleSoliton:
+    """Stationary single soliton at ``detuning_hz`` refined by Newton's method."""
+    norm = normalize(ring, pump)
+    check_range("detuning_hz", detuning_hz, 0.0, np.inf, "Hz", low_open=True)
+    zeta = float(norm.zeta(detuning_hz))
+    mu = mode_numbers(check_int("modes", modes, 8))
+    d_int = norm.d_int(mu)
+    state = newton_stationary(soliton_guess(norm.f, zeta, norm.d2, modes), norm.f, zeta, d_int, stability=stability)
+    weight = ring.resonance_frequencies(mu) / ring.frequency
+    spectrum = state.spectrum
+    background = cw_state(norm.f, zeta, "lower")
+    pump_mode = np.fft.fft(state.field)[0] / modes
+    return SingleSoliton(
+        zeta=zeta,
+        comb_power=float(norm.output_power_per_unit * np.sum(weight[1:] * spectrum[1:])),
+        pump_mode_excess=float(norm.output_power_per_unit * abs(pump_mode - background) ** 2),
+        intracavity_excess=float(norm.circulating_power_per_unit * (spectrum.sum() - abs(background) ** 2)),
+        peak=float(np.max(np.abs(state.field) ** 2)),
+        max_growth=state.max_growth,
+    )
+
+
+def count_solitons(field, threshold=None) -> np.ndarray:
+    """Number of intensity maxima above ``threshold`` (default: half the peak) along the last axis."""
+    power = np.abs(np.asarray(field)) ** 2
+    top = power.max(axis=-1, keepdims=True)
+    level = 0.5 * top if threshold is None else threshold
+    peaks = (power > np.roll(power, 1, axis=-1)) & (power >= np.roll(power, -1, axis=-1)) & (power > level)
+    return peaks.sum(axis=-1)
+
+
+def soliton_threshold(ds: xr.Dataset) -> np.ndarray:
+    """Half a single soliton's peak, ζ·(W per unit |ψ|²), at each snapshot's detuning (for :func:`count_solitons`)."""
+    zeta = 4 * np.pi * ds.snapshot_detuning.values / ds.attrs["kappa"]
+    return (np.maximum(zeta, 1.0) * ds.attrs["circulating_power_per_unit"])[..., None]
+
+
+def find_plateaus(comb_power, window: int = 25, flatness: float = 2e-3, min_length: int = 100):
+    """Index ranges where a trace is smooth: the plateaus of soliton states.
+
+    A sample is smooth when, in a centred window, the rms of the second difference is below
+    ``flatness`` times the local mean (chaos and breathers fluctuate far above that).
+
+    Returns
+    -------
+    list of (start, stop) index pairs, ``stop`` exclusive, each at least ``min_length`` long.
+    """
+    trace = np.asarray(comb_power, dtype=float)
+    window = check_int("window", window, 3)
+    check_range("flatness", flatness, 0.0, 1.0, low_open=True)
+    curvature = np.zeros_like(trace)
+    curvature[1:-1] = (trace[2:] - 2 * trace[1:-1] + trace[:-2]) ** 2
+    kernel = np.ones(window) / window
+    rms = np.sqrt(np.convolve(curvature, kernel, mode="same"))
+    mean = np.convolve(np.abs(trace), kernel, mode="same")
+    smooth = (rms < flatness * mean) & (mean > 0)
+    edges = np.flatnonzero(np.diff(np.r_[0, smooth.astype(int), 0]))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_length]
+
+
+def analyse_steps(ds: xr.Dataset, ring, pump, *, modes=None, window=25, min_length=100, points=8) -> xr.Dataset:
+    """Plateaus of every run in a forward-scan Dataset, measured against Newton single solitons.
+
+    For each plateau it returns the detuning range, the comb power, its ratio to the single-soliton
+    comb power P₁ (``comb_ratio``), the intracavity step in units of the single-soliton excess
+    (``intracavity_ratio``) and the comb power predicted for the nearest soliton number,
+    N·P₁ − N(N−1)|c₁|². P₁, c₁ and the intracavity excess come from Newton solutions on
+    ``points`` detunings across all plateaus, interpolated linearly.
+    """
+    modes = modes or ds.sizes["mu"]
+    norm = normalize(ring, pump)
+    runs = ds if "run" in ds.dims else ds.expand_dims("run")
+    segments = []
+    for r in range(runs.sizes["run"]):
+        detuning = runs.detuning.values[r]
+        for start, stop in find_plateaus(runs.comb_power.values[r], window=window, min_length=min_length):
+            if np.all(np.diff(detuning[start:stop]) >= 0) and detuning[start] > 0:
+                segments.append((r, start, stop))
+    rows = []
+    if segments:
+        low = min(runs.detuning.values[r, a] for r, a, _ in segments)
+        high = max(runs.detuning.values[r, b - 1] for r, _, b in segments)
+        grid = np.linspace(low, high, points)
+        singles = [single_soliton(ring, pump, d, modes) for d in grid]
+    for r, start, stop in segments:
+        detuning = runs.detuning.values[r, start:stop]
+        comb = runs.comb_power.values[r, start:stop]
+        p1 = np.interp(detuning, grid, [s.comb_power for s in singles])
+        c1 = np.interp(detuning, grid, [s.pump_mode_excess for s in singles])
+        i1 = np.interp(detuning, grid, [s.intracavity_excess for s in singles])
+        background = norm.circulating_power_per_unit * np.abs(
+            [cw_state(norm.f, z, "lower") for z in norm.zeta(detuning)]) ** 2
+        intracavity = np.median((runs.intracavity_power.values[r, start:stop] - background) / i1)
+        number = int(np.rint(intracavity))
+        predicted = number * p1 - number * (number - 1) * c1
+        rows.append((r, detuning[0], detuning[-1], np.median(comb), np.median(comb / p1), intracavity, number,
+                     np.median(comb / predicted)))
+    columns = ["run", "detuning_start", "detuning_stop", "comb_power", "comb_ratio", "intracavity_ratio",
+               "soliton_number", "comb_vs_prediction"]
+    data = np.array(rows, dtype=float).reshape(-1, len(columns))
+    meta = {
+        "run": ("1", "run index"),
+        "detuning_start": ("Hz", "plateau start detuning"),
+        "detuning_stop": ("Hz", "plateau end detuning"),
+        "comb_power": ("W", "median comb power on the plateau"),
+        "comb_ratio": ("1", "comb power / single-soliton comb power P1"),
+        "intracavity_ratio": ("1", "intracavity excess / single-soliton excess"),
+        "soliton_number": ("1", "nearest integer of intracavity_ratio"),
+        "comb_vs_prediction": ("1", "comb power / (N·P1 − N(N−1)|c1|²)"),
+    }
+    return xr.Dataset(
+        {name: ("plateau", data[:, k].astype(int) if name in ("run", "soliton_number") else data[:, k],
+                {"units": meta[name][0], "long_name": meta[name][1]}) for k, name in enumerate(columns)},
+        coords={"plateau": np.arange(data.shape[0])},
+    )

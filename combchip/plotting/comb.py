@@ -1,0 +1,99 @@
+"""Figures of comb results: steps, spectra, intensity profiles, line tables, the CW branch."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.constants import c
+
+from .axes import new_axes
+
+
+def plot_steps(ds, ax=None, plateaus=None):
+    """Comb power [mW] against detuning [GHz] for each run: CW rise, chaos and soliton steps."""
+    fig, ax = new_axes(ax, figsize=(7, 4))
+    runs = ds if "run" in ds.dims else ds.expand_dims("run")
+    for r in range(runs.sizes["run"]):
+        run = runs.isel(run=r)
+        ax.plot(run.detuning / 1e9, run.comb_power * 1e3, lw=0.6, label=f"seed {int(run.seed)}" if "seed" in run.coords else None)
+    if plateaus is not None:
+        for k in range(plateaus.sizes["plateau"]):
+            p = plateaus.isel(plateau=k)
+            ax.annotate(f"N={int(p.soliton_number)}", (float(p.detuning_stop) / 1e9, float(p.comb_power) * 1e3),
+                        fontsize=7, ha="right", va="bottom")
+    ax.set_xlabel("detuning (ω₀ − ω_p)/2π [GHz]")
+    ax.set_ylabel("comb power [mW]")
+    ax.set_title("soliton steps in a forward scan")
+    if runs.sizes["run"] > 1:
+        ax.legend(fontsize=7)
+    return fig
+
+
+def plot_spectrum(ds, snapshot=-1, run=0, ax=None, floor_dbm=-80.0):
+    """Output spectrum per line [dBm] against wavelength [nm]."""
+    fig, ax = new_axes(ax, figsize=(7, 4))
+    data = ds.isel(run=run) if "run" in ds.dims else ds
+    power = data.spectrum.isel(snapshot=snapshot).values
+    wavelength = c / data.frequency.values * 1e9
+    dbm = 10 * np.log10(np.maximum(power, 1e-300) / 1e-3)
+    ax.vlines(wavelength, floor_dbm, np.maximum(dbm, floor_dbm), lw=0.8)
+    ax.set_ylim(floor_dbm, dbm.max() + 5)
+    ax.set_xlabel("wavelength [nm]")
+    ax.set_ylabel("line power [dBm]")
+    ax.set_title(f"output spectrum at t = {float(data.snapshot_time.isel(snapshot=snapshot)) * 1e9:.3g} ns")
+    return fig
+
+
+def plot_intensity(ds, snapshot=-1, run=0, ax=None):
+    """Intracavity circulating power [W] against azimuthal angle."""
+    fig, ax = new_axes(ax, figsize=(7, 3))
+    data = ds.isel(run=run) if "run" in ds.dims else ds
+    ax.plot(data.theta, np.abs(data.field.isel(snapshot=snapshot).values) ** 2, lw=0.8)
+    ax.set_xlabel("θ [rad]")
+    ax.set_ylabel("intracavity power [W]")
+    ax.set_title("temporal intensity profile")
+    return fig
+
+
+def plot_lines(lines, axes=None):
+    """Line power [dBm], OSNR [dB] and linewidth [Hz] against wavelength [nm] from :func:`~combchip.comb_lines`."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(7, 7), sharex=True, layout="constrained")
+    else:
+        fig = axes[0].figure
+    wavelength = c / lines.line_frequency.values * 1e9
+    for ax, name, label in zip(axes, ("power_dbm", "osnr", "linewidth"),
+                               ("line power [dBm]", "OSNR [dB]", "linewidth [Hz]")):
+        ax.plot(wavelength, lines[name].values, ".", ms=3)
+        ax.set_ylabel(label)
+    axes[2].set_yscale("symlog", linthresh=1.0)
+    axes[2].set_xlabel("wavelength [nm]")
+    axes[0].set_title("comb lines")
+    return fig
+
+
+def plot_cw_branch(f2, zeta, ax=None):
+    """CW intracavity power ρ = |ψ|² against detuning ζ: all three roots of f² = ρ[1 + (ζ − ρ)²]."""
+    from combchip.solvers import cw_branch
+
+    fig, ax = new_axes(ax, figsize=(6, 4))
+    roots = cw_branch(f2, np.asarray(zeta, dtype=float))
+    for k, style in enumerate(("-", ":", "-")):
+        ax.plot(zeta, roots[:, k], style, c="C0")
+    ax.set_xlabel("normalized detuning ζ")
+    ax.set_ylabel("intracavity power ρ = |ψ|²")
+    ax.set_title(f"CW branch, f² = {f2:g} (dotted: unstable middle root)")
+    return fig
+
+
+def plot_summary(ds, plateaus=None, run=0):
+    """Steps, final spectrum and final intensity profile in one figure."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(10, 8), layout="constrained")
+    grid = fig.add_gridspec(3, 1, height_ratios=(1.3, 1, 0.8))
+    plot_steps(ds, ax=fig.add_subplot(grid[0]), plateaus=plateaus)
+    plot_spectrum(ds, run=run, ax=fig.add_subplot(grid[1]))
+    plot_intensity(ds, run=run, ax=fig.add_subplot(grid[2]))
+    return fig

@@ -1,0 +1,28 @@
+"""The published systems A, B and C as device objects, and system A's soliton-step experiment.
+
+Published numbers live once in :mod:`combchip.systems.published`; each ``system_*`` module builds its
+system's devices from them and states what it assumes. Names load on first use, so that the data in
+``published`` can be read from every layer without importing the models.
+"""
+
+from importlib import import_module
+
+_NAMES = {
+    "system_a_ring": "system_a", "system_a_pump": "system_a", "system_a_encoder": "system_a",
+    "system_b_ring": "system_b", "system_b_transmitter": "system_b",
+    "system_c_ring": "system_c", "system_c_client": "system_c", "system_c_channel": "system_c",
+    "soliton_steps": "soliton_steps",
+    "SYSTEM_A": "published", "SYSTEM_B": "published", "SYSTEM_C": "published",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name):
+    if name in _NAMES:
+        return getattr(import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
