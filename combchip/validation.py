@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
 
@@ -41,3 +43,15 @@ def check_int(name: str, value, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
+
+
+def check_choice(name: str, value, allowed):
+    """Return ``value`` if it is one of ``allowed`` (a sequence, or a ``typing.Literal``), else raise ``ValueError``."""
+    options = get_args(allowed) or tuple(allowed)
+    try:
+        ok = value in options
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} = {value!r} is not allowed; allowed: {', '.join(map(repr, options))}")
+    return value

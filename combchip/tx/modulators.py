@@ -13,7 +13,7 @@ import numpy as np
 from scipy.constants import c
 from scipy.optimize import brentq
 
-from ..validation import check_nonnegative, check_positive, check_range, check_wavelength
+from ..validation import check_choice, check_nonnegative, check_positive, check_range, check_wavelength
 
 _DRIVES = ("push-pull", "single")
 _PORTS = ("bar", "cross")
@@ -31,12 +31,6 @@ def _check_phase_shifter(name: str, shifter):
         raise ValueError(f"{name} must provide length, phase(voltage, wavelength) and loss_db(voltage, wavelength); "
                          f"{type(shifter).__name__} lacks {', '.join(missing)}")
     check_positive(f"{name}.length", shifter.length, "m")
-
-
-def _check_choice(name: str, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name} = {value!r} is not one of {', '.join(map(repr, allowed))}")
-    return value
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,14 +104,14 @@ class MZI:
         set_(self, "splitter_ratio", check_range("splitter_ratio", self.splitter_ratio, 0.0, 1.0))
         set_(self, "combiner_ratio", check_range("combiner_ratio", self.combiner_ratio, 0.0, 1.0))
         set_(self, "insertion_loss_db", check_nonnegative("insertion_loss_db", self.insertion_loss_db, "dB"))
-        _check_choice("drive", self.drive, _DRIVES)
+        check_choice("drive", self.drive, _DRIVES)
         set_(self, "bias_phase", check_range("bias_phase", self.bias_phase, unit="rad"))
         set_(self, "common_voltage", check_range("common_voltage", self.common_voltage, unit="V"))
         set_(self, "delta_length", check_range("delta_length", self.delta_length, -1.0, 1.0, "m"))
         set_(self, "group_index", check_range("group_index", self.group_index, 1.0, 10.0))
         set_(self, "neff", check_range("neff", self.neff, 1.0, 10.0))
         set_(self, "wavelength", check_wavelength("wavelength", self.wavelength))
-        _check_choice("output", self.output, _PORTS)
+        check_choice("output", self.output, _PORTS)
         if self.response is not None and not hasattr(self.response, "s21"):
             raise ValueError(f"response must provide s21(frequency); {type(self.response).__name__} does not")
 
@@ -200,7 +194,7 @@ class MZI:
         backward matrix the transpose of the forward one.
         """
         first, last = _coupler(self.splitter_ratio), _coupler(self.combiner_ratio)
-        if _check_choice("direction", direction, ("forward", "backward")) == "backward":
+        if check_choice("direction", direction, ("forward", "backward")) == "backward":
             first, last = last, first
         arms = self._arm_fields(voltage, wavelength) * 10 ** (-self.insertion_loss_db / 20)
         return np.einsum("jm,...m,mk->...jk", last, arms, first)
@@ -208,7 +202,7 @@ class MZI:
     def field_transfer(self, voltage, wavelength=None, port="both") -> np.ndarray:
         """Output field per unit input field at input 1: (..., 2) as [bar, cross], or one ``port``."""
         fields = self.transfer_matrix(voltage, wavelength)[..., :, 0]
-        if _check_choice("port", port, ("both",) + _PORTS) == "both":
+        if check_choice("port", port, ("both",) + _PORTS) == "both":
             return fields
         return fields[..., _PORTS.index(port)]
 
@@ -273,7 +267,7 @@ class MZI:
         central difference of width 2·``step`` [V]. Zero for balanced push-pull; ±inf at transmission
         extrema. Reference: F. Koyama and K. Iga, J. Lightwave Technol. 6, 87 (1988).
         """
-        port = self.output if port is None else _check_choice("port", port, _PORTS)
+        port = self.output if port is None else check_choice("port", port, _PORTS)
         h = check_positive("step", step, "V")
         v = np.asarray(voltage, dtype=float)
         field = self.field_transfer(v, wavelength, port)

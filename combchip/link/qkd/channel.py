@@ -29,22 +29,16 @@ import xarray as xr
 from scipy.special import comb, i0
 
 from ...units import db_to_ratio
-from ...validation import check_int, check_nonnegative, check_range
+from ...validation import check_choice, check_int, check_nonnegative, check_range
 from .bounds import _check_array, _maybe_scalar
 
 ENCODINGS = ("polarization", "time-bin")
 BSMS = ("psi-minus", "both")
 
 
-def _check_choice(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
-    return value
-
-
 def default_bsm(encoding: str) -> str:
     """``"both"`` Bell states for polarization, ``"psi-minus"`` for time-bin (see the module docstring)."""
-    return "both" if _check_choice("encoding", encoding, ENCODINGS) == "polarization" else "psi-minus"
+    return "both" if check_choice("encoding", encoding, ENCODINGS) == "polarization" else "psi-minus"
 
 
 @dataclass(frozen=True)
@@ -213,8 +207,8 @@ def gains(mu_a, mu_b, eta_a, eta_b, p_d, e_d, encoding: str = "polarization", bs
     eta_b = _check_array("eta_b", eta_b, 0.0, 1.0)
     p_d = check_range("p_d", p_d, 0.0, 1.0, high_open=True)
     e_dz, e_dx = _split_ed(e_d)
-    bsm = default_bsm(encoding) if bsm is None else _check_choice("bsm", bsm, BSMS)
-    _check_choice("encoding", encoding, ENCODINGS)
+    bsm = default_bsm(encoding) if bsm is None else check_choice("bsm", bsm, BSMS)
+    check_choice("encoding", encoding, ENCODINGS)
 
     a, b = eta_a * mu_a, eta_b * mu_b
     mu_sum = a + b
@@ -268,10 +262,10 @@ class MDILink:
         check_range("dark_count_probability", self.dark_count_probability, 0.0, 1.0, high_open=True)
         check_range("e_d_z", self.e_d_z, 0.0, 0.5)
         check_range("e_d_x", self.e_d_x, 0.0, 0.5)
-        _check_choice("encoding", self.encoding, ENCODINGS)
+        check_choice("encoding", self.encoding, ENCODINGS)
         if self.bsm is None:
             object.__setattr__(self, "bsm", default_bsm(self.encoding))
-        _check_choice("bsm", self.bsm, BSMS)
+        check_choice("bsm", self.bsm, BSMS)
 
     @classmethod
     def from_losses(cls, loss_a_db: float, loss_b_db: float, detector: Detector, *, v_hom: float | None = None,
@@ -386,8 +380,8 @@ def photon_number_yields(n_max: int, eta_a: float, eta_b: float, p_d: float, bas
     p_d = check_range("p_d", p_d, 0.0, 1.0, high_open=True)
     e_d = check_range("e_d", e_d, 0.0, 0.5)
     mode_overlap = check_range("mode_overlap", mode_overlap, 0.0, 1.0)
-    _check_choice("basis", basis, ("Z", "X"))
-    _check_choice("bsm", bsm, ("psi-minus", "psi-plus", "both"))
+    check_choice("basis", basis, ("Z", "X"))
+    check_choice("bsm", bsm, ("psi-minus", "psi-plus", "both"))
 
     k, l = np.meshgrid(np.arange(n_max + 1), np.arange(n_max + 1), indexing="ij")
     states = _STATES[basis]
