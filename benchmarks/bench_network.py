@@ -12,12 +12,12 @@ from combchip.link.network import network_key_rates
 
 
 def main():
-    distance = np.random.default_rng(0).uniform(50.0, 150.0, 200)
+    distances = np.random.default_rng(0).uniform(50e3, 150e3, 200)
     off = ~np.eye(200, dtype=bool)
     results = {}
     for optimize in (False, True):
         start = time.perf_counter()
-        ds = network_key_rates(None, users=200, distance_km=distance, optimize=optimize)
+        ds = network_key_rates(None, users=200, distances=distances, optimize=optimize)
         results[optimize] = ds.key_rate.values[off]
         print(f"optimize={optimize}: {time.perf_counter() - start:.1f} s, {ds.attrs['rate_evaluations']} finite-key "
               f"evaluations, {int((results[optimize] > 0).sum()) // 2} of 19,900 pairs with key, "

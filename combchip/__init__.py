@@ -13,6 +13,7 @@ from .tx.modulators import MZI
 from .comb.normalization import Normalization, normalize
 from .tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
 from .comb.resonator import Ring
+from .schema import CombLine
 from .tx.rf import RCResponse, TravelingWaveResponse
 from .comb.steps import analyse_steps, count_solitons, single_soliton
 from .tx.chips import InPClientChip, SiPolarizationChip, TimeBinEncoder
@@ -25,6 +26,7 @@ __all__ = [
     "GratingCoupler1D",
     "GratingCoupler2D",
     "InPClientChip",
+    "CombLine",
     "Laser",
     "MZI",
     "Normalization",

@@ -1,4 +1,4 @@
-"""The ``combchip`` command."""
+"""The ``combchip`` command. Lengths are typed in km here and passed on in metres."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import sys
 import time
 from pathlib import Path
+
+from .systems.published import SYSTEM_A
 
 
 def _soliton_steps(args) -> int:
@@ -59,7 +61,7 @@ def _network(args) -> int:
 
     start = time.perf_counter()
     comb = load(args.comb) if args.comb else None
-    ds = network_key_rates(comb, users=args.users, distance_km=args.distance_km, extra_loss_db=args.extra_loss_db,
+    ds = network_key_rates(comb, users=args.users, distances=args.distance_km * 1e3, extra_loss_db=args.extra_loss_db,
                            default_linewidth=args.linewidth, optimize=args.optimize)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -96,8 +98,9 @@ def main(argv=None) -> int:
     network.add_argument("--extra-loss-db", type=float, default=0.0, help="lumped loss per user [dB] (default: 0)")
     network.add_argument("--comb", default=None,
                          help="simulate_comb or comb_lines NetCDF (default: ideal soliton lines of system A)")
-    network.add_argument("--linewidth", type=float, default=0.11e6,
-                         help="line linewidth of the default comb [Hz] (default: 0.11e6, system A's soliton)")
+    network.add_argument("--linewidth", type=float, default=SYSTEM_A.soliton_linewidth,
+                         help=f"line linewidth of the default comb [Hz] (default: {SYSTEM_A.soliton_linewidth:g}, "
+                              "system A's soliton)")
     network.add_argument("--optimize", action="store_true",
                          help="optimize intensities and probabilities along the pair losses (slower)")
     network.add_argument("--out", default="network", help="output folder (default: network)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import xarray as xr
 _COMPLEX_FLAG = "combchip_complex"
 
 
-def save(ds: xr.Dataset, path) -> Path:
+def save(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to NetCDF4; complex variables are stored as ``<name>_real``/``<name>_imag`` pairs."""
     if not isinstance(ds, xr.Dataset):
         raise ValueError(f"ds must be an xarray.Dataset, got {type(ds).__name__}")
@@ -28,7 +29,7 @@ def save(ds: xr.Dataset, path) -> Path:
     return path
 
 
-def load(path) -> xr.Dataset:
+def load(path: str | os.PathLike) -> xr.Dataset:
     """Read a Dataset written by :func:`save`, recombining complex variables."""
     path = Path(path)
     if not path.is_file():

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from collections.abc import Sequence
+from typing import Any, TypeVar, get_args
 
 import numpy as np
 
+_T = TypeVar("_T")
 
-def check_range(name: str, value, low=-np.inf, high=np.inf, unit: str = "", *, low_open=False, high_open=False):
+
+def check_range(name: str, value: object, low: float = -np.inf, high: float = np.inf, unit: str = "", *,
+                low_open: bool = False, high_open: bool = False) -> float:
     """Return ``value`` as float if ``low ≤ value ≤ high`` (open ends if asked), else raise ``ValueError``."""
     try:
         number = float(value)
@@ -23,34 +27,34 @@ def check_range(name: str, value, low=-np.inf, high=np.inf, unit: str = "", *, l
     return number
 
 
-def check_positive(name: str, value, unit: str = "") -> float:
+def check_positive(name: str, value: object, unit: str = "") -> float:
     """Return ``value`` as float if it is finite and > 0."""
     return check_range(name, value, 0.0, np.inf, unit, low_open=True)
 
 
-def check_nonnegative(name: str, value, unit: str = "") -> float:
+def check_nonnegative(name: str, value: object, unit: str = "") -> float:
     """Return ``value`` as float if it is finite and ≥ 0."""
     return check_range(name, value, 0.0, np.inf, unit)
 
 
-def check_wavelength(name: str, value) -> float:
+def check_wavelength(name: str, value: object) -> float:
     """Optical wavelengths from 200 nm to 20 µm."""
     return check_range(name, value, 200e-9, 20e-6, "m")
 
 
-def check_int(name: str, value, low: int) -> int:
+def check_int(name: str, value: object, low: int) -> int:
     """Return ``value`` as int if it is an integer ≥ ``low``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
 
 
-def check_choice(name: str, value, allowed):
+def check_choice(name: str, value: _T, allowed: Sequence[Any] | Any) -> _T:
     """Return ``value`` if it is one of ``allowed`` (a sequence, or a ``typing.Literal``), else raise ``ValueError``."""
     options = get_args(allowed) or tuple(allowed)
     try:
-        ok = value in options
-    except TypeError:
+        ok = bool(value in options)
+    except (TypeError, ValueError):  # unhashable, or an array whose comparison has no single truth value
         ok = False
     if not ok:
         raise ValueError(f"{name} = {value!r} is not allowed; allowed: {', '.join(map(repr, options))}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Literal, get_args
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,8 +32,13 @@ from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 from scipy.sparse.linalg import eigs
 
+from .validation import check_choice
+
 __all__ = [
     "C0",
+    "Material",
+    "ModeSolver",
+    "Polarization",
     "refractive_index",
     "effective_index",
     "mode_index_fd",
@@ -44,6 +50,13 @@ __all__ = [
 
 C0 = 299_792_458.0
 """Speed of light in vacuum [m/s]."""
+
+Material = Literal["Si3N4", "SiO2", "Si"]
+"""Materials with a Sellmeier equation (names are matched case-insensitively)."""
+Polarization = Literal["TE", "TM"]
+"""Quasi-TE (E mainly along the width) or quasi-TM."""
+ModeSolver = Literal["eim", "fd"]
+"""Effective-index method or semi-vectorial finite differences."""
 
 _XTOL = 1e-15
 _RTOL = 4 * np.finfo(float).eps
@@ -85,12 +98,13 @@ _FD_NODES = 7           # ... sampled at 7 points, interpolated by a degree-6 po
 
 
 # ----------------------------------------------------------------------------- validation
+_SPELLING = {m.lower(): m for m in get_args(Material)}
+
+
 def _material(name, param):
-    if isinstance(name, str):
-        for key in _MATERIALS:
-            if key.lower() == name.strip().lower():
-                return key
-    raise ValueError(f"{param}={name!r} is not a known material; allowed: {sorted(_MATERIALS)}")
+    """Canonical spelling of a case-insensitive :data:`Material` name."""
+    key = _SPELLING.get(name.strip().lower(), name) if isinstance(name, str) else name
+    return check_choice(param, key, Material)
 
 
 def _length(value, param, lo=0.0, hi=_SIZE_MAX):
@@ -142,21 +156,8 @@ def _guide(width, height, wavelength, core, cladding, scalar, margin=0.0):
     return w, h, (float(lam) if scalar else lam), core_key, clad_key
 
 
-def _polarization(polarization):
-    pol = str(polarization).upper()
-    if pol not in ("TE", "TM"):
-        raise ValueError(f"polarization={polarization!r} is not allowed; use 'TE' or 'TM'")
-    return pol
-
-
-def _method(method):
-    if method not in ("eim", "fd"):
-        raise ValueError(f"method={method!r} is not allowed; use 'eim' or 'fd'")
-    return method
-
-
 # ----------------------------------------------------------------------------- materials
-def refractive_index(material: str, wavelength: ArrayLike) -> float | np.ndarray:
+def refractive_index(material: Material, wavelength: ArrayLike) -> float | np.ndarray:
     """Refractive index of a bulk material from its Sellmeier equation.
 
     ``n^2 = 1 + sum_i B_i lam^2 / (lam^2 - C_i^2)`` (lam in um), with
@@ -318,13 +319,14 @@ def _fd_poly(w, h, lam, core, cladding):
 
 # ----------------------------------------------------------------------------- public API
 def effective_index(
+    *,
     width: float,
     height: float,
     wavelength: ArrayLike,
-    core: str = "Si3N4",
-    cladding: str = "SiO2",
-    polarization: str = "TE",
-    method: str = "eim",
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    polarization: Polarization = "TE",
+    method: ModeSolver = "eim",
 ) -> float | np.ndarray:
     """Effective index of the fundamental quasi-TE (or quasi-TM) channel mode.
 
@@ -348,7 +350,7 @@ def effective_index(
         Core width and thickness [m], each in (0, 100 um].
     wavelength : float or array_like
         Vacuum wavelength [m] inside the Sellmeier range of both materials.
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
     polarization : {"TE", "TM"}
         Quasi-TE: E mainly along the width.
@@ -368,21 +370,23 @@ def effective_index(
     A symmetric-clad EIM always yields a guided mode; the mode is reported as cut
     off only when n_eff - n_clad < 1e-12 n_clad.
     """
-    if _method(method) == "fd":
-        return mode_index_fd(width, height, wavelength, core, cladding, polarization)
+    if check_choice("method", method, ModeSolver) == "fd":
+        return mode_index_fd(width=width, height=height, wavelength=wavelength, core=core, cladding=cladding,
+                             polarization=polarization)
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False)
-    pol = _polarization(polarization)
+    pol = check_choice("polarization", polarization, Polarization)
     out = np.array([_neff_checked(w, h, float(x), core_key, clad_key, pol)[0] for x in lam.ravel()])
     return float(out[0]) if lam.ndim == 0 else out.reshape(lam.shape)
 
 
 def mode_index_fd(
+    *,
     width: float,
     height: float,
     wavelength: ArrayLike,
-    core: str = "Si3N4",
-    cladding: str = "SiO2",
-    polarization: str = "TE",
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    polarization: Polarization = "TE",
     grid: float | None = None,
     margin: float | None = None,
     extrapolate: bool = True,
@@ -411,7 +415,7 @@ def mode_index_fd(
         Core width and thickness [m].
     wavelength : float or array_like
         Vacuum wavelength [m]; results are cached per scalar wavelength.
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
     polarization : {"TE", "TM"}
         Quasi-TE: E mainly along the width.
@@ -455,7 +459,7 @@ def mode_index_fd(
     (0.5 x 0.22 um, grid 13.75 nm) the extrapolated error is ~1e-5.
     """
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False)
-    if _polarization(polarization) == "TM":
+    if check_choice("polarization", polarization, Polarization) == "TM":
         w, h = h, w
     g, m = _fd_setup(w, h, float(lam.max()), core_key, clad_key, grid, margin)
     out = np.array([_fd_neff(w, h, float(x), core_key, clad_key, g, m, bool(extrapolate))
@@ -472,12 +476,13 @@ def _group_index(w, h, lam, core, cladding, pol="TE", rel_step=1e-4):
 
 
 def group_index(
+    *,
     width: float,
     height: float,
     wavelength: ArrayLike,
-    core: str = "Si3N4",
-    cladding: str = "SiO2",
-    method: str = "eim",
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    method: ModeSolver = "eim",
 ) -> float | np.ndarray:
     """Group index of the fundamental quasi-TE mode, including material dispersion.
 
@@ -493,7 +498,7 @@ def group_index(
         Core width and thickness [m].
     wavelength : float or array_like
         Vacuum wavelength [m].
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
     method : {"eim", "fd"}
         Mode solver, see :func:`effective_index`.
@@ -507,7 +512,7 @@ def group_index(
     ----------
     Okamoto, *Fundamentals of Optical Waveguides*, sec. 2.5.
     """
-    fd = _method(method) == "fd"
+    fd = check_choice("method", method, ModeSolver) == "fd"
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False,
                                            _FD_SPAN * 1.05 if fd else 2e-4)
     if fd:
@@ -536,14 +541,15 @@ _FD = {
 
 
 def ring_dispersion(
+    *,
     radius: float,
     width: float,
     height: float,
     wavelength: float,
-    core: str = "Si3N4",
-    cladding: str = "SiO2",
-    method: str = "eim",
-) -> dict:
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    method: ModeSolver = "eim",
+) -> dict[str, float]:
     """Dispersion of the fundamental quasi-TE family of a ring resonator.
 
     The resonance of azimuthal order ``m`` satisfies ``n_eff(omega_m) omega_m R / c = m``
@@ -574,7 +580,7 @@ def ring_dispersion(
         Core cross-section [m].
     wavelength : float
         Vacuum wavelength [m] near which the pumped resonance lies.
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
     method : {"eim", "fd"}
         Mode solver, see :func:`effective_index`.
@@ -585,7 +591,7 @@ def ring_dispersion(
         ``n_eff``, ``n_g`` (at ``wavelength``), ``fsr`` [Hz] = D1/2pi, ``d1``,
         ``d2``, ``d3`` [rad/s], ``beta2`` [s^2/m], ``m0`` and ``omega0`` [rad/s].
     """
-    fd = _method(method) == "fd"
+    fd = check_choice("method", method, ModeSolver) == "fd"
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, True,
                                            _FD_SPAN * 1.05 if fd else 2e-4)
     R = _length(radius, "radius", lo=w, hi=_RADIUS_MAX)
@@ -630,7 +636,7 @@ def ring_dispersion(
 
 
 def lateral_decay_constant(
-    width: float, height: float, wavelength: float, core: str = "Si3N4", cladding: str = "SiO2"
+    *, width: float, height: float, wavelength: float, core: Material = "Si3N4", cladding: Material = "SiO2"
 ) -> float:
     """Lateral evanescent decay constant ``gamma = k0 sqrt(n_eff^2 - n_clad^2)`` [1/m].
 
@@ -640,7 +646,7 @@ def lateral_decay_constant(
         Core cross-section [m].
     wavelength : float
         Vacuum wavelength [m].
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
 
     Returns
@@ -654,13 +660,14 @@ def lateral_decay_constant(
 
 
 def point_coupling_rate(
-    gap: float,
+    *,
+    radius: float,
     width: float,
     height: float,
-    radius: float,
+    gap: float,
     wavelength: float,
-    core: str = "Si3N4",
-    cladding: str = "SiO2",
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
 ) -> float:
     """External coupling rate of a ring to a straight bus through a point coupler.
 
@@ -685,15 +692,15 @@ def point_coupling_rate(
 
     Parameters
     ----------
-    gap : float
-        Minimum edge-to-edge ring-bus gap [m], in (0, 100 um].
-    width, height : float
-        Core cross-section of ring and bus [m].
     radius : float
         Ring radius [m].
+    width, height : float
+        Core cross-section of ring and bus [m].
+    gap : float
+        Minimum edge-to-edge ring-bus gap [m], in (0, 100 um].
     wavelength : float
         Vacuum wavelength [m].
-    core, cladding : str
+    core, cladding : Material
         Material names accepted by :func:`refractive_index`.
 
     Returns

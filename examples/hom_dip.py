@@ -18,17 +18,19 @@ import numpy as np
 from combchip.link.hom import hom_dip
 from combchip.link.hom_fit import fit_hom_dip
 from combchip.plotting import plot_hom_dip, plot_hom_fit
+from _quick import sized
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
-delay = np.linspace(-3e-9, 3e-9, 61)
+delay = np.linspace(-3e-9, 3e-9, sized(61, 21))
 dip = hom_dip(delay, 0.1, 0.1, pulse_fwhm=0.8e-9, jitter=50e-12, polarization_angle=0.15)
 counts = np.random.default_rng(1).poisson(2000 * dip.values)
 fit = fit_hom_dip(delay, counts)
-a = fit.attrs
-print(f"model: V = {100 * dip.attrs['visibility']:.2f} %; fit: V = {100 * a['visibility']:.2f} ± "
-      f"{100 * a['visibility_err']:.2f} %, FWHM {a['dip_fwhm'] * 1e9:.3f} ± {a['dip_fwhm_err'] * 1e9:.3f} ns, "
-      f"centre {a['center'] * 1e12:.0f} ± {a['center_err'] * 1e12:.0f} ps, χ²/dof {a['chi2_reduced']:.2f}")
+v = {name: float(fit[name]) for name in ("visibility", "visibility_err", "dip_fwhm", "dip_fwhm_err", "center",
+                                         "center_err", "chi2_reduced")}
+print(f"model: V = {100 * dip.attrs['visibility']:.2f} %; fit: V = {100 * v['visibility']:.2f} ± "
+      f"{100 * v['visibility_err']:.2f} %, FWHM {v['dip_fwhm'] * 1e9:.3f} ± {v['dip_fwhm_err'] * 1e9:.3f} ns, "
+      f"centre {v['center'] * 1e12:.0f} ± {v['center_err'] * 1e12:.0f} ps, χ²/dof {v['chi2_reduced']:.2f}")
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
 plot_hom_dip(dip, ax=left)
 plot_hom_fit(fit, ax=right)

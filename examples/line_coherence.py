@@ -22,21 +22,24 @@ from combchip.link.visibility import coherence_visibility
 from combchip.link.network import network_key_rates
 from combchip.plotting import plot_coherence
 from combchip.systems import system_a_pump, system_a_ring
+from combchip.systems.published import SYSTEM_A
+from _quick import sized
 
-PUBLISHED = {"soliton": (0.467, 0.456), "chaotic": (0.286, 0.088)}   # HOM, BSM (REFERENCE.md, system A)
+PUBLISHED = {"soliton": (SYSTEM_A.hom_visibility_soliton, SYSTEM_A.bsm_visibility_soliton),   # HOM, BSM
+             "chaotic": (SYSTEM_A.hom_visibility_chaotic, SYSTEM_A.bsm_visibility_chaotic)}
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
 ring, pump = system_a_ring(), system_a_pump()
-pump = cc.Laser(pump.wavelength, pump.power, linewidth=0.11e6)   # the published soliton-line linewidth
+pump = cc.Laser(pump.wavelength, pump.power, linewidth=SYSTEM_A.soliton_linewidth)   # the soliton lines' linewidth
 norm = cc.normalize(ring, pump)
-times = float(norm.time_s(40.0)) + np.arange(4000) * 0.1e-9
+times = float(norm.time_s(40.0)) + np.arange(sized(4000, 400)) * 0.1e-9
 
 fig, axes = plt.subplots(2, 2, figsize=(11, 6), sharex=True, layout="constrained")
 for column, (state, zeta, initial) in enumerate((("soliton", 12.0, "soliton"), ("chaotic", 5.0, None))):
-    ds = cc.simulate_comb(ring, pump, float(norm.detuning_hz(zeta)), modes=512, duration=times[-1],
-                          initial=initial, snapshots=times, seed=[0, 1, 2, 3])
+    ds = cc.simulate_comb(ring, pump, float(norm.detuning_hz(zeta)), modes=sized(512, 256), duration=times[-1],
+                          initial=initial, snapshots=times, seed=sized([0, 1, 2, 3], [0, 1]))
     coherence = line_coherence(ds, [8, -16])
-    visibility = coherence_visibility(coherence, pulse_fwhm=0.8e-9, bin_separation=10e-9)
+    visibility = coherence_visibility(coherence, pulse_fwhm=SYSTEM_A.pulse_fwhm, bin_separation=SYSTEM_A.bin_separation)
     coherence.to_netcdf(out / f"line_coherence_{state}.nc")
     assert xr.load_dataset(out / f"line_coherence_{state}.nc").identical(coherence)
     plot_coherence(coherence, visibility, axes=axes[:, column])

@@ -17,18 +17,19 @@ import xarray as xr
 from combchip.plotting import plot_rate_vs_distance
 from combchip.link.qkd.sns_distance import sns_rate_vs_distance
 from combchip.systems import system_c_channel
+from _quick import sized
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
-distance_km = np.array([100, 204, 250, 300, 370, 420, 480])
+distance = np.array(sized([100, 204, 250, 300, 370, 420, 480], [204, 370])) * 1e3  # m
 fig = None
 for aopp in (False, True):
-    curve = sns_rate_vs_distance(distance_km, 1e12, system_c_channel(), aopp=aopp)
+    curve = sns_rate_vs_distance(distance, 1e12, system_c_channel(), aopp=aopp, optimize=sized(True, False))
     path = out / f"system_c_sns{'_aopp' if aopp else ''}.nc"
     curve.to_netcdf(path)
     assert xr.load_dataset(path).identical(curve)
     fig = plot_rate_vs_distance(curve, ax=None if fig is None else fig.axes[0], bound=not aopp)
     ratio = curve.key_rate_per_pulse / curve.plob
-    print(f"AOPP {aopp}: " + ", ".join(f"{d:.0f} km {r:.2e} ({q:.2f}× PLOB)" for d, r, q in
-                                      zip(distance_km, curve.key_rate_per_pulse.values, ratio.values)))
+    print(f"AOPP {aopp}: " + ", ".join(f"{d / 1e3:.0f} km {r:.2e} ({q:.2f}× PLOB)" for d, r, q in
+                                      zip(distance, curve.key_rate_per_pulse.values, ratio.values)))
 fig.savefig(out / "system_c_sns.png", dpi=120)

@@ -1,7 +1,8 @@
 """Design a 2.5 GHz polarization-encoding transmitter (system B) from device physics.
 
 Depletion phase shifter → push-pull MZIs with 30 dB extinction → carving, decoy levels, VOA and
-polarization states → a stream of encoded symbols with its imperfections.
+polarization states → a 1 mW comb line drives it → the realized states and a stream of encoded symbols
+with their imperfections.
 
     python examples/transmitter_design.py   # writes examples/out/transmitter_design.png
 
@@ -17,10 +18,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.constants import c
 
 from combchip import plotting
+from combchip.schema import CombLine
 from combchip.systems import system_b_transmitter
 from combchip.systems.published import SYSTEM_A
+from _quick import sized
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)
@@ -35,7 +39,12 @@ print(f"1D GC: {chip.input_coupler.centre_wavelength * 1e9:.1f} nm, {chip.input_
       f"1-dB width {chip.input_coupler.bandwidth_1db * 1e9:.1f} nm")
 
 # %% A million encoded symbols from a 1 mW comb line
-ds = chip.symbols(1_000_000, line_power=1e-3, seed=0)
+line = CombLine(frequency=c / chip.wavelength, power=1e-3, linewidth=SYSTEM_A.soliton_linewidth)
+states = chip.states(line)
+z = states.mu.sel(intensity="z")
+print(f"realized μ_z per state: {', '.join(f'{s} {m:.4f}' for s, m in zip(states.state.values, z.values))}; "
+      f"spread {100 * float((z.max() - z.min()) / z.mean()):.1f} % (a basis side channel)")
+ds = chip.symbols(sized(1_000_000, 10_000), line, seed=0)
 print(f"VOA heater: {ds.attrs['attenuation'] * 1e3:.2f} mW for a 1 mW comb line")
 for label, target in SYSTEM_A.intensities.items():
     print(f"  μ_{label}: target {target:.3f}, realized {ds.attrs[f'mu_{label}']:.4f} "
@@ -48,6 +57,6 @@ grid = fig.add_gridspec(2, 2)
 plotting.plot_mzi_transfer(chip.carver, voltages=np.linspace(0, v_max, 200), ax=fig.add_subplot(grid[0, 0]))
 plotting.plot_pulse_train(chip, ax=fig.add_subplot(grid[0, 1]), eye=True)
 plotting.plot_grating_spectrum(chip.input_coupler, ax=fig.add_subplot(grid[1, 0]))
-table = chip.table_for(tuple(SYSTEM_A.intensities), SYSTEM_A.intensities, ds.attrs["attenuation"], 1e-3)
+table = chip.table_for(tuple(SYSTEM_A.intensities), SYSTEM_A.intensities, ds.attrs["attenuation"], line)
 plotting.plot_states(table, ax=fig.add_subplot(grid[1, 1], projection="3d"))
 fig.savefig(out / "transmitter_design.png", dpi=110)

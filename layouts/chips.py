@@ -17,7 +17,7 @@ from combchip.layouts.transmitter_si import label, rect, tx_si
 __all__ = ["CELLS", "FIBRE_ARRAY_PITCH", "build", "die", "render_png", "ring_chiplet", "summary"]
 
 FIBRE_ARRAY_PITCH = 127.0
-"""Fibre-array pitch [µm] (system A's chip, REFERENCE.md)."""
+"""Fibre-array pitch [µm] (system A's chip, Yan et al., npj Quantum Inf. 2025)."""
 LANE = 200.0
 """Dicing lane between the chiplets [µm]."""
 RING_GAP = 150.0

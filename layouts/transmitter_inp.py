@@ -24,7 +24,7 @@ __all__ = ["CHIP_SIZE", "dbr_laser", "dbr_period", "eo_modulator", "inp_paramete
 
 UM = 1e6
 CHIP_SIZE = (4600.0, 2000.0)
-"""System C's client-chip footprint [µm] (REFERENCE.md: 4.6 × 2 mm²)."""
+"""System C's client-chip footprint [µm] (4.6 × 2 mm², Weiming Quantum Chip-Network, Nature 2026)."""
 
 GAIN_LENGTH = 500.0
 PHASE_LENGTH = 150.0

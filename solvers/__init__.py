@@ -7,6 +7,7 @@ normalized Lugiato–Lefever units of Herr et al., Nat. Photon. 8, 145 (2014).
 from .lle import LLESolver, LLEResult
 from .protocols import Schedule
 from .stationary import (
+    Branch,
     StationaryState,
     cw_branch,
     cw_state,
@@ -17,6 +18,7 @@ from .stationary import (
 )
 
 __all__ = [
+    "Branch",
     "LLEResult",
     "LLESolver",
     "Schedule",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def fingerprint(*arrays) -> str:
+def fingerprint(*arrays: ArrayLike) -> str:
     """SHA-256 of the run's defining inputs, so a checkpoint is only resumed by the same run."""
     digest = hashlib.sha256()
     for item in arrays:
@@ -19,7 +21,8 @@ def fingerprint(*arrays) -> str:
     return digest.hexdigest()
 
 
-def save(path, key: str, done: int, spec, lin, generators, trace, snapshots) -> None:
+def save(path: str | os.PathLike, key: str, done: int, spec: np.ndarray, lin: np.ndarray,
+         generators: Sequence[np.random.Generator], trace: np.ndarray, snapshots: np.ndarray) -> None:
     """Write the state after step ``done`` atomically (a temporary file, then a rename)."""
     path = Path(path)
     states = json.dumps([g.bit_generator.state for g in generators])
@@ -29,7 +32,8 @@ def save(path, key: str, done: int, spec, lin, generators, trace, snapshots) -> 
     os.replace(partial, path)
 
 
-def load(path, key: str, generators, trace, snapshots):
+def load(path: str | os.PathLike, key: str, generators: Sequence[np.random.Generator], trace: np.ndarray,
+         snapshots: np.ndarray) -> tuple[int, np.ndarray, np.ndarray] | None:
     """Restore generators, traces and snapshots in place; return (done, spec, lin), or None if no file.
 
     Raises ``ValueError`` if the file belongs to a different run.

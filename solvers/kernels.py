@@ -7,6 +7,7 @@ the trace samples, outside the hot loop.
 from __future__ import annotations
 
 import numba
+import numpy as np
 
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 """Reassociation and reciprocal tricks only: NaN and Inf keep their meaning, so divergence stays detectable."""
@@ -15,7 +16,7 @@ _jit = numba.njit(fastmath=_FASTMATH, error_model="numpy", cache=True, nogil=Tru
 
 
 @_jit
-def kerr_step(field, zeta, k, h):
+def kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float) -> None:
     """Kerr and detuning substep ψ ← R(p)ψ with p = (|ψ|² − ζ)h, for row b using ``zeta[k, b]``.
 
     R(p) = (1 + ip/2)/(1 − ip/2) is the Cayley (unitary, second-order) approximant of e^{ip}.
@@ -34,7 +35,7 @@ def kerr_step(field, zeta, k, h):
 
 
 @_jit
-def linear_step(raw, spec, lin, coef, drive):
+def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray) -> None:
     """Finish one Strang step and start the next in the Fourier domain.
 
     With a_μ = l_μ + i·d_int(μ) the exact linear flow over h/2 is
@@ -53,7 +54,7 @@ def linear_step(raw, spec, lin, coef, drive):
 
 
 @_jit
-def half_step(spec, out, half, drive):
+def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.ndarray) -> None:
     """``out`` = E·``spec`` + δ_μ0 F: the opening half step of the linear flow."""
     rows, n = spec.shape
     for b in range(rows):

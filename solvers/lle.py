@@ -22,12 +22,14 @@ reproduces the same runs made one by one.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pyfftw
+from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
 from . import checkpoint as checkpoints
@@ -125,7 +127,7 @@ class LLESolver:
         Threads for batches; default: the number of cores.
     """
 
-    def __init__(self, d_int, loss=1.0, dt=2e-3, threads=None):
+    def __init__(self, d_int: ArrayLike, loss: float | ArrayLike = 1.0, dt: float = 2e-3, threads: int | None = None):
         d_int = np.asarray(d_int, dtype=float)
         if d_int.ndim != 1 or d_int.size < 8:
             raise ValueError(f"d_int must be 1-D with at least 8 modes, got shape {d_int.shape}")
@@ -158,7 +160,7 @@ class LLESolver:
             self._plans[key] = (lin, fld, raw, backward, forward)
         return self._plans[key]
 
-    def drive_term(self, f) -> np.ndarray:
+    def drive_term(self, f: ArrayLike) -> np.ndarray:
         """F = f(1 − E_0)/a_0, the drive's exact contribution over a half step, per row."""
         if self._rate0 == 0:
             return np.asarray(f, dtype=complex) * self.dt / 2
@@ -166,22 +168,22 @@ class LLESolver:
 
     def run(
         self,
-        f,
-        schedule,
-        duration,
-        initial=None,
+        f: float | ArrayLike,
+        schedule: Schedule | Sequence[Schedule],
+        duration: float,
+        initial: ArrayLike | None = None,
         *,
-        noise=0.0,
-        seeds=0,
-        noise_interval=0.25,
-        snapshot_tau=(),
-        trace_every=100,
-        output_weight=None,
-        max_phase=1.0,
-        chunk=4096,
-        checkpoint=None,
-        checkpoint_every=200_000,
-        progress=True,
+        noise: float = 0.0,
+        seeds: int | Sequence[int] = 0,
+        noise_interval: float = 0.25,
+        snapshot_tau: Sequence[float] = (),
+        trace_every: int = 100,
+        output_weight: ArrayLike | None = None,
+        max_phase: float = 1.0,
+        chunk: int = 4096,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 200_000,
+        progress: bool = True,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 

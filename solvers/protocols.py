@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,8 +24,8 @@ class Schedule:
         Normalized detunings ζ = 2(ω₀ − ω_p)/κ at the knots.
     """
 
-    tau: tuple
-    zeta: tuple
+    tau: tuple[float, ...]
+    zeta: tuple[float, ...]
 
     def __post_init__(self):
         tau = np.asarray(self.tau, dtype=float).ravel()
@@ -39,12 +40,12 @@ class Schedule:
         object.__setattr__(self, "zeta", tuple(zeta.tolist()))
 
     @classmethod
-    def constant(cls, zeta: float) -> "Schedule":
+    def constant(cls, zeta: float) -> Schedule:
         """ζ(τ) = ``zeta`` at all times."""
         return cls((0.0,), (zeta,))
 
     @classmethod
-    def ramp(cls, start: float, stop: float, duration: float) -> "Schedule":
+    def ramp(cls, start: float, stop: float, duration: float) -> Schedule:
         """Linear ramp from ``start`` to ``stop`` over ``duration`` (normalized time, > 0)."""
         if not duration > 0:
             raise ValueError(f"duration must be > 0, got {duration}")
@@ -55,12 +56,12 @@ class Schedule:
         """Normalized time of the last knot."""
         return self.tau[-1]
 
-    def then(self, zeta: float, duration: float) -> "Schedule":
+    def then(self, zeta: float, duration: float) -> Schedule:
         """Append a linear segment to ``zeta`` lasting ``duration`` (> 0); hold with ``zeta`` = last value."""
         if not duration > 0:
             raise ValueError(f"duration must be > 0, got {duration}")
         return Schedule(self.tau + (self.tau[-1] + duration,), self.zeta + (zeta,))
 
-    def __call__(self, tau) -> np.ndarray:
+    def __call__(self, tau: ArrayLike) -> np.ndarray:
         """ζ at the normalized times ``tau``."""
         return np.interp(tau, self.tau, self.zeta)

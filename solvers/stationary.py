@@ -8,11 +8,16 @@ Stationary LLE in a frame moving at angular velocity v (Herr et al., Nat. Photon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+Branch = Literal["lower", "middle", "upper"]
+"""Root of the CW branch f² = ρ[1 + (ζ − ρ)²], in ascending ρ."""
 
 
-def cw_branch(f2, zeta) -> np.ndarray:
+def cw_branch(f2: ArrayLike, zeta: ArrayLike) -> np.ndarray:
     """Real roots ρ = |ψ|² of the CW branch f² = ρ[1 + (ζ − ρ)²].
 
     Parameters
@@ -43,20 +48,23 @@ def cw_branch(f2, zeta) -> np.ndarray:
     return np.sort(real, axis=-1)
 
 
-def cw_state(f, zeta, branch="lower") -> complex:
-    """CW field ψ = f/(1 + i(ζ − ρ)) on the ``lower``, ``middle`` or ``upper`` branch."""
-    index = {"lower": 0, "middle": 1, "upper": 2}
-    if branch not in index:
-        raise ValueError(f"branch must be one of {list(index)}, got {branch!r}")
+def cw_state(f: float, zeta: float, branch: Branch = "lower") -> complex:
+    """CW field ψ = f/(1 + i(ζ − ρ)) on the ``lower``, ``middle`` or ``upper`` branch.
+
+    The solvers import nothing of combchip, so ``branch`` is checked here rather than by
+    ``combchip.validation.check_choice``, with the same message.
+    """
+    allowed = get_args(Branch)
+    if branch not in allowed:
+        raise ValueError(f"branch = {branch!r} is not allowed; allowed: {', '.join(map(repr, allowed))}")
     roots = cw_branch(f * f, zeta)
     real = roots[~np.isnan(roots)]
     if branch != "lower" and real.size < 3:
         raise ValueError(f"no {branch} CW branch at zeta={zeta}, f={f}: the branch is single-valued there")
-    rho = real[0] if branch == "lower" else (real[1] if branch == "middle" else real[-1])
-    return f / (1 + 1j * (zeta - rho))
+    return f / (1 + 1j * (zeta - real[allowed.index(branch)]))
 
 
-def mi_gain(rho, zeta, d_plus, d_minus=None) -> np.ndarray:
+def mi_gain(rho: ArrayLike, zeta: ArrayLike, d_plus: ArrayLike, d_minus: ArrayLike | None = None) -> np.ndarray:
     """Growth rate of sidebands ±μ on a CW state of power ρ (normalized time units).
 
     λ(μ) = −1 + Re √(ρ² − (ζ − 2ρ + (d_μ + d_−μ)/2)²), the real part of the linearized
@@ -83,7 +91,7 @@ def _theta(modes):
     return -np.pi + 2 * np.pi * np.arange(modes) / modes
 
 
-def soliton_guess(f, zeta, d2, modes) -> np.ndarray:
+def soliton_guess(f: float, zeta: float, d2: float, modes: int) -> np.ndarray:
     """Bright soliton on the lower CW state: ψ_bg + √(2ζ)·sech(√(2ζ/d₂)θ)·e^{iφ₀}, cos φ₀ = √(8ζ)/(πf)."""
     if d2 <= 0:
         raise ValueError(f"d2 must be > 0 (anomalous dispersion) for a bright soliton, got {d2}")
@@ -94,7 +102,7 @@ def soliton_guess(f, zeta, d2, modes) -> np.ndarray:
     return background + np.sqrt(2 * zeta) / np.cosh(np.sqrt(2 * zeta / d2) * _theta(modes)) * np.exp(1j * phase)
 
 
-def dark_pulse_guess(f, zeta, d2, modes, width) -> np.ndarray:
+def dark_pulse_guess(f: float, zeta: float, d2: float, modes: int, width: float) -> np.ndarray:
     """Dark pulse: the upper CW state with a dip of ``width`` (rad) to the lower one, fronts √|d₂| wide."""
     if d2 >= 0:
         raise ValueError(f"d2 must be < 0 (normal dispersion) for a dark pulse, got {d2}")
@@ -147,7 +155,8 @@ def _real_block(matrix):
     return np.block([[matrix.real, -matrix.imag], [matrix.imag, matrix.real]])
 
 
-def newton_stationary(initial, f, zeta, d_int, loss=1.0, *, tol=1e-10, max_iter=40, stability=True) -> StationaryState:
+def newton_stationary(initial: ArrayLike, f: float, zeta: float, d_int: ArrayLike, loss: float | ArrayLike = 1.0, *,
+                      tol: float = 1e-10, max_iter: int = 40, stability: bool = True) -> StationaryState:
     """Refine a stationary soliton or dark pulse by Newton's method.
 
     Solves the stationary LLE for ψ and the drift v with the bordering constraint

@@ -16,6 +16,24 @@ SOLITON_PUMP_LINEWIDTH = 0.11e6
 
 
 @pytest.fixture(scope="session")
+def system_c_optimum():
+    """``optimize_sns`` on system C's stated link (``system_c_channel()``) with 10¹² windows, computed once per
+    (distance [m], aopp) for the whole session: each takes 5–10 s and three test modules compare against it."""
+    from combchip.link.qkd.sns import optimize_sns
+    from combchip.systems import system_c_channel
+
+    channel, optima = system_c_channel(), {}
+
+    def optimum(distance_m, aopp=False):
+        key = (float(distance_m), bool(aopp))
+        if key not in optima:
+            optima[key] = optimize_sns(distance_m, 1e12, channel, aopp=aopp)
+        return optima[key]
+
+    return optimum
+
+
+@pytest.fixture(scope="session")
 def system_a_states():
     """System A held in MI chaos (ζ = 5) and in a soliton state (ζ = 12): 2 runs, 2400 snapshots 0.1 ns apart."""
     ring, pump = system_a_ring(), system_a_pump()

@@ -90,6 +90,7 @@ def test_thermal_limits():
     assert thermal_visibility(1e-12, PULSE) < 1e-2                               # decorrelates within it
 
 
+@pytest.mark.slow  # system_a_states: two 2400-snapshot LLE holds (≈ 8 s, shared with test_network)
 def test_system_a_soliton_line_is_coherent_and_chaotic_line_thermal(system_a_states):
     lines = [8, -16]   # CH59 and CH35 of system A lie 8 and 16 FSR from the CH51 pump
     soliton = line_coherence(system_a_states["soliton"], lines)
@@ -110,6 +111,7 @@ def test_system_a_soliton_line_is_coherent_and_chaotic_line_thermal(system_a_sta
     assert np.all(v_cha.bsm_visibility.values < 0.02)
 
 
+@pytest.mark.slow  # system_a_states (≈ 8 s)
 def test_pump_line_power_matches_the_spectrum(system_a_states):
     ds = system_a_states["soliton"]
     coh = line_coherence(ds, 0)
@@ -117,6 +119,7 @@ def test_pump_line_power_matches_the_spectrum(system_a_states):
     assert coh.power.item() == pytest.approx(float(ds.spectrum.sel(mu=0).mean()), rel=0.01)
 
 
+@pytest.mark.slow  # system_a_states (≈ 8 s)
 def test_bad_inputs(system_a_states):
     ds = system_a_states["soliton"]
     coh = trace_coherence(steady(), SPACING)
@@ -145,6 +148,7 @@ def test_bad_inputs(system_a_states):
             call()
 
 
+@pytest.mark.slow  # system_a_states (≈ 8 s)
 def test_coherence_figure_plots_both_functions_in_ns(system_a_states, tmp_path):
     from combchip.plotting import plot_coherence
 

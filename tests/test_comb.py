@@ -5,6 +5,7 @@ import pytest
 from scipy.constants import c, hbar
 
 import combchip as cc
+from combchip.schema import COMB_LINES, CombLine, validate
 from combchip.systems import system_a_pump, system_a_ring
 
 LAMBDA = 1536.67e-9
@@ -72,6 +73,7 @@ def test_cw_output_matches_the_stationary_branch():
 
 
 @pytest.mark.filterwarnings("ignore:the spectrum at the edge")  # 64 modes keep it fast; its MI comb is aliased
+@pytest.mark.slow  # a 2-seed scan, then the same scan again from its saved inputs (≈ 3.5 s)
 def test_dataset_layout_units_and_roundtrip(tmp_path):
     ring, pump = small_ring(), cc.Laser(LAMBDA, 0.3)
     scan = cc.Ramp(-0.2e9, 0.6e9, 100 / ring.kappa)
@@ -98,7 +100,7 @@ def test_comb_lines_for_a_soliton():
     hold = 60 / ring.kappa
     ds = cc.simulate_comb(ring, pump, detuning, modes=512, duration=hold, initial="soliton", seed=0, progress=False,
                           snapshots=list(np.linspace(0.6, 1.0, 5) * hold))
-    lines = cc.comb_lines(ds)
+    lines = validate(cc.comb_lines(ds), COMB_LINES)
     strong = lines.where(lines.power_dbm > lines.power_dbm.max() - 30, drop=True)
     # a stationary soliton is coherent: the vacuum floor sits ~100 dB below the lines
     assert float(strong.osnr.min()) > 40
@@ -106,6 +108,8 @@ def test_comb_lines_for_a_soliton():
     np.testing.assert_allclose(lines.line_frequency.values, pump_frequency + ring.fsr * lines.mu.values, rtol=1e-12)
     assert int(lines.itu_channel.sel(mu=0)) == 51  # the pump sits at ITU CH51 (195.1 THz)
     assert float(strong.linewidth.max()) < 1e3  # no excess beyond the (zero) pump linewidth
+    line = CombLine.from_table(lines, 1)  # a row, as it feeds a transmitter chip
+    assert line.power == float(lines.power.sel(mu=1)) and line.frequency == pump_frequency + ring.fsr
 
 
 @pytest.mark.parametrize(
@@ -121,11 +125,20 @@ def test_comb_lines_for_a_soliton():
         (lambda: cc.Laser(1e-3, 0.1), "wavelength"),
         (lambda: cc.Ramp(0.0, 1e9, 0.0), "duration"),
         (lambda: cc.Ring.from_geometry(radius=-1e-6, width=1.6e-6, height=0.8e-6, gap=0.5e-6), "radius"),
+        (lambda: cc.Ring.from_geometry(radius=230e-6, width=1.6e-6, height=0.8e-6, gap=0.5e-6, material="SiO2"),
+         "material"),
+        (lambda: cc.Ring.from_geometry(radius=230e-6, width=1.6e-6, height=0.8e-6, gap=0.5e-6, mode_solver="FD"),
+         "mode_solver"),
     ],
 )
 def test_devices_reject_nonsense(build, name):
     with pytest.raises(ValueError, match=name):
         build()
+
+
+def test_from_geometry_takes_lengths_by_keyword_only():
+    with pytest.raises(TypeError, match="positional"):
+        cc.Ring.from_geometry(230e-6, 1.6e-6, 0.8e-6, 0.5e-6)
 
 
 @pytest.mark.parametrize(
@@ -150,6 +163,7 @@ def test_pump_far_from_the_resonance_is_rejected():
         cc.normalize(small_ring(), cc.Laser(1550e-9, 0.3))
 
 
+@pytest.mark.slow  # two LLE runs, a D₂ and a D_int-table one (≈ 1.7 s)
 def test_dint_table_reproduces_d2_and_an_avoided_crossing_marks_the_spectrum():
     ring = small_ring()
     mu = np.arange(-256, 256)

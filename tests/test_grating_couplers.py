@@ -104,12 +104,12 @@ def test_overlap_closed_form_matches_quadrature(a, s, length):
 
     ref = quad(integrand, 0, end, points=[max(z0, 0.0)], epsabs=0, epsrel=1e-12, limit=200)[0] ** 2
     L = None if length is None else length * w
-    assert exponential_gaussian_overlap(alpha, w, z0, L) == pytest.approx(ref, rel=1e-9)  # quad tolerance
+    assert exponential_gaussian_overlap(alpha, waist=w, offset=z0, length=L) == pytest.approx(ref, rel=1e-9)  # quad tolerance
 
 
 def test_overlap_maximum():
     # the known optimum of a uniform grating: 0.80 at α·w0 ≈ 1.37 (Taillaert et al. 2006)
-    res = minimize(lambda v: -exponential_gaussian_overlap(v[0], 1.0, v[1]), [1.0, 0.5], method="Nelder-Mead",
+    res = minimize(lambda v: -exponential_gaussian_overlap(v[0], waist=1.0, offset=v[1]), [1.0, 0.5], method="Nelder-Mead",
                    options={"xatol": 1e-9, "fatol": 1e-14})
     a_opt, s_opt = res.x
     assert -res.fun == pytest.approx(0.8010, abs=1e-4)
@@ -119,8 +119,8 @@ def test_overlap_maximum():
                * math.exp(-(z - s_opt) ** 2), 0, np.inf, epsrel=1e-12)[0] ** 2
     assert ref == pytest.approx(-res.fun, rel=1e-9)
     # the offset-optimised default equals the maximum over offsets; any other offset is lower
-    assert exponential_gaussian_overlap(a_opt, 1.0) == pytest.approx(-res.fun, rel=1e-9)
-    assert exponential_gaussian_overlap(a_opt, 1.0, s_opt + 0.3) < -res.fun
+    assert exponential_gaussian_overlap(a_opt, waist=1.0) == pytest.approx(-res.fun, rel=1e-9)
+    assert exponential_gaussian_overlap(a_opt, waist=1.0, offset=s_opt + 0.3) < -res.fun
 
 
 def test_finite_length_costs_efficiency():
@@ -289,6 +289,8 @@ def test_2d_defaults():
     ({"core": "unobtainium"}, "core"),
     ({"cladding": "Si"}, "cladding"),
     ({"polarization": "TM"}, "polarization"),
+    ({"polarization": "te"}, "polarization"),
+    ({"substrate": "GaAs"}, "substrate"),
     ({"leakage_rate": -1.0}, "leakage_rate"),
     ({"directionality": 1.5}, "directionality"),
     ({"box_thickness": 0.0}, "box_thickness"),
@@ -318,3 +320,12 @@ def test_bad_call_arguments_raise(soi):
         soi.fibre_angle_deg_for(3e-6)
     with pytest.raises(ValueError, match="arm"):
         GratingCoupler2D("not a grating")
+
+
+def test_lengths_are_keyword_only():
+    with pytest.raises(TypeError, match="positional"):
+        GratingCoupler1D(630e-9, 0.5, 70e-9, 220e-9)
+    with pytest.raises(TypeError, match="positional"):
+        exponential_gaussian_overlap(1e5, 5.2e-6, 0.0, 20e-6)
+    with pytest.raises(TypeError, match="positional"):
+        GratingCoupler2D.soi(1.55e-6)

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import numpy as np
@@ -5,10 +6,12 @@ import pytest
 import xarray as xr
 from scipy.integrate import dblquad, quad
 from scipy.optimize import brentq
-from scipy.special import erfcx
+from scipy.special import erfcx, i0
 
 from combchip.link import hom
 from combchip.link.hom import (
+    OverlapFactors,
+    _i0m1,
     bsm_visibility_time_bin,
     hom_dip,
     hom_visibility,
@@ -132,9 +135,34 @@ def test_gaussian_overlap_against_field_integral(tau_a, tau_b, delay, dnu):
     factors = overlap_factors(tau_a, tau_b, frequency_offset=dnu, delay=delay)
     # closed forms against quadrature of the field overlap (quadrature tolerance 1e-12)
     assert mode_overlap(tau_a, tau_b, frequency_offset=dnu, delay=delay) == pytest.approx(direct, rel=1e-9, abs=1e-14)
-    assert factors["duration"] == pytest.approx(2 * tau_a * tau_b / s2, rel=1e-14)
-    assert factors["frequency"] == pytest.approx(math.exp(-w * w * tau_a**2 * tau_b**2 / (4 * LN2 * s2)), rel=1e-14)
-    assert factors["delay"] == pytest.approx(math.exp(-4 * LN2 * delay**2 / s2), rel=1e-14)
+    assert factors.duration == pytest.approx(2 * tau_a * tau_b / s2, rel=1e-14)
+    assert factors.frequency == pytest.approx(math.exp(-w * w * tau_a**2 * tau_b**2 / (4 * LN2 * s2)), rel=1e-14)
+    assert factors.delay == pytest.approx(math.exp(-4 * LN2 * delay**2 / s2), rel=1e-14)
+
+
+def test_overlap_factors_record_multiplies_to_the_mode_overlap():
+    kwargs = dict(frequency_offset=3e8, jitter=50e-12, linewidth_a=1e5, polarization_angle=0.2)
+    factors = overlap_factors(0.8e-9, **kwargs)
+    assert isinstance(factors, OverlapFactors)
+    fields = dataclasses.fields(factors)
+    assert [f.name for f in fields] == ["duration", "frequency", "delay", "phase_noise", "polarization"]
+    assert all(f.metadata["unit"] == "1" and f.metadata["meaning"] for f in fields)
+    assert factors.polarization == pytest.approx(math.cos(0.2) ** 2, rel=1e-15)
+    assert factors.product == pytest.approx(mode_overlap(0.8e-9, **kwargs), rel=1e-15)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        factors.delay = 1.0
+
+
+def test_i0m1_is_accurate_at_small_arguments_and_shared():
+    # small x: I₀(x) − 1 = q + q²/4 + q³/36 + …, q = x²/4 (next term < 1e-17 relative for x ≤ 1e-2), where
+    # i0(x) − 1 loses every digit; around the switch at x = 2 the direct form has no cancellation (I₀(2) − 1 ≈ 1.28)
+    x = np.logspace(-12, -2, 30)
+    q = x**2 / 4
+    np.testing.assert_allclose(_i0m1(x), q * (1 + q / 4 + q**2 / 36), rtol=1e-15)
+    near = np.linspace(1.5, 2.5, 41)
+    np.testing.assert_allclose(_i0m1(near), i0(near) - 1, rtol=1e-14)
+    from combchip.link.qkd import channel
+    assert channel._i0m1 is _i0m1  # one implementation for the HOM and the MDI-QKD gains
 
 
 def test_gaussian_jitter_is_convolution():
@@ -390,6 +418,8 @@ def test_overlap_from_comb_lines_table():
     (lambda: mode_overlap(1e-9, frequency_noise_sigma=-1.0), "frequency_noise_sigma"),
     (lambda: mode_overlap(1e-9, frequency_offset=float("inf")), "frequency_offset"),
     (lambda: mode_overlap(1e-9, shape="lorentzian"), "shape"),
+    (lambda: overlap_factors(1e-9, delay=float("nan")), "delay"),
+    (lambda: hom_dip([0.0], pulse_fwhm=1e-9, model="exact"), "model"),
     (lambda: mode_overlap(1e-9, jones=([0, 0], [1, 0])), "jones"),
     (lambda: mode_overlap(1e-9, polarization_angle=0.1, jones=([1, 0], [1, 0])), "polarization_angle"),
     (lambda: phase_noise_factor(1e-9, -5.0), "linewidth_a"),

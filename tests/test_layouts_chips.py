@@ -207,6 +207,7 @@ def _max_vertices(path) -> int:
     return most
 
 
+@pytest.mark.slow  # builds and writes every chip twice (≈ 9 s)
 def test_build_writes_deterministic_gds_and_png(tmp_path):
     first = build("die", tmp_path / "a" / "die.gds")
     second = build("die", tmp_path / "b" / "die.gds")

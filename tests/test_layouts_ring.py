@@ -201,6 +201,7 @@ def test_gds_deterministic(gds, tmp_path):
     assert again.read_bytes() == gds["mrr100"].read_bytes()
 
 
+@pytest.mark.slow  # a fresh interpreter imports gdsfactory and rebuilds (≈ 6 s)
 def test_gds_deterministic_across_processes(gds, tmp_path):
     """A fresh interpreter that first builds another cell writes the same bytes."""
     out = tmp_path / "fresh.gds"

@@ -350,6 +350,8 @@ def test_mzi_delegates_to_its_response():
         (lambda: MZI(LinearShifter(), wavelength=5.0), "wavelength"),
         (lambda: MZI(LinearShifter(loss=-1.0)).transmission(0.0), "arm_a.loss_db"),
         (lambda: MZI(LinearShifter()).transmission(0.0, port="drop"), "port"),
+        (lambda: MZI(LinearShifter()).chirp(0.0, port="both"), "port"),
+        (lambda: MZI(LinearShifter()).transfer_matrix(0.0, direction="reverse"), "direction"),
         (lambda: MZI.with_extinction(-3.0, LinearShifter()), "er_db"),
         (lambda: MZI.with_extinction(20.0, LinearShifter(), combiner_ratio=1.0), "combiner_ratio"),
         (lambda: MZI(LinearShifter(v_pi=100.0)).v_pi(), "v_max"),

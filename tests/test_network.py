@@ -19,14 +19,16 @@ from combchip.link.network import (
     DEFAULT_DETECTOR,
     DEFAULT_E_D_Z,
     fourfold_coincidence_rate,
+    ideal_soliton_lines,
     key_rate_matrix,
     network_key_rates,
     pair_visibility,
     rate_vs_distance,
 )
-from combchip.link.qkd import MDILink, finite_key_rate
+from combchip.link.qkd import MDILink, combine_errors, finite_key_rate
 from combchip.plotting import plot_hom_dip, plot_rate_matrix, plot_rate_vs_distance
-from combchip.systems import system_a_encoder, system_a_pump, system_a_ring
+from combchip.schema import KEY_RATE_MATRIX, NETWORK_KEY_RATES, CombLine, validate
+from combchip.systems import system_a_encoder, system_a_pump, system_a_ring, system_b_transmitter, system_c_client
 
 PUBLISHED_RATE = 267.0  # bit/s, system A average over the six pairs (REFERENCE.md)
 PUBLISHED_FOURFOLD = 0.1  # Hz, system A simultaneous four-fold coincidences
@@ -54,6 +56,7 @@ def test_matrix_is_symmetric_nonnegative_with_nan_diagonal_and_attrs():
     assert np.all(v[off] >= 0) and np.all(np.isfinite(v[off]))
     np.testing.assert_array_equal(v, v.T)
     assert m.attrs["units"] == "bit/s" and "key rate" in m.attrs["long_name"]
+    validate(m.to_dataset(), KEY_RATE_MATRIX)
     assert m.pair_loss_db.attrs["units"] == "dB"
     np.testing.assert_allclose(m.pair_loss_db.values[0, 3], 31.0)
     # pairs of equal total loss share a rate (balanced-link model): (0, 3) and (1, 2) both see 31 dB
@@ -70,7 +73,8 @@ def test_rate_decreases_with_loss():
 
 
 def test_netcdf_round_trip(tmp_path):
-    m = key_rate_matrix(4, distances_m=[10e3, 20e3, 30e3, 40e3])
+    m = key_rate_matrix(4, distances=[10e3, 20e3, 30e3, 40e3])
+    np.testing.assert_allclose(m.user_loss_db.values, [2.0, 4.0, 6.0, 8.0])  # 0.2 dB/km over 10–40 km
     path = io.save(m.to_dataset(), tmp_path / "m.nc")
     back = io.load(path).key_rate
     xr.testing.assert_allclose(back, m)
@@ -96,13 +100,14 @@ def test_system_a_rate_and_fourfold_are_of_the_published_order():
 
 
 def test_end_to_end_from_a_small_soliton_run(small_soliton):
-    ds = network_key_rates(small_soliton, transmitter=system_a_encoder(SOLITON_LW), users=4, losses_db=15.0)
+    ds = validate(network_key_rates(small_soliton, transmitter=system_a_encoder(), users=4, losses_db=15.0),
+                  NETWORK_KEY_RATES)
     assert ds.key_rate.shape == (4, 4)
     assert ds.sizes["wavelength"] == 3  # n − 1 lines for even n
     assert np.all(ds.colour.values[~np.eye(4, dtype=bool)] >= 0)
     off = ~np.eye(4, dtype=bool)
     assert np.all(ds.key_rate.values[off] > 0)
-    assert ds.attrs["pulse_fwhm"] == pytest.approx(0.8e-9)  # 2 DAC words at 2.5 GS/s
+    assert ds.attrs["pulse_fwhm"] == pytest.approx(0.8e-9, rel=0.02)  # 2 DAC words at 2.5 GS/s, 150 ps rise
     # each pair's visibility comes from its own line's linewidth (soliton lines: ≥ the 0.11 MHz pump)
     lw = ds.line_linewidth.values[off]
     assert np.all(lw >= SOLITON_LW) and np.all(lw < 1e6)
@@ -110,6 +115,44 @@ def test_end_to_end_from_a_small_soliton_run(small_soliton):
     assert np.all((0.45 < v) & (v < 0.5))
     np.testing.assert_allclose(ds.e_d_x.values[off], 0.5 - v)
     assert PUBLISHED_RATE / 3 <= float(ds.key_rate.mean()) <= PUBLISHED_RATE * 3
+
+
+def test_each_pair_drives_the_transmitter_with_its_own_comb_line():
+    chip = system_b_transmitter()
+    lines = ideal_soliton_lines(2)  # μ = −2 … 2
+    lines.power.values[:] = [2e-3, 1e-3, 5e-3, 0.5e-3, 3e-3]
+    ds = validate(network_key_rates(lines, transmitter=chip, users=4, losses_db=15.0), NETWORK_KEY_RATES)
+    off = ~np.eye(4, dtype=bool)
+    np.testing.assert_allclose(ds.line_power.values[off], lines.power.sel(mu=ds.line_mu.values[off]).values)
+    # each line drives the chip; its attenuator absorbs the line's power, so every line gives the same states
+    direct = chip.states(CombLine.from_table(lines, int(ds.wavelength_mu[1])))
+    np.testing.assert_allclose(ds.state_mu.isel(wavelength=1).values, direct.mu.values, rtol=1e-12)
+    np.testing.assert_allclose(ds.state_mu.values, ds.state_mu.values[[0]].repeat(3, axis=0), rtol=1e-6)
+    # the silicon chip's four signal states differ by ≈ 9 % in μ: reported as a side-channel figure
+    spread = ds.state_mu_spread.sel(intensity="z").values
+    assert np.all((0.05 < spread) & (spread < 0.15)) and ds.state_mu_spread.attrs["units"] == "1"
+    # the link gets the realized levels (vacuum 0 for the decoy bound) and the chip's Z errors
+    realized = direct.mu.mean("state")
+    for label in "zyx":
+        assert ds.attrs[f"intensity_{label}"] == pytest.approx(float(realized.sel(intensity=label)), rel=1e-6)
+    assert ds.attrs["intensity_o"] == 0.0
+    e_z = float(direct.error.sel(intensity="z", state=["Z0", "Z1"]).mean())
+    assert ds.attrs["e_d_z"] == pytest.approx(combine_errors(e_z, e_z), rel=1e-6)
+    assert ds.attrs["encoding"] == "polarization" and ds.attrs["repetition_rate"] == chip.timing.symbol_rate
+
+
+def test_time_bin_bsm_visibility_follows_the_encoders_x_states_on_each_line():
+    encoder = system_a_encoder()
+    ratio = {}
+    for lw in (SOLITON_LW, CHAOTIC_LW):
+        ds = network_key_rates(ideal_soliton_lines(2, linewidth=lw), transmitter=encoder, users=2, losses_db=15.0)
+        ratio[lw] = float(ds.bsm_visibility[0, 1] / ds.hom_visibility[0, 1])
+        # V_BSM = c_A c_B V_HOM with c = 1 − 2e_X, the X error of the encoder on the pair's line
+        e_x = float(ds.state_error.isel(wavelength=0).sel(intensity="z", state=["X0", "X1"]).mean())
+        assert ratio[lw] == pytest.approx((1 - 2 * e_x) ** 2, rel=1e-9)
+    # e_X follows the line's coherence exp(−πΔν·T/2) (T/2 = 10 ns): c_A c_B falls by exp(−2π·ΔΔν·T/2)
+    expected = np.exp(-2 * np.pi * (CHAOTIC_LW - SOLITON_LW) * encoder.timing.bin_separation)
+    assert ratio[CHAOTIC_LW] / ratio[SOLITON_LW] == pytest.approx(expected, rel=1e-9)
 
 
 def test_chaotic_line_has_lower_visibility_and_rate():
@@ -122,10 +165,12 @@ def test_chaotic_line_has_lower_visibility_and_rate():
     assert rates[1] < rates[0]
 
 
+@pytest.mark.slow  # its --optimize run is a grid optimization (≈ 14 s)
 def test_cli_writes_netcdf_and_png(tmp_path, capsys):
     assert main(["network", "--users", "4", "--distance-km", "75", "--out", str(tmp_path)]) == 0
     ds = io.load(tmp_path / "key_rate.nc")
     assert ds.key_rate.shape == (4, 4) and (tmp_path / "key_rate.png").stat().st_size > 1000
+    np.testing.assert_allclose(ds.user_loss_db.values, 15.0)  # 75 km at 0.2 dB/km: the CLI's km become metres
     assert "4 users" in capsys.readouterr().out
     assert main(["network", "--users", "2", "--distance-km", "75", "--optimize", "--out", str(tmp_path)]) == 0
     assert "optimized settings" in capsys.readouterr().out and io.load(tmp_path / "key_rate.nc").attrs["optimized"] == 1
@@ -139,12 +184,16 @@ def test_cli_writes_netcdf_and_png(tmp_path, capsys):
     "call, name",
     [
         (lambda: key_rate_matrix(1, losses_db=10.0), "users"),
-        (lambda: key_rate_matrix(3, distances_m=[1e3, -2e3, 3e3]), "distances_m"),
+        (lambda: key_rate_matrix(3, distances=[1e3, -2e3, 3e3]), r"distances\[1\] = -2000.0 m"),
         (lambda: key_rate_matrix(3, losses_db=-1.0), "losses_db"),
         (lambda: key_rate_matrix(3), "losses_db"),
         (lambda: key_rate_matrix(3, losses_db=10.0, visibility=0.7), "visibility"),
         (lambda: network_key_rates(None, users=1), "users"),
-        (lambda: network_key_rates(None, users=4, distance_km=-1.0), "distance_km"),
+        (lambda: network_key_rates(None, users=4, distances=-1.0), "distances"),
+        (lambda: network_key_rates(None, transmitter="chip"), "transmitter must be a"),
+        (lambda: network_key_rates(None, transmitter=system_c_client()), "transmitter.encoding = 'phase'"),
+        (lambda: network_key_rates(None, transmitter=system_a_encoder(), encoding="polarization"), "encoding"),
+        (lambda: rate_vs_distance([10e3, -1.0]), r"distance\[1\]"),
         (lambda: fourfold_coincidence_rate(-3.0), "loss_pair_db"),
     ],
 )
@@ -153,10 +202,11 @@ def test_bad_inputs_name_the_parameter(call, name):
         call()
 
 
+@pytest.mark.slow  # system B's scale: 19,900 pairs, grid and exact rates (≈ 4 s)
 def test_200_user_network_runs_with_grid_interpolation():
     # system B's scale: 200 users, 19,900 pairs, 50–150 km each (heterogeneous), ideal soliton lines
-    distance = np.random.default_rng(0).uniform(50.0, 150.0, 200)
-    ds = network_key_rates(None, users=200, distance_km=distance)
+    distance = np.random.default_rng(0).uniform(50e3, 150e3, 200)
+    ds = network_key_rates(None, users=200, distances=distance)
     v = ds.key_rate.values
     assert v.shape == (200, 200) and ds.sizes["wavelength"] == 199
     assert ds.attrs["method"] == "grid" and ds.attrs["rate_evaluations"] < 200
@@ -164,7 +214,7 @@ def test_200_user_network_runs_with_grid_interpolation():
     off = ~np.eye(200, dtype=bool)
     assert np.all(v[off] >= 0) and np.all(np.isnan(np.diag(v)))
     # the grid agrees with exact evaluation on a few pairs
-    exact = key_rate_matrix(4, distances_m=distance[:4] * 1e3, e_d_x=ds.e_d_x.values[:4, :4], method="exact")
+    exact = key_rate_matrix(4, distances=distance[:4], e_d_x=ds.e_d_x.values[:4, :4], method="exact")
     positive = exact.values > 0
     np.testing.assert_allclose(v[:4, :4][positive], exact.values[positive], rtol=0.02)
 
@@ -172,7 +222,8 @@ def test_200_user_network_runs_with_grid_interpolation():
 def test_plots(tmp_path):
     m = key_rate_matrix(4, losses_db=[10.0, 15.0, 20.0, 40.0])
     plot_rate_matrix(m).savefig(tmp_path / "m.png")
-    curve = rate_vs_distance([0.0, 25.0, 50.0, 75.0, 100.0])
+    curve = rate_vs_distance([0.0, 25e3, 50e3, 75e3, 100e3])
+    assert curve.distance.attrs["units"] == "m" and curve.distance.values[-1] == 100e3
     # the finite-key MDI rate stays below the repeaterless bound of the end-to-end transmittance
     assert np.all(curve.key_rate_per_pulse.values <= curve.plob.values)
     plot_rate_vs_distance(curve).savefig(tmp_path / "d.png")
@@ -193,6 +244,7 @@ def chaotic_and_soliton_combs():
             for name, zeta, initial in (("chaotic", 3.0, None), ("soliton", 12.0, "soliton"))}
 
 
+@pytest.mark.slow  # two 400 τ LLE holds at 512 modes (≈ 2 s)
 def test_chaotic_comb_lines_give_clearly_lower_visibility_than_soliton_lines(chaotic_and_soliton_combs):
     result = {name: network_key_rates(ds, users=4, losses_db=15.0, min_osnr_db=-60.0)
               for name, ds in chaotic_and_soliton_combs.items()}
@@ -206,6 +258,7 @@ def test_chaotic_comb_lines_give_clearly_lower_visibility_than_soliton_lines(cha
     assert np.all(result["chaotic"].key_rate.values[off] < result["soliton"].key_rate.values[off])
 
 
+@pytest.mark.slow  # system_a_states: two 2400-snapshot LLE holds (≈ 8 s, shared with test_coherence)
 def test_network_takes_visibilities_from_the_simulated_line_coherence(system_a_states):
     off = ~np.eye(4, dtype=bool)
     result = {name: network_key_rates(ds, users=4, losses_db=15.0, min_osnr_db=-60.0)
@@ -226,6 +279,7 @@ def test_network_takes_visibilities_from_the_simulated_line_coherence(system_a_s
     assert forced.attrs["visibility_model"] == "osnr"
 
 
+@pytest.mark.slow  # system_a_states (≈ 8 s)
 def test_cli_takes_the_trace_model_from_a_dense_comb_file(system_a_states, tmp_path, capsys):
     io.save(system_a_states["soliton"], tmp_path / "comb.nc")
     assert main(["network", "--users", "4", "--distance-km", "75", "--comb", str(tmp_path / "comb.nc"),
@@ -234,6 +288,7 @@ def test_cli_takes_the_trace_model_from_a_dense_comb_file(system_a_states, tmp_p
     assert io.load(tmp_path / "key_rate.nc").attrs["visibility_model"] == "trace"
 
 
+@pytest.mark.slow  # system_a_states (≈ 8 s)
 def test_visibility_model_is_validated(system_a_states):
     with pytest.raises(ValueError, match="visibility_model"):
         network_key_rates(system_a_states["soliton"], users=4, visibility_model="exact")
@@ -241,18 +296,20 @@ def test_visibility_model_is_validated(system_a_states):
         network_key_rates(None, users=4, visibility_model="trace")
 
 
+@pytest.mark.slow  # two exact finite-key optimizations (≈ 14 s)
 def test_exact_optimization_gives_the_rate_of_the_settings_it_reports():
     m = key_rate_matrix(2, losses_db=[12.0, 18.0], optimize=True, method="exact", repetition_rate=None)
     plain = key_rate_matrix(2, losses_db=[12.0, 18.0], method="exact", repetition_rate=None)
     mu = {k: float(m.attrs[f"anchor_intensity_{k}"][0]) for k in "zyx"} | {"o": 0.0}
     p = {k: float(m.attrs[f"anchor_probability_{k}"][0]) for k in "zyxo"}
     link = MDILink.from_losses(15.0, 15.0, DEFAULT_DETECTOR, e_d_x=0.5 - 0.467, e_d_z=DEFAULT_E_D_Z, encoding="time-bin")
-    assert m.values[0, 1] == pytest.approx(finite_key_rate(link, mu, p, 3e12)["key_rate_per_pulse"], rel=1e-12)
+    assert m.values[0, 1] == pytest.approx(finite_key_rate(link, mu, p, 3e12).key_rate_per_pulse, rel=1e-12)
     # system A's published settings are near, not at, the optimum of this link
     assert plain.values[0, 1] < m.values[0, 1] < 1.5 * plain.values[0, 1]
     assert m.attrs["optimized"] == 1 and "intensity_z" not in m.attrs
 
 
+@pytest.mark.slow  # three anchor optimizations and their check (≈ 27 s)
 def test_grid_optimization_beats_fixed_settings_everywhere(tmp_path):
     losses = np.array([12.0, 12.0, 15.0, 15.0, 18.0, 18.0])   # pairs at 24, 27, 30, 33 and 36 dB
     m = key_rate_matrix(6, losses_db=losses, optimize=True, optimize_step_db=6.0, method="grid")

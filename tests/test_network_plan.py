@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from combchip.comb.lines import line_table
 from combchip.link.network_plan import (
     edge_colouring,
     resources,
@@ -24,7 +25,6 @@ from combchip.plotting import plot_wavelength_graph
 def _lines():
     """Seven lines μ = −3 … 3 at 100 GHz: μ = −1 weak, μ = 1 noisy, μ = 2 broad, μ = 0 the pump."""
     mu = np.arange(-3, 4)
-    frequency = 193.1e12 + 100e9 * mu
     power = np.full(mu.size, 1e-4)
     osnr = np.full(mu.size, 30.0)
     linewidth = np.full(mu.size, 1.1e5)
@@ -32,16 +32,7 @@ def _lines():
     osnr[mu == 1] = 5.0
     linewidth[mu == 2] = 1.4e6
     power[mu == 0] = 1e-1
-    return xr.Dataset(
-        {
-            "line_frequency": ("mu", frequency),
-            "itu_channel": ("mu", np.rint((frequency - 190e12) / 100e9).astype(int)),
-            "power": ("mu", power),
-            "osnr": ("mu", osnr),
-            "linewidth": ("mu", linewidth),
-        },
-        coords={"mu": mu},
-    )
+    return line_table(mu, 193.1e12 + 100e9 * mu, power, osnr, linewidth)
 
 
 @pytest.mark.parametrize("n", range(2, 41))
@@ -215,10 +206,14 @@ def test_bad_thresholds(kwargs, name, with_lines):
 
 
 def test_bad_lines_and_tdm_arguments():
-    with pytest.raises(ValueError, match="^lines"):
+    with pytest.raises(ValueError, match="comb-lines table must be an xarray.Dataset"):
         wavelength_plan(4, {"mu": [0, 1]})
-    with pytest.raises(ValueError, match="^lines lacks"):
+    with pytest.raises(ValueError, match=r"comb-lines table lacks the variable\(s\) osnr"):
         wavelength_plan(4, _lines().drop_vars("osnr"))
+    megahertz = _lines()
+    megahertz.linewidth.attrs["units"] = "MHz"
+    with pytest.raises(ValueError, match="^linewidth of the comb-lines table must be in units Hz"):
+        usable_lines(megahertz)
     with pytest.raises(ValueError, match="^radix"):
         tdm_schedule(8, radix=3)
     with pytest.raises(ValueError, match="^user"):

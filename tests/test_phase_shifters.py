@@ -12,6 +12,7 @@ from combchip.tx.phase_shifters import (
     ThermoOpticPhaseShifter,
     plasma_dispersion,
     silicon_mobility,
+    slab_confinement,
 )
 
 LAMBDA = 1550e-9
@@ -219,8 +220,23 @@ def test_all_satisfy_protocol():
         (lambda: ThermoOpticPhaseShifter(heater_resistance=0.0), "heater_resistance"),
         (lambda: ThermoOpticPhaseShifter().phase(-1e-3), "power"),
         (lambda: ThermoOpticPhaseShifter().frequency_response(-1.0), "f"),
+        (lambda: slab_confinement(height=220e-9, core="Ge"), "core"),
     ],
 )
 def test_rejects_nonsense(call, name):
     with pytest.raises(ValueError, match=name):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: DepletionPhaseShifter(3.5e-3, 500e-9),
+        lambda: ElectroOpticPhaseShifter(2e-3),
+        lambda: ThermoOpticPhaseShifter(200e-6),
+        lambda: slab_confinement(220e-9, 1.55e-6),
+    ],
+)
+def test_lengths_are_keyword_only(call):
+    with pytest.raises(TypeError, match="positional"):
         call()

@@ -11,11 +11,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from combchip import plotting  # noqa: E402
+from combchip.schema import CombLine  # noqa: E402
 from combchip.tx.drive import pulse_fwhm  # noqa: E402
 from combchip.tx.grating_couplers import GratingCoupler1D, GratingCoupler2D  # noqa: E402
 from combchip.systems import system_b_transmitter  # noqa: E402
 from combchip.systems.published import SYSTEM_A  # noqa: E402
 from combchip.tx.chips import STATES  # noqa: E402
+
+LINE = CombLine(frequency=299792458.0 / 1550e-9, power=1e-3)
+"""A 1 mW comb line at the chip's design wavelength."""
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +29,7 @@ def chip():
 
 @pytest.fixture(scope="module")
 def table(chip):
-    return chip.table_for(("z", "y", "x", "o"), SYSTEM_A.intensities, chip.voa_open, 1e-3)
+    return chip.table_for(("z", "y", "x", "o"), SYSTEM_A.intensities, chip.voa_open, LINE)
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +148,7 @@ def test_stokes_sign_convention_and_symbol_dataset(chip):
     np.testing.assert_allclose(plotting.stokes_vectors(rho),
                                [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], atol=1e-15)
 
-    ds = chip.symbols(200, 1e-3, seed=1)
+    ds = chip.symbols(200, LINE, seed=1)
     ax = plotting.plot_states(ds).axes[0]
     x0 = (ds.basis.values == 1) & (ds.bit.values == 0)
     plotted = np.array(_line(ax, "X0").get_data_3d()).T

@@ -1,11 +1,13 @@
 """AOPP for SNS-TF-QKD: pairing statistics against a Monte-Carlo of the protocol, finite-size bounds, and
 the gain at long distance (the one-sided decoy bound is tested with the others in test_qkd_sns)."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from combchip.link.qkd.aopp import odd_parity_pairing
-from combchip.link.qkd.sns import N_STATEMENTS, N_STATEMENTS_AOPP, optimize_sns, sns_key_rate
+from combchip.link.qkd.aopp import OddParityPairing, odd_parity_pairing
+from combchip.link.qkd.sns import N_STATEMENTS, N_STATEMENTS_AOPP, sns_key_rate
 from combchip.systems import system_c_channel
 
 SYSTEM_C_CHANNEL = system_c_channel()
@@ -36,14 +38,16 @@ def test_pairing_formulas_match_a_monte_carlo_of_the_protocol():
     n_s, n_n, e_s, e_n, f_s, f_n, e_ph = 200_000, 260_000, 0.08, 0.2, 0.3, 0.25, 0.04
     kept, wrong, untagged, phase = run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph)
     model = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, f_s * n_s, f_n * n_n, e_ph)
+    assert isinstance(model, OddParityPairing)
+    assert all(f.metadata["unit"] == "1" and f.metadata["meaning"] for f in dataclasses.fields(model))
     # binomial spreads of 2e5 pairs: < 1 % relative at these rates (4σ)
-    assert model["pairs"] == n_s
-    assert kept == pytest.approx(model["n_t"], rel=0.01)
-    assert wrong / kept == pytest.approx(model["e_z"], rel=0.05)
-    assert untagged == pytest.approx(model["n1"], rel=0.02)
-    assert phase / untagged == pytest.approx(model["e1_ph"], rel=0.1)
-    assert model["e1_ph"] == pytest.approx(2 * e_ph * (1 - e_ph), rel=1e-12)
-    assert model["e_z"] == pytest.approx(e_s * e_n / ((1 - e_s) * (1 - e_n) + e_s * e_n), rel=1e-12)
+    assert model.pairs == n_s
+    assert kept == pytest.approx(model.n_t, rel=0.01)
+    assert wrong / kept == pytest.approx(model.e_z, rel=0.05)
+    assert untagged == pytest.approx(model.n1, rel=0.02)
+    assert phase / untagged == pytest.approx(model.e1_ph, rel=0.1)
+    assert model.e1_ph == pytest.approx(2 * e_ph * (1 - e_ph), rel=1e-12)
+    assert model.e_z == pytest.approx(e_s * e_n / ((1 - e_s) * (1 - e_n) + e_s * e_n), rel=1e-12)
 
 
 def test_finite_size_bounds_hold_in_repeated_protocol_runs():
@@ -52,37 +56,38 @@ def test_finite_size_bounds_hold_in_repeated_protocol_runs():
     bound = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, f_s * n_s, f_n * n_n, e_ph, eps=eps)
     runs = [run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph) for _ in range(200)]
     # each Hoeffding statement fails with probability ≤ 1e-3: no failure is expected in 200 runs
-    assert all(untagged >= bound["n1"] for _, _, untagged, _ in runs)
-    assert all(phase / untagged <= bound["e1_ph"] for _, _, untagged, phase in runs)
-    assert bound["n1"] < 0.04 * 20_000 and bound["e1_ph"] > 2 * e_ph * (1 - e_ph)
+    assert all(untagged >= bound.n1 for _, _, untagged, _ in runs)
+    assert all(phase / untagged <= bound.e1_ph for _, _, untagged, phase in runs)
+    assert bound.n1 < 0.04 * 20_000 and bound.e1_ph > 2 * e_ph * (1 - e_ph)
 
 
 def test_aopp_cuts_the_bit_error_and_counts_its_statements():
     plain = sns_key_rate(370e3, 1e12, channel=SYSTEM_C_CHANNEL)
     paired = sns_key_rate(370e3, 1e12, channel=SYSTEM_C_CHANNEL, aopp=True)
-    assert paired["aopp"] and not plain["aopp"]
-    assert paired["e_z"] < plain["e_z"] ** 1.5          # E' ≈ E_s E_n: second order in the raw error
-    assert paired["n_t"] < plain["n_t"] / 2             # at most one kept bit per pair
-    assert paired["e1_ph"] > plain["e1_ph"]             # 2e(1 − e) > e
-    assert paired["eps_total"] == pytest.approx((4 + N_STATEMENTS + N_STATEMENTS_AOPP) * 1e-10, rel=1e-12)
+    assert paired.aopp and not plain.aopp
+    assert paired.e_z < plain.e_z ** 1.5          # E' ≈ E_s E_n: second order in the raw error
+    assert paired.n_t < plain.n_t / 2             # at most one kept bit per pair
+    assert paired.e1_ph > plain.e1_ph             # 2e(1 − e) > e
+    assert paired.eps_total == pytest.approx((4 + N_STATEMENTS + N_STATEMENTS_AOPP) * 1e-10, rel=1e-12)
 
 
 @pytest.fixture(scope="module")
-def system_c_aopp():
-    return {aopp: optimize_sns(370e3, 1e12, SYSTEM_C_CHANNEL, aopp=aopp) for aopp in (False, True)}
+def system_c_aopp(system_c_optimum):
+    return {aopp: system_c_optimum(370e3, aopp=aopp) for aopp in (False, True)}
 
 
+@pytest.mark.slow  # two SNS optimizations at 370 km (≈ 14 s)
 def test_aopp_raises_the_optimized_system_c_rate_at_370_km(system_c_aopp):
     plain, paired = system_c_aopp[False], system_c_aopp[True]
-    print(f"370 km: no AOPP {plain['key_rate_per_pulse']:.3e}, AOPP {paired['key_rate_per_pulse']:.3e}, "
-          f"PLOB {plain['plob']:.3e}")
+    print(f"370 km: no AOPP {plain.key_rate_per_pulse:.3e}, AOPP {paired.key_rate_per_pulse:.3e}, "
+          f"PLOB {plain.plob:.3e}")
     # AOPP tolerates a larger sending probability (its bit errors are second order), so the optimum gains
-    assert paired["key_rate_per_pulse"] > 1.2 * plain["key_rate_per_pulse"]
-    assert paired["protocol_opt"].epsilon > plain["protocol_opt"].epsilon
+    assert paired.key_rate_per_pulse > 1.2 * plain.key_rate_per_pulse
+    assert paired.protocol.epsilon > plain.protocol.epsilon
 
 
 @pytest.mark.parametrize("kwargs, name", [
-    ({"sent_errors": 11.0}, "sent_errors"), ({"not_sent_errors": -1.0}, "not_sent_errors"),
+    ({"sent": -1.0}, "sent"), ({"sent_errors": 11.0}, "sent_errors"), ({"not_sent_errors": -1.0}, "not_sent_errors"),
     ({"untagged_sent": 11.0}, "untagged_sent"), ({"untagged_not_sent": -1.0}, "untagged_not_sent"),
     ({"e1_ph": 0.6}, "e1_ph"), ({"eps": 0.0}, "eps"), ({"eps": 1.0}, "eps"),
 ])

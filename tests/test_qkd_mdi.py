@@ -1,5 +1,6 @@
-"""MDI-QKD: WCS gains, decoy bounds, Chernoff conversions, finite key, system A's key rate."""
+"""MDI-QKD: WCS gains, decoy bounds, Chernoff conversions, finite key, optimisation, system A's key rate."""
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -7,12 +8,15 @@ import pytest
 import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 from scipy.stats import poisson
 
 from combchip.link.qkd import (
+    AsymptoticRate,
     Detector,
+    FiniteKeyEstimate,
     MDILink,
+    OptimizedSettings,
     asymptotic_rate,
     binary_entropy,
     chernoff_expected,
@@ -26,6 +30,7 @@ from combchip.link.qkd import (
     gains,
     misalignment_from_visibility,
     optimize_parameters,
+    pack_settings,
     photon_number_yields,
     plob,
     rate_vs_loss,
@@ -33,9 +38,11 @@ from combchip.link.qkd import (
     s11_lower_bound_lp,
     sample_counts,
     state_error_from_extinction,
+    unpack_settings,
 )
 from combchip.link.qkd.mdi import X_OBSERVABLES, pulse_pairs
 from combchip.systems.published import SYSTEM_A
+from combchip.units import db_to_ratio
 
 MU, P = SYSTEM_A.intensities, SYSTEM_A.probabilities
 N_SYSTEM_A = SYSTEM_A.pulse_pairs
@@ -152,10 +159,11 @@ def true_yields(eta_a, eta_b, p_d, e_d, n_max=12):
     return obs, float(y[1, 1]), float(ey[1, 1] / y[1, 1])
 
 
+@pytest.mark.slow  # 25 drawn links, each with its LP bound and a finite-key estimate (≈ 2.5 s)
 @settings(max_examples=25, deadline=None)
 @given(st.floats(0, 35), st.floats(0, 35), st.floats(0, 1e-4), st.floats(0, 0.1))
 def test_decoy_bounds_bracket_the_true_single_photon_values(loss_a, loss_b, p_d, e_d):
-    eta_a, eta_b = 10 ** (-loss_a / 10), 10 ** (-loss_b / 10)
+    eta_a, eta_b = float(db_to_ratio(loss_a)), float(db_to_ratio(loss_b))
     obs, y11, e11 = true_yields(eta_a, eta_b, p_d, e_d)
     z = photon_number_yields(1, eta_a, eta_b, p_d, "Z", e_d=e_d)
     assert float(z["yield"][1, 1]) == pytest.approx(y11, rel=1e-9)  # single-photon pairs: basis independent
@@ -174,8 +182,8 @@ def test_decoy_bounds_bracket_the_true_single_photon_values(loss_a, loss_b, p_d,
     counts = {k: pairs[k] * v for k, v in obs.items()}
     counts.update(zz=1e6, zz_err=1e3)
     est = estimate_from_counts(counts, n, MU, P, method="separate")
-    assert est["s11"] <= y11 + rounding
-    assert est["e11_x"] >= e11 - 1e-9
+    assert est.s11 <= y11 + rounding
+    assert est.e11_x >= e11 - 1e-9
 
 
 def test_decoy_tightness_orders_the_rates():
@@ -183,10 +191,10 @@ def test_decoy_tightness_orders_the_rates():
     closed = asymptotic_rate(link, decoy="four-intensity")
     lp = asymptotic_rate(link, decoy="lp")
     ideal = asymptotic_rate(link, decoy="infinite")
-    assert closed["s11"] <= lp["s11"] * (1 + 1e-9) <= ideal["s11"] * (1 + 1e-9)
-    assert closed["key_rate_per_pulse"] < ideal["key_rate_per_pulse"]
+    assert closed.s11 <= lp.s11 * (1 + 1e-9) <= ideal.s11 * (1 + 1e-9)
+    assert closed.key_rate_per_pulse < ideal.key_rate_per_pulse
     # the ideal single-photon error is the HOM misalignment plus a little dark-count noise
-    assert ideal["e11"] == pytest.approx(misalignment_from_visibility(V_HOM), rel=0.01)
+    assert ideal.e11 == pytest.approx(misalignment_from_visibility(V_HOM), rel=0.01)
 
 
 # --- Chernoff bounds -------------------------------------------------------------------------------------
@@ -275,7 +283,7 @@ def test_joint_worst_case_is_certified():
     counts = expected_counts(link, MU, P, N_SYSTEM_A)
     est = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="joint", joint_constraints=False)
     tail = np.log2(2 / 1e-10) + 2 * np.log2(1 / (np.sqrt(2) * 1e-20))
-    bound = est["key_length"] + est["leak_ec"] + tail
+    bound = est.key_length + est.leak_ec + tail
     sampled = independent_single_photon_term(counts, N_SYSTEM_A, 1e-10, 20000, np.random.default_rng(1))
     assert sampled.min() >= bound * (1 - 1e-9)  # no allowed ν goes below the certified minimum
     assert sampled.min() <= bound * 1.05  # and the minimum is not vacuous: random points come within 5 %
@@ -287,20 +295,20 @@ def test_joint_is_never_below_separate():
         for jc in (False, True):
             joint = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="joint", joint_constraints=jc)
             separate = estimate_from_counts(counts, N_SYSTEM_A, MU, P, method="separate", joint_constraints=jc)
-            assert joint["key_length"] >= separate["key_length"]
+            assert joint.key_length >= separate.key_length
 
 
 def test_negative_keys_are_clipped_and_flagged():
     lossy = MDILink.from_losses(35.0, 35.0, Detector(ETA_D, P_DARK), v_hom=V_HOM, encoding="time-bin")
     for method in ("joint", "separate"):
         out = finite_key_rate(lossy, MU, P, N_SYSTEM_A, method=method)
-        assert out["key_length"] < 0
-        assert out["key_rate_per_pulse"] == 0.0 and out["clipped"] and "clipped" in out["warning"]
+        assert out.key_length < 0
+        assert out.key_rate_per_pulse == 0.0 and out.clipped and "clipped" in out.warning
     dark = MDILink.from_losses(45.0, 45.0, Detector(ETA_D, 1e-5), v_hom=V_HOM, encoding="time-bin")
     asym = asymptotic_rate(dark)
-    assert asym["key_rate_raw"] < 0 and asym["key_rate_per_pulse"] == 0.0 and asym["clipped"]
+    assert asym.key_rate_raw < 0 and asym.key_rate_per_pulse == 0.0 and asym.clipped
     good = finite_key_rate(system_a_link(), MU, P, N_SYSTEM_A)
-    assert not good["clipped"] and good["warning"] is None
+    assert not good.clipped and good.warning is None
 
 
 @settings(max_examples=30, deadline=None)
@@ -310,8 +318,8 @@ def test_negative_keys_are_clipped_and_flagged():
 def test_key_rate_is_never_negative(counts, frac_z, frac_x, method):
     counts = dict(counts, zz_err=frac_z * counts["zz"], xx_err=frac_x * counts["xx"])
     out = estimate_from_counts(counts, 1e12, MU, P, method=method)
-    assert out["key_rate_per_pulse"] >= 0
-    assert out["clipped"] == (out["key_length"] < 0)
+    assert out.key_rate_per_pulse >= 0
+    assert out.clipped == (out.key_length < 0)
 
 
 # --- system A ------------------------------------------------------------------------------------------
@@ -323,8 +331,8 @@ def test_system_a_key_rate_is_of_the_published_order(eta_d, p_dark):
     # e_d^Z from 30 dB extinction, time-bin |Ψ⁻⟩ BSM, published intensities/probabilities, 3e12 pulse
     # pairs, ε = 1e-10, f = 1.16, 100 MHz. "Of the order of 267 bit/s": within a factor 3.
     out = finite_key_rate(system_a_link(eta_d, p_dark), MU, P, N_SYSTEM_A, eps=1e-10, f=1.16, repetition_rate=CLOCK)
-    assert PUBLISHED_RATE / 3 <= out["key_rate"] <= PUBLISHED_RATE * 3
-    assert out["e_zz"] < 0.01 and 0.1 < out["e11_ph"] < 0.25
+    assert PUBLISHED_RATE / 3 <= out.key_rate <= PUBLISHED_RATE * 3
+    assert out.e_zz < 0.01 and 0.1 < out.e11_ph < 0.25
 
 
 def test_system_a_numbers():
@@ -332,10 +340,10 @@ def test_system_a_numbers():
     link = system_a_link()
     finite = finite_key_rate(link, MU, P, N_SYSTEM_A, repetition_rate=CLOCK)
     asym = asymptotic_rate(link)
-    assert finite["key_rate_per_pulse"] < asym["key_rate_per_pulse"] < plob(link.eta_a * link.eta_b)
-    assert finite["key_rate"] == pytest.approx(295, rel=0.02)  # regression of the number reported
+    assert finite.key_rate_per_pulse < asym.key_rate_per_pulse < plob(link.eta_a * link.eta_b)
+    assert finite.key_rate == pytest.approx(295, rel=0.02)  # regression of the number reported
     separate = finite_key_rate(link, MU, P, N_SYSTEM_A, method="separate", repetition_rate=CLOCK)
-    assert separate["key_rate"] == pytest.approx(73, rel=0.02)
+    assert separate.key_rate == pytest.approx(73, rel=0.02)
 
 
 def test_estimate_from_counts_reproduces_the_model_rate():
@@ -348,24 +356,57 @@ def test_estimate_from_counts_reproduces_the_model_rate():
          for pair in ("xo", "ox", "yo", "oy")}
     split.update(g)
     again = estimate_from_counts(split, N_SYSTEM_A, MU, P, eps=1e-10, f=1.16)
-    assert again["key_rate_per_pulse"] == pytest.approx(model["key_rate_per_pulse"], rel=1e-6)
+    assert again.key_rate_per_pulse == pytest.approx(model.key_rate_per_pulse, rel=1e-6)
     # Poisson-sampled counts: over 60 seeds the rate scatters by 3.2 % (1σ) about the model; 15 % ≈ 4.7σ
     for seed in range(5):
         sampled = sample_counts(link, MU, P, N_SYSTEM_A, seed=seed)
         assert sampled == sample_counts(link, MU, P, N_SYSTEM_A, seed=seed)
-        rate = estimate_from_counts(sampled, N_SYSTEM_A, MU, P)["key_rate_per_pulse"]
-        assert rate == pytest.approx(model["key_rate_per_pulse"], rel=0.15)
+        rate = estimate_from_counts(sampled, N_SYSTEM_A, MU, P).key_rate_per_pulse
+        assert rate == pytest.approx(model.key_rate_per_pulse, rel=0.15)
 
 
+@pytest.mark.slow  # two Nelder–Mead optimizations of the finite-key rate (≈ 7 s)
 def test_optimizer_improves_a_poor_start():
     link = system_a_link()
     poor = ({"z": 0.3, "y": 0.1, "x": 0.02, "o": 0.0}, {"z": 0.25, "y": 0.25, "x": 0.25, "o": 0.25})
     out = optimize_parameters(link, N_SYSTEM_A, initial=poor, method="separate", maxiter=300)
-    assert out["key_rate_per_pulse"] > 2 * out["initial_rate"]
-    mu, p = out["intensities"], out["probabilities"]
+    assert isinstance(out, OptimizedSettings) and isinstance(out.result, OptimizeResult)
+    assert out.key_rate_per_pulse > 2 * out.initial_rate
+    # the record's rate is the finite-key rate at its settings (same method), up to Nelder–Mead's last step
+    again = finite_key_rate(link, out.intensities, out.probabilities, N_SYSTEM_A, method="separate")
+    assert again.key_rate_per_pulse == pytest.approx(out.key_rate_per_pulse, rel=1e-12)
+    mu, p = out.intensities, out.probabilities
     assert 0 < mu["x"] < mu["y"] and mu["o"] == 0 and sum(p.values()) == pytest.approx(1, abs=1e-12)
     asym = optimize_parameters(link)
-    assert asym["key_rate_per_pulse"] >= asym["initial_rate"]
+    assert asym.key_rate_per_pulse >= asym.initial_rate
+
+
+def test_settings_coordinates_round_trip():
+    mu, p = unpack_settings(pack_settings(MU, P))
+    assert mu == pytest.approx(dict(MU), rel=1e-12, abs=1e-15) and p == pytest.approx(dict(P), rel=1e-12)
+
+
+def units_of(record) -> dict:
+    return {f.name: f.metadata["unit"] for f in dataclasses.fields(record)}
+
+
+def test_results_are_frozen_records_with_units():
+    link = system_a_link()
+    asym = asymptotic_rate(link)
+    finite = finite_key_rate(link, MU, P, N_SYSTEM_A, repetition_rate=CLOCK)
+    assert isinstance(asym, AsymptoticRate) and isinstance(finite, FiniteKeyEstimate)
+    for record in (asym, finite):
+        assert all(f.metadata["meaning"] for f in dataclasses.fields(record))
+        assert units_of(record)["key_rate_per_pulse"] == "bit/pulse pair"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.key_rate_per_pulse = 1.0
+    units = units_of(finite)
+    assert units["key_length"] == units["leak_ec"] == "bit" and units["key_rate"] == "bit/s"
+    assert units_of(OptimizedSettings)["intensities"] == "photons"
+    assert finite.key_rate == pytest.approx(finite.key_rate_per_pulse * CLOCK, rel=1e-15)
+    assert finite.key_rate_per_pulse == pytest.approx(finite.key_length / N_SYSTEM_A, rel=1e-15)
+    assert isinstance(finite.n_statements, int) and finite.method == "joint" and finite.joint_constraints
+    assert finite_key_rate(link, MU, P, N_SYSTEM_A).key_rate is None
 
 
 def test_rate_vs_loss_dataset():
@@ -406,6 +447,13 @@ NEG_MU = dict(MU, x=-0.1)
         (lambda: misalignment_from_visibility(0.6), "v_hom"),
         (lambda: MDILink(0.1, 0.1, bsm="psi-plus"), "bsm"),
         (lambda: optimize_parameters(system_a_link(), -1.0), "total_pulse_pairs"),
+        (lambda: optimize_parameters(system_a_link(), maxiter=0), "maxiter"),
+        (lambda: optimize_parameters(system_a_link(), initial=(MU, BAD_P)), "probabilities"),
+        (lambda: pack_settings(NEG_MU, P), r"intensities\['x'\]"),
+        (lambda: unpack_settings(np.zeros(5)), "theta"),
+        (lambda: asymptotic_rate(system_a_link(), decoy="five-intensity"), "decoy"),
+        (lambda: finite_key_rate(system_a_link(), MU, P, 1e12, method="both"), "method"),
+        (lambda: rate_vs_loss([-1.0], Detector(), v_hom=V_HOM), "loss_db"),
     ],
 )
 def test_bad_inputs_name_the_parameter(call, name):

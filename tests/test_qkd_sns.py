@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.stats import poisson
 
-from combchip.link.qkd import plob
+from combchip.link.qkd import plob, transmittance
 from combchip.link.qkd.aopp import one_sided_s1_lower
 from combchip.link.qkd.sns import (
     SNSChannel,
+    SNSKeyRate,
+    SNSOptimum,
     SNSProtocol,
     decoy_s1_lower,
     optimize_sns,
@@ -24,31 +26,27 @@ from combchip.link.qkd.sns import (
 from combchip.systems import system_c_channel
 
 IDEAL = SNSChannel(loss_db_per_km=0.2, efficiency=1.0, dark_count_probability=0.0)
-
-
-def distance_for(eta_total, loss_db_per_km=0.2):
-    return -10 * np.log10(eta_total) / loss_db_per_km * 1e3
+DISTANCES = np.array([300e3, 400e3])  # 60 and 80 dB at 0.2 dB/km: η = 1e-6 and 1e-8
 
 
 # ---------------------------------------------------------------- limits
 def test_rate_scales_as_sqrt_eta_without_noise():
     """No dark counts, no misalignment: every Z click comes from one arm, so R ∝ η_A = √η."""
-    etas = np.array([1e-6, 1e-8])
-    rates = [sns_key_rate(distance_for(e), 1e12, channel=IDEAL, finite_key=False)["key_rate_per_pulse"]
-             for e in etas]
+    etas = transmittance(DISTANCES, IDEAL.loss_db_per_km)
+    rates = [sns_key_rate(d, 1e12, channel=IDEAL, finite_key=False).key_rate_per_pulse for d in DISTANCES]
     slope = np.log(rates[1] / rates[0]) / np.log(etas[1] / etas[0])
     # corrections to linearity in η_A are O(η_A μ) ≤ 5e-4 at η = 1e-6
     assert slope == pytest.approx(0.5, abs=2e-3)
     # finite key, N = 1e15 (the Chernoff root finder's range): margins ∝ √(ln(1/ε)/counts) ≈ 1e-3 relative at
     # η = 1e-8 shift the slope by ≈ 1e-3/ln(100); allow 5e-3
-    finite = [sns_key_rate(distance_for(e), 1e15, channel=IDEAL)["key_rate_per_pulse"] for e in etas]
+    finite = [sns_key_rate(d, 1e15, channel=IDEAL).key_rate_per_pulse for d in DISTANCES]
     assert np.log(finite[1] / finite[0]) / np.log(etas[1] / etas[0]) == pytest.approx(0.5, abs=5e-3)
 
 
 def test_finite_key_below_asymptotic_and_converges():
     ch = SNSChannel(dark_count_probability=1e-8)
-    asym = sns_key_rate(300e3, 1e12, channel=ch, finite_key=False)["key_rate_per_pulse"]
-    rates = [sns_key_rate(300e3, n, channel=ch)["key_rate_per_pulse"] for n in (1e11, 1e12, 1e13, 1e15)]
+    asym = sns_key_rate(300e3, 1e12, channel=ch, finite_key=False).key_rate_per_pulse
+    rates = [sns_key_rate(300e3, n, channel=ch).key_rate_per_pulse for n in (1e11, 1e12, 1e13, 1e15)]
     assert np.all(np.diff(rates) > 0) and rates[-1] < asym
     assert rates[-1] == pytest.approx(asym, rel=5e-2)  # margins ∝ √(ln(1/ε)/counts) ≈ 1e-2 at N = 1e15
 
@@ -96,7 +94,7 @@ def test_both_decoy_estimators_bound_the_one_photon_yield_of_the_link(decoy):
     p_d = SNSChannel().dark_count_probability
     # one photon from one side, nothing from the other: it clicks one detector, or darks click exactly one
     y1 = np.mean([eta * (1 - p_d) + (1 - eta) * 2 * p_d * (1 - p_d) for eta in (eta_a, eta_b)])
-    s1 = sns_key_rate(300e3, 1e12, finite_key=False, decoy=decoy)["s1_lower"]
+    s1 = sns_key_rate(300e3, 1e12, finite_key=False, decoy=decoy).s1_lower
     # asymptotic bounds: valid, and short of y₁ only by the decoy gap, which grows with the mean photon number
     # of the source (μ₁ = 0.03, μ₂ = 0.2: 0.3 % one-sided, 1.4 % for the two-mode source of mean 2μ)
     assert (0.99 if decoy == "one-sided" else 0.975) * y1 <= s1 <= y1 * (1 + 1e-12)
@@ -127,8 +125,8 @@ def test_phase_error_bound_covers_the_true_one_photon_error(slice_width):
     r = sns_key_rate(0.0, 1e12, proto, ch, finite_key=False)
     y1 = brute_force_yields(1, eta, p_d)[1]
     true_e1 = (eta * (1 - p_d) * slice_misalignment(slice_width) + (1 - eta) * p_d * (1 - p_d)) / y1
-    assert r["e1_upper"] >= true_e1
-    assert r["e1_upper"] <= 1.5 * true_e1 + 0.01  # multi-photon terms of ρ_11 with μ₁ = 0.03 inflate it mildly
+    assert r.e1_upper >= true_e1
+    assert r.e1_upper <= 1.5 * true_e1 + 0.01  # multi-photon terms of ρ_11 with μ₁ = 0.03 inflate it mildly
 
 
 # ---------------------------------------------------------------- phase drift misalignment
@@ -150,12 +148,25 @@ def test_x_window_error_matches_visibility_product():
     noise = ((2.9e3, 100e-6), (30.0, 10e-3))
     ch = SNSChannel(efficiency=1e-4, dark_count_probability=0.0, misalignment=0.02, phase_noise=noise)
     proto = SNSProtocol(mu_1=0.01, mu_2=0.1, phase_slice=np.pi / 6)
-    e_x = sns_key_rate(0.0, 1e12, proto, ch)["e_x"]
+    e_x = sns_key_rate(0.0, 1e12, proto, ch).e_x
     product = (1 - 2 * 0.02) * (1 - 2 * slice_misalignment(np.pi / 6))
     for omega, t in noise:
         product *= 1 - 2 * phase_drift_misalignment(omega, t)
     # corrections are O(ημ₁) = 1e-6 relative (two-click events, curvature of e^{−I})
     assert e_x == pytest.approx((1 - product) / 2, rel=1e-4)
+
+
+# ---------------------------------------------------------------- record
+def test_key_rate_is_a_frozen_record_with_units():
+    proto = SNSProtocol(epsilon=0.1)
+    r = sns_key_rate(300e3, 1e12, proto, finite_key=False)
+    assert isinstance(r, SNSKeyRate) and r.protocol is proto and r.decoy == "one-sided" and not r.finite_key
+    units = {f.name: f.metadata["unit"] for f in dataclasses.fields(r)}
+    assert units["key_rate_per_pulse"] == units["plob"] == "bit/pulse" and units["key_length"] == "bit"
+    assert all(f.metadata["meaning"] for f in dataclasses.fields(r))
+    assert r.key_rate_per_pulse == pytest.approx(r.key_length / 1e12, rel=1e-15) and r.eps_total == 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.key_length = 0.0
 
 
 # ---------------------------------------------------------------- clipping
@@ -164,14 +175,14 @@ def test_x_window_error_matches_visibility_product():
 def test_rate_never_negative_and_flagged(distance, pulses, p_d, e0):
     ch = SNSChannel(dark_count_probability=p_d, misalignment=e0)
     r = sns_key_rate(distance, pulses, channel=ch)
-    assert r["key_rate_per_pulse"] >= 0
-    assert r["clipped"] == (r["key_length"] < 0)
-    assert (r["warning"] is not None) == r["clipped"]
+    assert r.key_rate_per_pulse >= 0
+    assert r.clipped == (r.key_length < 0)
+    assert (r.warning is not None) == r.clipped
 
 
 def test_clipping_happens_far_away():
     r = sns_key_rate(800e3, 1e12, channel=SNSChannel(dark_count_probability=1e-6))
-    assert r["clipped"] and r["key_rate_per_pulse"] == 0 and "clipped" in r["warning"]
+    assert r.clipped and r.key_rate_per_pulse == 0 and "clipped" in r.warning
 
 
 # ---------------------------------------------------------------- system C
@@ -182,23 +193,28 @@ SYSTEM_C_CHANNEL = system_c_channel()
 
 
 @pytest.fixture(scope="module")
-def system_c():
-    return {km: optimize_sns(km * 1e3, 1e12, SYSTEM_C_CHANNEL) for km in (204, 370)}
+def system_c(system_c_optimum):
+    return {km: system_c_optimum(km * 1e3) for km in (204, 370)}
 
 
+@pytest.mark.slow  # SNS optimizations at 204 and 370 km (≈ 9 s)
 def test_system_c_370_km_beats_plob(system_c):
     r = system_c[370]
-    print(f"370 km: R = {r['key_rate_per_pulse']:.3e}, PLOB = {r['plob']:.3e}, {r['protocol_opt']}")
-    assert r["plob"] == pytest.approx(plob(10 ** (-0.16 * 370 / 10)), rel=1e-12)
-    assert r["key_rate_per_pulse"] > r["plob"]  # model: ≈ 6.5e-6 vs 1.73e-6 (×3.8)
+    assert isinstance(r, SNSOptimum) and isinstance(r.optimizer_success, bool)
+    # the optimum record is the key rate at its own settings
+    assert r.key_length == sns_key_rate(370e3, 1e12, r.protocol, SYSTEM_C_CHANNEL).key_length
+    print(f"370 km: R = {r.key_rate_per_pulse:.3e}, PLOB = {r.plob:.3e}, {r.protocol}")
+    assert r.plob == pytest.approx(plob(transmittance(370e3, 0.16)), rel=1e-12)
+    assert r.key_rate_per_pulse > r.plob  # model: ≈ 6.5e-6 vs 1.73e-6 (×3.8)
 
 
+@pytest.mark.slow  # SNS optimizations at 204 and 370 km (≈ 9 s)
 def test_system_c_204_km_does_not_beat_plob(system_c):
     r = system_c[204]
-    print(f"204 km: R = {r['key_rate_per_pulse']:.3e}, PLOB = {r['plob']:.3e}, {r['protocol_opt']}")
-    assert 0 < r["key_rate_per_pulse"] < r["plob"]  # model: ≈ 1.7e-4 vs 7.9e-4 (×0.22)
+    print(f"204 km: R = {r.key_rate_per_pulse:.3e}, PLOB = {r.plob:.3e}, {r.protocol}")
+    assert 0 < r.key_rate_per_pulse < r.plob  # model: ≈ 1.7e-4 vs 7.9e-4 (×0.22)
     # the optimizer improves on the default settings
-    assert r["key_rate_per_pulse"] >= sns_key_rate(204e3, 1e12, channel=SYSTEM_C_CHANNEL)["key_rate_per_pulse"]
+    assert r.key_rate_per_pulse >= sns_key_rate(204e3, 1e12, channel=SYSTEM_C_CHANNEL).key_rate_per_pulse
 
 
 # ---------------------------------------------------------------- validation
@@ -233,5 +249,9 @@ def test_bad_call_arguments():
         sns_key_rate(100e3, 1e12, decoy="three-sided")
     with pytest.raises(ValueError, match="distribution"):
         phase_drift_misalignment(1.0, 1.0, "lorentzian")
+    with pytest.raises(ValueError, match="initial"):
+        optimize_sns(100e3, 1e12, initial={"mu_z": 0.4})
+    with pytest.raises(ValueError, match="maxiter"):
+        optimize_sns(100e3, 1e12, maxiter=0)
     assert dataclasses.replace(SYSTEM_C_CHANNEL, fraction_a=0.3).arm_transmittances(100e3)[0] > \
         SYSTEM_C_CHANNEL.arm_transmittances(100e3)[0]

@@ -13,6 +13,11 @@ from combchip.comb.steps import soliton_threshold
 from combchip.systems import system_a_pump, system_a_ring
 
 
+# every test reads the 8-seed, 512-mode forward scan of the reproduction (≈ 15 s), backward tuning adds ≈ 8 s;
+# CI also runs the same path through `combchip soliton-steps` and examples/soliton_steps.py (COMBCHIP_QUICK=1)
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def scan():
     return soliton_steps(seeds=tuple(range(8)), modes=512, progress=False)

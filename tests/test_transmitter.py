@@ -4,12 +4,20 @@ import dataclasses
 
 import numpy as np
 import pytest
+from scipy.constants import c
 
+from combchip.schema import PHASE_SYMBOL_STREAM, SYMBOL_STREAM, TRANSMITTER_STATES, CombLine, validate
 from combchip.tx.drive import pulse_fwhm
 from combchip.tx.modulators import MZI
+from combchip.tx.protocol import Transmitter
 from combchip.systems import system_b_transmitter
-from combchip.systems.published import SYSTEM_A
+from combchip.systems.published import SYSTEM_A, SYSTEM_B
 from combchip.tx.chips import de_bruijn
+
+LINE = CombLine(frequency=c / 1550e-9, power=1e-3)
+"""A 1 mW comb line at the chips' design wavelength."""
+WEAK = dataclasses.replace(LINE, power=1e-6)
+"""The 1 µW line that drives system A's encoder (its 30 dB carving leaves little to attenuate)."""
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +59,7 @@ def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
     levels = chip.decoy_levels(labels, SYSTEM_A.intensities)
     means = []
     for k in range(len(labels)):
-        rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels), 16)
+        rho = chip._coherency(chip._fields(np.full(16, k), np.zeros(16, int), 1.0, levels), 16, LINE)
         means.append(np.real(np.trace(rho, axis1=1, axis2=2)).mean())
     ratios = np.array(means) / means[0]
     target = np.array([SYSTEM_A.intensities[k] for k in labels]) / SYSTEM_A.intensities["z"]
@@ -61,23 +69,23 @@ def test_decoy_levels_reproduce_the_four_intensity_ratios_without_isi(chip):
 
 
 def test_symbol_stream_is_calibrated_reproducible_and_reports_imperfections(chip):
-    ds = chip.symbols(200_000, line_power=1e-3, seed=3)
+    ds = validate(chip.symbols(200_000, LINE, seed=3), SYMBOL_STREAM)
     assert ds.attrs["mu_z"] == pytest.approx(SYSTEM_A.intensities["z"], rel=0.01)  # VOA set on the pattern average
     for label, p in SYSTEM_A.probabilities.items():
         share = float((ds.intensity == list(SYSTEM_A.probabilities).index(label)).mean())
         assert share == pytest.approx(p, abs=5 * np.sqrt(p * (1 - p) / 200_000))  # 5σ binomial
     assert ds.attrs["mu_o"] > 0  # finite extinction: the vacuum decoy is not empty
     assert 0 < ds.attrs["misalignment_z"] < 0.03
-    again = chip.symbols(200_000, line_power=1e-3, seed=3)
+    again = chip.symbols(200_000, LINE, seed=3)
     np.testing.assert_array_equal(again.mu.values, ds.mu.values)
 
 
 def test_states_have_high_fidelity_with_ideal_parts_and_degrade_with_a_phase_error(ideal):
-    base = ideal.symbols(50_000, line_power=1e-3, seed=0)
+    base = ideal.symbols(50_000, LINE, seed=0)
     # left: depletion loss differs between arms at 3 V ± V/2, so MZI-3's null at Vπ is ≈ 21 dB, not 80 dB
     assert 1 - base.attrs["misalignment_z"] > 0.99 and 1 - base.attrs["misalignment_x"] > 0.99
     for delta in (0.2, 0.4):
-        tilted = dataclasses.replace(ideal, trim_error=delta).symbols(50_000, line_power=1e-3, seed=0)
+        tilted = dataclasses.replace(ideal, trim_error=delta).symbols(50_000, LINE, seed=0)
         extra = tilted.attrs["misalignment_x"] - base.attrs["misalignment_x"]
         # a relative H/V phase error δ leaves ⟨±|ρ|±⟩ = cos²(δ/2): the X error grows by sin²(δ/2)
         assert extra == pytest.approx(np.sin(delta / 2) ** 2, rel=0.05)
@@ -86,51 +94,102 @@ def test_states_have_high_fidelity_with_ideal_parts_and_degrade_with_a_phase_err
 
 
 def test_too_little_line_power_is_reported(chip):
-    with pytest.raises(ValueError, match="line_power"):
-        chip.symbols(10, line_power=1e-12)
+    with pytest.raises(ValueError, match=r"line\.power = 1e-12 W is too low"):
+        chip.symbols(10, dataclasses.replace(LINE, power=1e-12))
 
 
 @pytest.mark.parametrize(
     "kwargs, name",
     [
         (dict(count=0), "count"),
-        (dict(line_power=-1.0), "line_power"),
+        (dict(line=1e-3), "line must be a combchip.schema.CombLine"),
+        (dict(line=dataclasses.replace(LINE, power=0.0)), r"line\.power"),
         (dict(probabilities={"z": 0.5, "y": 0.2, "x": 0.2, "o": 0.2}), "sum to 1"),
         (dict(intensities={"z": -0.1, "y": 0.2, "x": 0.05, "o": 0.0}), "intensities"),
         (dict(basis_probability=1.5), "basis_probability"),
     ],
 )
 def test_symbols_reject_nonsense(chip, kwargs, name):
-    args = dict(count=10, line_power=1e-3) | kwargs
+    args = dict(count=10, line=LINE) | kwargs
     with pytest.raises(ValueError, match=name):
         chip.symbols(**args)
 
 
 @pytest.fixture(scope="module")
-def encoders():
+def encoder():
     from combchip.systems import system_a_encoder
 
-    return {width: system_a_encoder(linewidth=width) for width in (0.11e6, 1.4e6)}
+    return system_a_encoder()
 
 
-def test_time_bin_x_errors_follow_the_comb_line_coherence(encoders):
+def _basis_error(states, basis):
+    """Mean state error of the signal intensity's states of one basis ("Z" or "X")."""
+    return float(states.error.sel(intensity="z", state=[f"{basis}0", f"{basis}1"]).mean())
+
+
+def test_time_bin_x_errors_follow_the_comb_line_coherence(encoder):
+    lines = {width: dataclasses.replace(WEAK, linewidth=width) for width in (0.0, 0.11e6, 1.4e6)}
+    states = {width: validate(encoder.states(line), TRANSMITTER_STATES) for width, line in lines.items()}
+    separation = encoder.timing.bin_separation
+    own = 1 - 2 * _basis_error(states[0.0], "X")   # the chip's X coherence on a line of no width
+    for width in (0.11e6, 1.4e6):
+        # ρ_el carries the line's |g⁽¹⁾(T/2)| = exp(−πΔν·T/2): 1 − 2e_X scales by exactly that (rounding only)
+        coherence = (1 - 2 * _basis_error(states[width], "X")) / own
+        assert coherence == pytest.approx(np.exp(-np.pi * width * separation), rel=1e-9)
+        # the Z states live on the diagonal of ρ, which the line's phase noise leaves alone
+        assert _basis_error(states[width], "Z") == pytest.approx(_basis_error(states[0.0], "Z"), rel=1e-12)
     errors = {}
-    for width, encoder in encoders.items():
-        ds = encoder.symbols(100_000, line_power=1e-6, seed=0)
+    for width in (0.11e6, 1.4e6):
+        ds = encoder.symbols(100_000, lines[width], seed=0)
         errors[width] = ds.attrs["misalignment_x"]
         assert ds.attrs["mu_z"] == pytest.approx(0.636, rel=1e-3)
         assert ds.attrs["mu_x_relative_spread"] < 1e-6  # X bins are set to carry one full pulse's energy
-    separation = encoders[0.11e6].bin_separation
-    coherence = {w: np.exp(-np.pi * w * separation) for w in errors}
-    # a Lorentzian line keeps e^{−πΔν·Δt} of the early–late coherence: e_X grows by half its loss
-    expected = (coherence[0.11e6] - coherence[1.4e6]) / 2
+        assert ds.attrs["line_linewidth"] == width
+    # the stream draws the same states: e_X grows by half the coherence lost (±0.1 %: the chip's own c ≈ 0.997)
+    expected = (np.exp(-np.pi * 0.11e6 * separation) - np.exp(-np.pi * 1.4e6 * separation)) / 2
     assert errors[1.4e6] - errors[0.11e6] == pytest.approx(expected, rel=1e-3)
     assert 1 - errors[0.11e6] > 0.99  # soliton line: fidelity > 0.99
 
 
-def test_time_bin_vacuum_and_z_errors_come_from_the_finite_extinction(encoders):
-    encoder = encoders[0.11e6]
-    ds = encoder.symbols(100_000, line_power=1e-6, seed=1)
+def test_the_line_power_sets_the_attenuator(chip, encoder):
+    for device, line in ((chip, LINE), (encoder, WEAK)):
+        brighter = dataclasses.replace(line, power=4 * line.power)
+        states = [device.states(each) for each in (line, brighter)]
+        passed = [s.attrs["line_power"] * device.voa_transmission(s.attrs["attenuation"]) for s in states]
+        # the chip is linear in the line's field, so the attenuator passes the same power whatever the line
+        # brings: 4× the line, 1/4 of the transmission (±1e-6: brentq on the heater power)
+        assert passed[1] == pytest.approx(passed[0], rel=1e-6)
+        np.testing.assert_allclose(states[1].mu.values, states[0].mu.values, rtol=1e-6)
+        assert states[1].attrs["line_power"] == 4 * line.power
+
+
+def test_chips_are_transmitters_with_their_timing(chip, encoder, client):
+    for device, encoding in ((chip, "polarization"), (encoder, "time-bin"), (client, "phase")):
+        assert isinstance(device, Transmitter) and device.encoding == encoding
+    # system B: one 100 ps DAC word carves the published 95 ps pulses to within 5 %; no bins
+    assert chip.timing.pulse_fwhm == pytest.approx(SYSTEM_B.pulse_fwhm, rel=0.05)
+    assert chip.timing.bin_separation == 0.0 and chip.timing.symbol_rate == SYSTEM_B.symbol_rate
+    # system A: two 0.4 ns words make the published 0.8 ns bins (±2 % for the 150 ps rise), 10 ns apart
+    assert encoder.timing.pulse_fwhm == pytest.approx(SYSTEM_A.pulse_fwhm, rel=0.02)
+    assert encoder.timing.bin_separation == SYSTEM_A.bin_separation
+    assert client.timing.bin_separation == 0.0
+
+
+def test_silicon_states_differ_in_mean_photon_number(chip, encoder):
+    si = chip.states(LINE)
+    z = si.mu.sel(intensity="z")
+    # the attenuator is calibrated on the pattern average of the signal's states; weighting the predecessors
+    # by their probabilities instead moves the mean by the ISI, < 0.1 %
+    assert float(z.mean()) == pytest.approx(SYSTEM_A.intensities["z"], rel=1e-3)
+    # MZI-3/4 set the states with unequal losses: the four Z, X levels differ by ≈ 9 % (a basis side channel)
+    assert 0.05 < float((z.max() - z.min()) / z.mean()) < 0.15
+    # the time-bin encoder balances its X bins to one full pulse: its states agree to rounding
+    a = encoder.states(WEAK).mu.sel(intensity="z")
+    assert float((a.max() - a.min()) / a.mean()) < 1e-9
+
+
+def test_time_bin_vacuum_and_z_errors_come_from_the_finite_extinction(encoder):
+    ds = encoder.symbols(100_000, WEAK, seed=1)
     # IM2 at its null passes 10^(−ER/10) of the z pulse
     assert ds.attrs["mu_o"] / ds.attrs["mu_z"] == pytest.approx(10 ** (-encoder.decoy.extinction_ratio_db / 10), rel=0.02)
     # IM1's null leaks 1e-3 of the peak power into the empty bin's 1.6 ns gate: about gate/pulse × 1e-3
@@ -157,7 +216,7 @@ def test_inp_client_modulators_match_system_c(client):
 def test_inp_client_intensities_and_chirp_phase_offsets(client):
     from combchip.tx.chips import SNS_INTENSITIES
 
-    ds = client.symbols(200_000, line_power=1e-3, seed=2)
+    ds = validate(client.symbols(200_000, LINE, seed=2), PHASE_SYMBOL_STREAM)
     for label in ("s", "y", "x"):
         assert ds.attrs[f"mu_{label}"] == pytest.approx(SNS_INTENSITIES[label], rel=2e-3)
     # the vacuum level is IM II's null: 10^(−33.8/10) of the signal
@@ -170,10 +229,14 @@ def test_inp_client_intensities_and_chirp_phase_offsets(client):
         # ±10 mrad: the PM drive's inter-symbol tail moves each pulse's phase by a few mrad
         assert ds.attrs[f"phase_offset_{label}"] == pytest.approx(expected, abs=1e-2)
     assert abs(ds.attrs["phase_offset_y"]) > 0.5  # tens of degrees: decoys must be phase-randomized
+    # a phase error δ costs the state error sin²(δ/2) (±0.01: the slices' ISI spreads δ by a few mrad)
+    states = client.states(LINE)
+    assert float(states.error.sel(intensity="y").mean()) == pytest.approx(np.sin(ds.attrs["phase_offset_y"] / 2) ** 2,
+                                                                          abs=1e-2)
 
 
 def test_inp_phase_slices_are_uniform_and_encoded(client):
-    ds = client.symbols(50_000, line_power=1e-3, seed=4)
+    ds = client.symbols(50_000, LINE, seed=4)
     signal = ds.where(ds.intensity == 0, drop=True)
     # the signal's phase error is only the residual ISI of the PM drive: ≪ 2π/M
     assert float(np.abs(signal.phase_error).max()) < 0.1 * 2 * np.pi / client.phase_slices
@@ -183,7 +246,7 @@ def test_inp_phase_slices_are_uniform_and_encoded(client):
 
 def test_an_x_split_error_costs_the_closed_form_fidelity(ideal):
     def x0_error(chip):
-        ds = chip.symbols(50_000, line_power=1e-3, seed=0)
+        ds = chip.symbols(50_000, LINE, seed=0)
         plus = (ds.basis == 1) & (ds.bit == 0)  # X0: MZI-4 at rest, so its arms are balanced
         return 1 - float(ds.fidelity.where(plus, drop=True).mean())
 
@@ -198,14 +261,13 @@ def test_an_x_split_error_costs_the_closed_form_fidelity(ideal):
 @pytest.mark.parametrize(
     "change, name",
     [
-        (dict(linewidth=-1.0), "linewidth"),
         (dict(bin_words=(20, 8)), "bin_words"),
         (dict(gate=0.0), "gate"),
     ],
 )
-def test_time_bin_encoder_rejects_nonsense(encoders, change, name):
+def test_time_bin_encoder_rejects_nonsense(encoder, change, name):
     with pytest.raises(ValueError, match=name):
-        dataclasses.replace(encoders[0.11e6], **change)
+        dataclasses.replace(encoder, **change)
 
 
 def test_chips_reject_nonsense(chip, client):
@@ -214,4 +276,4 @@ def test_chips_reject_nonsense(chip, client):
     with pytest.raises(ValueError, match="split_error"):
         dataclasses.replace(chip, split_error=1.0)
     with pytest.raises(ValueError, match="sum to 1"):
-        client.symbols(10, line_power=1e-3, probabilities={"s": 0.9, "y": 0.1, "x": 0.1, "o": 0.1})
+        client.symbols(10, LINE, probabilities={"s": 0.9, "y": 0.1, "x": 0.1, "o": 0.1})

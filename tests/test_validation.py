@@ -1,10 +1,13 @@
 """Every public entry point rejects nonsense with a ValueError that names the parameter."""
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
 import combchip as cc
 from combchip import cli
+from combchip.validation import check_choice
 from combchip.systems.soliton_steps import forward_scan
 from combchip.solvers import cw_branch, cw_state, dark_pulse_guess, mi_gain, newton_stationary, soliton_guess
 from combchip.comb.steps import find_plateaus
@@ -74,3 +77,14 @@ def test_dint_table_outside_the_simulated_modes_is_rejected():
 def test_cli_reports_bad_arguments(capsys):
     assert cli.main(["soliton-steps", "--modes", "4"]) == 2
     assert "--modes" in capsys.readouterr().err
+
+
+def test_check_choice_takes_a_sequence_or_a_literal_and_names_the_parameter():
+    mode = Literal["eim", "fd"]
+    assert check_choice("method", "fd", mode) == "fd"
+    assert check_choice("branch", 2, (1, 2, 3)) == 2
+    with pytest.raises(ValueError, match="method = 'FD' is not allowed; allowed: 'eim', 'fd'"):
+        check_choice("method", "FD", mode)
+    for bad in (None, ["fd"], {"fd": 1}, np.array(["fd", "eim"])):
+        with pytest.raises(ValueError, match="method"):
+            check_choice("method", bad, mode)

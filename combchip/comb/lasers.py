@@ -34,7 +34,7 @@ class Laser:
         object.__setattr__(self, "linewidth", check_nonnegative("linewidth", self.linewidth, "Hz"))
 
     @classmethod
-    def from_dbm(cls, wavelength: float, power_dbm: float, linewidth: float = 0.0) -> "Laser":
+    def from_dbm(cls, wavelength: float, power_dbm: float, linewidth: float = 0.0) -> Laser:
         """Laser whose on-chip power is given in dBm."""
         return cls(wavelength, float(dbm_to_w(power_dbm)), linewidth)
 
@@ -48,5 +48,6 @@ class Laser:
         """On-chip power [dBm]."""
         return float(w_to_dbm(self.power))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float]:
+        """Plain-number description, enough to rebuild the laser."""
         return {"wavelength": self.wavelength, "power": self.power, "linewidth": self.linewidth}

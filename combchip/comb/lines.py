@@ -1,12 +1,39 @@
-"""Table of comb lines from a simulate_comb snapshot: frequency, ITU channel, power, OSNR, linewidth."""
+"""Table of comb lines from a simulate_comb snapshot: frequency, ITU channel, power, OSNR, linewidth.
+
+One row becomes a :class:`combchip.schema.CombLine` (``CombLine.from_table(lines, mu)``), the input of a
+transmitter chip.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
+from ..schema import COMB_LINES, validate
+
 _ITU_ORIGIN_HZ = 190.0e12
 _ITU_SPACING_HZ = 100e9
+
+
+def line_table(mu, frequency, power, osnr, linewidth, attrs=None) -> xr.Dataset:
+    """A :data:`combchip.schema.COMB_LINES` table of lines ``mu`` at ``frequency`` [Hz] with ``power`` [W],
+    ``osnr`` [dB] and Lorentzian ``linewidth`` [Hz]; the ITU channel (CHn at 190 THz + n·100 GHz), its
+    offset [Hz] and the power in dBm are derived."""
+    frequency = np.asarray(frequency, dtype=float)
+    power = np.asarray(power, dtype=float)
+    channel = np.rint((frequency - _ITU_ORIGIN_HZ) / _ITU_SPACING_HZ).astype(int)
+    columns = {
+        "line_frequency": frequency,
+        "itu_channel": channel,
+        "itu_offset": frequency - (_ITU_ORIGIN_HZ + _ITU_SPACING_HZ * channel),
+        "power": power,
+        "power_dbm": 10 * np.log10(np.maximum(power, 1e-300) / 1e-3),
+        "osnr": np.asarray(osnr, dtype=float),
+        "linewidth": np.asarray(linewidth, dtype=float),
+    }
+    ds = xr.Dataset({name: COMB_LINES.entry(name, data) for name, data in columns.items()},
+                    coords={"mu": np.asarray(mu)}, attrs=attrs or {})
+    return validate(ds, COMB_LINES)
 
 
 def _aligned(field: np.ndarray) -> np.ndarray:
@@ -44,7 +71,7 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
 
     Returns
     -------
-    xarray.Dataset on ``mu`` with
+    xarray.Dataset on ``mu``, a :data:`combchip.schema.COMB_LINES` table (:func:`line_table`), with
         ``line_frequency`` [Hz] = ν_p + μ·FSR, ``itu_channel`` (100 GHz grid, CHn at 190 THz + n·100 GHz)
         and ``itu_offset`` [Hz]; ``power`` [W] and ``power_dbm``; ``osnr`` [dB], coherent over
         incoherent line power across the snapshots (drift removed); ``linewidth`` [Hz]
@@ -64,7 +91,6 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
     pump_frequency = float(ds.frequency.sel(mu=0) - chosen.snapshot_detuning[-1])
     line_frequency = pump_frequency + fsr * mu
     power = chosen.spectrum.mean("snapshot").values
-    channel = np.rint((line_frequency - _ITU_ORIGIN_HZ) / _ITU_SPACING_HZ).astype(int)
 
     field = chosen.field.values
     order = np.argsort(np.fft.fftfreq(field.shape[-1], 1.0 / field.shape[-1]))
@@ -74,27 +100,12 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
     incoherent = np.maximum(total - coherent, np.finfo(float).eps * total.max())
     osnr = 10 * np.log10(np.maximum(coherent, np.finfo(float).tiny) / incoherent)
     linewidth = np.full(mu.size, float(ds.attrs.get("pump_linewidth", 0.0)))
+    spacing = float(np.mean(np.diff(chosen.snapshot_time.values))) if coeff.shape[0] >= 2 else np.nan
     if coeff.shape[0] >= 2:
-        spacing = float(np.mean(np.diff(chosen.snapshot_time.values)))
         g1 = np.abs(np.mean(coeff[1:] * coeff[:-1].conj(), axis=0)) / np.maximum(total, np.finfo(float).tiny)
         excess = -np.log(np.clip(g1, 1e-12, 1.0)) / (np.pi * spacing)
         linewidth = linewidth + excess
     strongest = np.max(np.where(mu != 0, power, 0.0))
     keep = (power >= strongest * 10 ** (floor_db / 10)) | (mu == 0)
-
-    def var(data, units, long_name):
-        return ("mu", data[keep], {"units": units, "long_name": long_name})
-
-    return xr.Dataset(
-        {
-            "line_frequency": var(line_frequency, "Hz", "comb line frequency ν_p + μ·FSR"),
-            "itu_channel": var(channel, "1", "nearest ITU 100 GHz channel number"),
-            "itu_offset": var(line_frequency - (_ITU_ORIGIN_HZ + _ITU_SPACING_HZ * channel), "Hz", "offset from the ITU channel"),
-            "power": var(power, "W", "bus output power"),
-            "power_dbm": var(10 * np.log10(np.maximum(power, 1e-300) / 1e-3), "dBm", "bus output power"),
-            "osnr": var(osnr, "dB", "coherent / incoherent line power"),
-            "linewidth": var(linewidth, "Hz", "Lorentzian linewidth estimate"),
-        },
-        coords={"mu": mu[keep]},
-        attrs={"snapshot_spacing": float(np.mean(np.diff(chosen.snapshot_time.values))) if coeff.shape[0] >= 2 else np.nan},
-    )
+    return line_table(mu[keep], line_frequency[keep], power[keep], osnr[keep], linewidth[keep],
+                      {"snapshot_spacing": spacing})

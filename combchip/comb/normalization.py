@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import hbar
 
 from .lasers import Laser
@@ -62,23 +63,23 @@ class Normalization:
         """Upper detuning limit of soliton existence, π²f²/8."""
         return np.pi**2 * self.f2 / 8
 
-    def zeta(self, detuning_hz):
+    def zeta(self, detuning_hz: ArrayLike) -> np.ndarray:
         """ζ = 2·2π·Δν/κ for a detuning Δν = (ω₀ − ω_p)/2π [Hz]."""
         return 4 * np.pi * np.asarray(detuning_hz, dtype=float) / self.kappa
 
-    def detuning_hz(self, zeta):
+    def detuning_hz(self, zeta: ArrayLike) -> np.ndarray:
         """Δν = ζκ/(4π) [Hz]."""
         return np.asarray(zeta, dtype=float) * self.kappa / (4 * np.pi)
 
-    def tau(self, time_s):
+    def tau(self, time_s: ArrayLike) -> np.ndarray:
         """τ = κt/2."""
         return np.asarray(time_s, dtype=float) * self.kappa / 2
 
-    def time_s(self, tau):
+    def time_s(self, tau: ArrayLike) -> np.ndarray:
         """t = 2τ/κ [s]."""
         return 2 * np.asarray(tau, dtype=float) / self.kappa
 
-    def d_int(self, mu):
+    def d_int(self, mu: ArrayLike) -> np.ndarray:
         """Normalized integrated dispersion 2D_int(μ)/κ."""
         return 2 * self.ring.integrated_dispersion(mu) / self.kappa
 
@@ -91,7 +92,7 @@ class Normalization:
         """E|ψ_μ|² of half a photon per mode, g/κ."""
         return self.g0 / self.kappa
 
-    def pump_transmission(self, pump_mode):
+    def pump_transmission(self, pump_mode: ArrayLike) -> np.ndarray:
         """Bus transmission of the pump line |1 − 2ηψ₀/f|²."""
         if self.f2 == 0:
             return np.ones(np.shape(pump_mode))

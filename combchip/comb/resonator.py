@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import c, hbar
 
-from ..validation import check_positive, check_range, check_wavelength
+from ..systems.published import SYSTEM_A
+from ..validation import check_choice, check_positive, check_range, check_wavelength
+from ..waveguide import Material, ModeSolver, point_coupling_rate, ring_dispersion
+
+__all__ = ["CombMaterial", "CouplingRegime", "KERR_INDEX", "Ring"]
+
+CombMaterial = Literal["Si3N4", "Si"]
+"""Ring core materials with a Kerr index in :data:`KERR_INDEX`."""
+CouplingRegime = Literal["under", "critical", "over"]
+"""κ_ex below, equal to (within 2 %) or above κ₀."""
+
+KERR_INDEX = {"Si3N4": 2.4e-19, "Si": 4.5e-18}
+"""Kerr index n₂ [m²/W] of the ring core materials near 1550 nm."""
 
 _REGIME_TOLERANCE = 0.02
 
@@ -47,7 +61,7 @@ class Ring:
     kappa_ex: float
     d2: float = 0.0
     d3: float = 0.0
-    n2: float = 2.4e-19
+    n2: float = KERR_INDEX["Si3N4"]
     a_eff: float = 1e-12
     n_g: float = 2.1
     dint_mu: np.ndarray | None = field(default=None, repr=False)
@@ -79,13 +93,13 @@ class Ring:
             raise ValueError(f"linewidth kappa/2π = {self.kappa / 2 / np.pi:.3g} Hz exceeds fsr/2: no resolved resonances")
 
     @classmethod
-    def from_q(cls, wavelength, fsr, q_i, q_ex, **kwargs) -> "Ring":
+    def from_q(cls, wavelength: float, fsr: float, q_i: float, q_ex: float, **kwargs) -> Ring:
         """Ring from intrinsic and external quality factors, κ₀ = ω₀/Q_i and κ_ex = ω₀/Q_ex."""
         omega = 2 * np.pi * c / check_wavelength("wavelength", wavelength)
         return cls(wavelength, fsr, omega / check_positive("q_i", q_i), omega / check_positive("q_ex", q_ex), **kwargs)
 
     @classmethod
-    def from_loaded_q(cls, wavelength, fsr, q_loaded, coupling=0.5, **kwargs) -> "Ring":
+    def from_loaded_q(cls, wavelength: float, fsr: float, q_loaded: float, coupling: float = 0.5, **kwargs) -> Ring:
         """Ring from the loaded Q and the coupling ratio η = κ_ex/κ (0.5 is critical coupling)."""
         omega = 2 * np.pi * c / check_wavelength("wavelength", wavelength)
         kappa = omega / check_positive("q_loaded", q_loaded)
@@ -93,8 +107,20 @@ class Ring:
         return cls(wavelength, fsr, kappa * (1 - eta), kappa * eta, **kwargs)
 
     @classmethod
-    def from_geometry(cls, radius, width, height, gap, material="Si3N4", *, wavelength=1536.67e-9,
-                      q_i=2e6, n2=None, cladding="SiO2", mode_solver="fd") -> "Ring":
+    def from_geometry(
+        cls,
+        *,
+        radius: float,
+        width: float,
+        height: float,
+        gap: float,
+        material: CombMaterial = "Si3N4",
+        wavelength: float = SYSTEM_A.pump_wavelength,
+        q_i: float = 2e6,
+        n2: float | None = None,
+        cladding: Material = "SiO2",
+        mode_solver: ModeSolver = "fd",
+    ) -> Ring:
         """Ring from its cross-section, radius and bus gap.
 
         n_g, FSR, D₂ and D₃ come from :func:`combchip.waveguide.ring_dispersion`, by default with
@@ -108,26 +134,29 @@ class Ring:
         ----------
         radius, width, height, gap : float
             Ring radius, waveguide width and height, bus gap [m].
-        material : str
-            Core material, "Si3N4" or "Si".
+        material : {"Si3N4", "Si"}
+            Core material.
         wavelength : float
-            Pumped resonance wavelength [m].
+            Pumped resonance wavelength [m]; system A's pump (Yan et al., npj Quantum Inf. 2025) by default.
         q_i : float
             Intrinsic quality factor (not set by geometry).
         n2 : float, optional
-            Kerr index [m²/W]; the material's default if omitted.
+            Kerr index [m²/W]; the material's :data:`KERR_INDEX` if omitted.
+        cladding : {"SiO2", "Si3N4", "Si"}
+            Cladding material.
         mode_solver : {"fd", "eim"}
             Mode solver for the dispersion.
         """
-        from .. import waveguide
-
+        check_choice("material", material, CombMaterial)
+        check_choice("mode_solver", mode_solver, ModeSolver)
         for name, value in (("radius", radius), ("width", width), ("height", height), ("gap", gap)):
             check_range(name, value, 0.0, 1e-2, "m", low_open=True)
-        disp = waveguide.ring_dispersion(radius, width, height, wavelength, core=material, cladding=cladding,
-                                         method=mode_solver)
-        kappa_ex = waveguide.point_coupling_rate(gap, width, height, radius, wavelength, core=material, cladding=cladding)
+        geometry = dict(radius=radius, width=width, height=height, wavelength=wavelength, core=material,
+                        cladding=cladding)
+        disp = ring_dispersion(**geometry, method=mode_solver)
+        kappa_ex = point_coupling_rate(**geometry, gap=gap)
         omega = 2 * np.pi * c / wavelength
-        n2 = {"Si3N4": 2.4e-19, "Si": 4.5e-18}.get(material) if n2 is None else n2
+        n2 = KERR_INDEX[material] if n2 is None else n2
         return cls(wavelength, disp["fsr"], omega / check_positive("q_i", q_i), kappa_ex, d2=disp["d2"], d3=disp["d3"],
                    n2=n2, a_eff=width * height, n_g=disp["n_g"])
 
@@ -172,7 +201,7 @@ class Ring:
         return self.kappa_ex / self.kappa
 
     @property
-    def coupling_regime(self) -> str:
+    def coupling_regime(self) -> CouplingRegime:
         """"under", "critical" (κ_ex within 2 % of κ₀) or "over" coupled."""
         ratio = self.kappa_ex / self.kappa0
         if abs(ratio - 1) <= _REGIME_TOLERANCE:
@@ -189,7 +218,7 @@ class Ring:
         """Kerr frequency shift per photon g = ħω₀²c·n₂/(n_g²·A_eff·L) [rad/s] (Herr et al. 2014)."""
         return hbar * self.omega0**2 * c * self.n2 / (self.n_g**2 * self.a_eff * self.length)
 
-    def integrated_dispersion(self, mu) -> np.ndarray:
+    def integrated_dispersion(self, mu: ArrayLike) -> np.ndarray:
         """D_int(μ) [rad/s] from D₂, D₃ or the measured table."""
         mu = np.asarray(mu, dtype=float)
         if self.dint is None:
@@ -201,12 +230,12 @@ class Ring:
             )
         return np.interp(mu, self.dint_mu, self.dint)
 
-    def resonance_frequencies(self, mu) -> np.ndarray:
+    def resonance_frequencies(self, mu: ArrayLike) -> np.ndarray:
         """ν_μ = ν₀ + FSR·μ + D_int(μ)/2π [Hz]."""
         mu = np.asarray(mu, dtype=float)
         return self.frequency + self.fsr * mu + self.integrated_dispersion(mu) / (2 * np.pi)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float | list[float]]:
         """Plain-number description, enough to rebuild the ring."""
         out = {k: getattr(self, k) for k in ("wavelength", "fsr", "kappa0", "kappa_ex", "d2", "d3", "n2", "a_eff", "n_g")}
         if self.dint is not None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from combchip.solvers import LLESolver, soliton_guess
 from combchip.solvers.lle import mode_numbers
@@ -17,7 +20,11 @@ from .detuning import DetuningSchedule
 from .lasers import Laser
 from .normalization import Normalization, normalize
 from .resonator import Ring
-from ..validation import check_int, check_positive
+from ..units import ratio_to_db
+from ..validation import check_choice, check_int, check_positive
+
+InitialState = Literal["soliton"]
+"""Named starting fields of :func:`simulate_comb`: a sech soliton on the CW background."""
 
 _MAX_STEP_PHASE = 0.25
 
@@ -54,17 +61,17 @@ def default_dt(norm: Normalization, zeta_peak: float) -> float:
 def simulate_comb(
     ring: Ring,
     pump: Laser,
-    detuning,
+    detuning: float | DetuningSchedule | Sequence[float | DetuningSchedule],
     *,
     modes: int = 512,
     duration: float | None = None,
-    seed=0,
-    initial=None,
+    seed: int | Sequence[int] = 0,
+    initial: InitialState | ArrayLike | None = None,
     dt: float | None = None,
-    snapshots=20,
+    snapshots: int | Sequence[float] = 20,
     trace_points: int = 4000,
     noise: bool = True,
-    checkpoint=None,
+    checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
@@ -103,8 +110,9 @@ def simulate_comb(
     Returns
     -------
     xarray.Dataset
-        See DESIGN.md: ``detuning``, ``intracavity_power``, ``comb_power`` on ``time``;
-        ``spectrum`` and ``field`` on ``snapshot``; inputs in ``attrs``.
+        ``detuning`` [Hz], ``intracavity_power``, ``peak_intracavity_power``, ``comb_power`` [W] and
+        ``pump_transmission`` on ``time``; ``spectrum`` [W] on (``snapshot``, ``mu``) with the absolute
+        ``frequency`` [Hz] of each mode, ``field`` [√W] on (``snapshot``, ``theta``); inputs in ``attrs``.
     """
     modes = check_int("modes", modes, 8)
     trace_points = check_int("trace_points", trace_points, 2)
@@ -181,7 +189,7 @@ def _warn_if_aliased(ds) -> None:
     vacuum = ds.attrs["output_power_per_unit"] * ds.attrs["g0"] / ds.attrs["kappa"]  # half a photon per line
     comb = peak > 1e4 * vacuum  # below threshold the lines hold only vacuum noise
     edge = np.maximum(sidebands[..., :4].max(axis=-1), sidebands[..., -4:].max(axis=-1))
-    level = 10 * np.log10(np.max(np.where(comb, edge / np.maximum(peak, 1e-300), 0.0)) + 1e-300)
+    level = ratio_to_db(np.max(np.where(comb, edge / np.maximum(peak, 1e-300), 0.0)))
     if level > ALIASING_LIMIT_DB:
         warnings.warn(f"the spectrum at the edge of the {ds.sizes['mu']}-mode window is only {-level:.0f} dB below "
                       f"its peak: the comb is aliased; increase modes", RuntimeWarning, stacklevel=3)
@@ -191,8 +199,7 @@ def _initial_field(initial, norm, zeta0, modes):
     if initial is None:
         return None
     if isinstance(initial, str):
-        if initial != "soliton":
-            raise ValueError(f"initial must be None, 'soliton' or an array, got {initial!r}")
+        check_choice("initial", initial, InitialState)
         return soliton_guess(norm.f, zeta0, norm.d2, modes)
     field = np.asarray(initial, dtype=complex)
     if field.shape[-1] != modes:
@@ -278,7 +285,7 @@ def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
     }
 
 
-def inputs_from(ds: xr.Dataset) -> dict:
+def inputs_from(ds: xr.Dataset) -> dict[str, object]:
     """Rebuild ``ring``, ``pump`` and the keyword arguments of the run that made ``ds``.
 
     ``simulate_comb(**inputs_from(ds))`` repeats a run from its saved file (runs with an

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from combchip.solvers import cw_state, newton_stationary, soliton_guess
 from combchip.solvers.lle import mode_numbers
 
+from .lasers import Laser
 from .normalization import normalize
+from .resonator import Ring
 from ..validation import check_int, check_range
 
 
@@ -32,7 +35,8 @@ class SingleSoliton:
     max_growth: float | None
 
 
-def single_soliton(ring, pump, detuning_hz: float, modes: int = 512, stability: bool = False) -> SingleSoliton:
+def single_soliton(ring: Ring, pump: Laser, detuning_hz: float, modes: int = 512,
+                   stability: bool = False) -> SingleSoliton:
     """Stationary single soliton at ``detuning_hz`` refined by Newton's method."""
     norm = normalize(ring, pump)
     check_range("detuning_hz", detuning_hz, 0.0, np.inf, "Hz", low_open=True)
@@ -54,7 +58,7 @@ def single_soliton(ring, pump, detuning_hz: float, modes: int = 512, stability: 
     )
 
 
-def count_solitons(field, threshold=None) -> np.ndarray:
+def count_solitons(field: ArrayLike, threshold: float | ArrayLike | None = None) -> np.ndarray:
     """Number of intensity maxima above ``threshold`` (default: half the peak) along the last axis."""
     power = np.abs(np.asarray(field)) ** 2
     top = power.max(axis=-1, keepdims=True)
@@ -69,7 +73,8 @@ def soliton_threshold(ds: xr.Dataset) -> np.ndarray:
     return (np.maximum(zeta, 1.0) * ds.attrs["circulating_power_per_unit"])[..., None]
 
 
-def find_plateaus(comb_power, window: int = 25, flatness: float = 2e-3, min_length: int = 100):
+def find_plateaus(comb_power: ArrayLike, window: int = 25, flatness: float = 2e-3,
+                  min_length: int = 100) -> list[tuple[int, int]]:
     """Index ranges where a trace is smooth: the plateaus of soliton states.
 
     A sample is smooth when, in a centred window, the rms of the second difference is below
@@ -92,7 +97,8 @@ def find_plateaus(comb_power, window: int = 25, flatness: float = 2e-3, min_leng
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_length]
 
 
-def analyse_steps(ds: xr.Dataset, ring, pump, *, modes=None, window=25, min_length=100, points=8) -> xr.Dataset:
+def analyse_steps(ds: xr.Dataset, ring: Ring, pump: Laser, *, modes: int | None = None, window: int = 25,
+                  min_length: int = 100, points: int = 8) -> xr.Dataset:
     """Plateaus of every run in a forward-scan Dataset, measured against Newton single solitons.
 
     For each plateau it returns the detuning range, the comb power, its ratio to the single-soliton

@@ -33,16 +33,22 @@ C. H. Henry, IEEE J. Quantum Electron. 18, 259 (1982) (Lorentzian line, Wiener p
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 from scipy.integrate import dblquad, quad, quad_vec
-from scipy.special import erfcx, gamma, i0, iv
+from scipy.special import erfcx, i0, iv
 
-from ..validation import check_nonnegative, check_positive, check_range
+from ..validation import check_choice, check_nonnegative, check_positive, check_range
+from .records import quantity
 
 __all__ = [
     "SHAPES",
+    "OverlapFactors",
     "bsm_visibility_time_bin",
     "hom_dip",
     "hom_visibility",
@@ -54,31 +60,21 @@ __all__ = [
     "time_bin_coherence",
 ]
 
-SHAPES = ("gaussian", "sech2")
+Shape = Literal["gaussian", "sech2"]
 """Pulse intensity shapes: Gaussian and sech² (soliton-like)."""
+SHAPES = get_args(Shape)
+Model = Literal["threshold", "weak"]
+"""Detection models: exact threshold detectors, or their weak-pulse limit."""
 
 _LN2 = math.log(2.0)
 _SECH_FWHM = 2.0 * math.acosh(math.sqrt(2.0))   # intensity FWHM of sech²(t/T) in units of T (1.7627)
 _NORMAL_SPAN = 12.0                             # ±12 σ: the Gaussian tail beyond is < 1e-32
 _ENVELOPE_SPAN = 45.0                           # sech(45) < 6e-20: field overlap integrals are cut here
 _MU_MAX = 100.0
-_MODELS = ("threshold", "weak")
 _HERMITE = (lambda x, w: (x, w / w.sum()))(*np.polynomial.hermite_e.hermegauss(96))
 
 
 # ----------------------------------------------------------------------------- checks
-def _check_shape(shape) -> str:
-    if shape not in SHAPES:
-        raise ValueError(f"shape = {shape!r} is not allowed; allowed: {', '.join(map(repr, SHAPES))}")
-    return shape
-
-
-def _check_model(model) -> str:
-    if model not in _MODELS:
-        raise ValueError(f"model = {model!r} is not allowed; allowed: {', '.join(map(repr, _MODELS))}")
-    return model
-
-
 def _check_intensities(mu_a, mu_b, dark_count) -> tuple[float, float]:
     mu_a = check_range("mu_a", mu_a, 0.0, _MU_MAX, "photons")
     mu_b = check_range("mu_b", mu_b, 0.0, _MU_MAX, "photons")
@@ -227,7 +223,8 @@ def _timing_spectral_factors(shape, tau_a, tau_b, delay, frequency_offset, frequ
 
 
 # ----------------------------------------------------------------------------- phase noise
-def phase_noise_factor(pulse_fwhm, linewidth_a, linewidth_b=0.0, *, pulse_fwhm_b=None, shape="gaussian") -> float:
+def phase_noise_factor(pulse_fwhm: float, linewidth_a: float, linewidth_b: float = 0.0, *,
+                       pulse_fwhm_b: float | None = None, shape: Shape = "gaussian") -> float:
     """Overlap reduction by the phase noise of two independent Lorentzian lines.
 
     With Wiener phases, ⟨e^{i(Δφ(t) − Δφ(t'))}⟩ = exp(−γ|t − t'|), γ = π(Δν_A + Δν_B), so
@@ -262,10 +259,10 @@ def phase_noise_factor(pulse_fwhm, linewidth_a, linewidth_b=0.0, *, pulse_fwhm_b
     tau_a = check_positive("pulse_fwhm", pulse_fwhm, "s")
     tau_b = tau_a if pulse_fwhm_b is None else check_positive("pulse_fwhm_b", pulse_fwhm_b, "s")
     gam = np.pi * (check_nonnegative("linewidth_a", linewidth_a, "Hz") + check_nonnegative("linewidth_b", linewidth_b, "Hz"))
-    return _phase_noise(_check_shape(shape), tau_a, tau_b, gam)
+    return _phase_noise(check_choice("shape", shape, Shape), tau_a, tau_b, gam)
 
 
-def sech2_autocorrelation(d):
+def sech2_autocorrelation(d: ArrayLike) -> np.ndarray:
     """∫ sech²(x) sech²(x + d) dx / 4 = (d coth d − 1)/sinh² d, the intensity autocorrelation of sech² pulses
     (unit width, value 1/3 at d = 0); vectorized, with its series at small |d| and asymptote at large |d|."""
     d = np.abs(np.asarray(d, dtype=float))
@@ -307,7 +304,7 @@ def _overlap_inputs(pulse_fwhm, pulse_fwhm_b, shape, frequency_offset, frequency
     tau_a = check_positive("pulse_fwhm", pulse_fwhm, "s")
     tau_b = tau_a if pulse_fwhm_b is None else check_positive("pulse_fwhm_b", pulse_fwhm_b, "s")
     values = dict(
-        shape=_check_shape(shape), tau_a=tau_a, tau_b=tau_b,
+        shape=check_choice("shape", shape, Shape), tau_a=tau_a, tau_b=tau_b,
         frequency_offset=check_range("frequency_offset", frequency_offset, unit="Hz"),
         frequency_noise_sigma=check_nonnegative("frequency_noise_sigma", frequency_noise_sigma, "Hz"),
         jitter=check_nonnegative("jitter", jitter, "s"),
@@ -324,9 +321,27 @@ def _overlap_inputs(pulse_fwhm, pulse_fwhm_b, shape, frequency_offset, frequency
     return values
 
 
-def overlap_factors(pulse_fwhm, pulse_fwhm_b=None, *, shape="gaussian", frequency_offset=0.0,
-                    frequency_noise_sigma=0.0, delay=0.0, jitter=0.0, linewidth_a=0.0, linewidth_b=0.0,
-                    polarization_angle=0.0, jones=None) -> dict:
+@dataclass(frozen=True)
+class OverlapFactors:
+    """The factors of the mode overlap M = M_dur·M_freq·M_delay·M_pn·M_pol (:func:`overlap_factors`)."""
+
+    duration: float = quantity("1", "M_dur, pulse-duration mismatch")
+    frequency: float = quantity("1", "M_freq, centre-frequency offset and its Gaussian fluctuation")
+    delay: float = quantity("1", "M_delay, mean relative delay and timing jitter")
+    phase_noise: float = quantity("1", "M_pn, Wiener phase noise of the two lines")
+    polarization: float = quantity("1", "M_pol, polarization overlap")
+
+    @property
+    def product(self) -> float:
+        """M, the product of the factors."""
+        return math.prod(astuple(self))
+
+
+def overlap_factors(pulse_fwhm: float, pulse_fwhm_b: float | None = None, *, shape: Shape = "gaussian",
+                    frequency_offset: float = 0.0, frequency_noise_sigma: float = 0.0, delay: float = 0.0,
+                    jitter: float = 0.0, linewidth_a: float = 0.0, linewidth_b: float = 0.0,
+                    polarization_angle: float = 0.0,
+                    jones: tuple[ArrayLike, ArrayLike] | None = None) -> OverlapFactors:
     """The factors of the mode overlap M of two weak coherent pulses; their product is :func:`mode_overlap`.
 
     For Gaussian pulses of intensity FWHM τ_A, τ_B, with Δω = 2πΔν and s² = τ_A² + τ_B²:
@@ -367,8 +382,8 @@ def overlap_factors(pulse_fwhm, pulse_fwhm_b=None, *, shape="gaussian", frequenc
 
     Returns
     -------
-    dict of float
-        ``duration``, ``frequency``, ``delay``, ``phase_noise``, ``polarization``.
+    OverlapFactors
+        ``duration``, ``frequency``, ``delay``, ``phase_noise``, ``polarization`` (dimensionless).
 
     References
     ----------
@@ -380,17 +395,19 @@ def overlap_factors(pulse_fwhm, pulse_fwhm_b=None, *, shape="gaussian", frequenc
     delay = check_range("delay", delay, unit="s")
     dur, freq, dly = _timing_spectral_factors(v["shape"], v["tau_a"], v["tau_b"], delay, v["frequency_offset"],
                                               v["frequency_noise_sigma"], v["jitter"])
-    return {
-        "duration": float(dur),
-        "frequency": float(freq),
-        "delay": float(dly),
-        "phase_noise": _phase_noise(v["shape"], v["tau_a"], v["tau_b"], np.pi * (v["linewidth_a"] + v["linewidth_b"])),
-        "polarization": v["polarization"],
-    }
+    return OverlapFactors(
+        duration=float(dur),
+        frequency=float(freq),
+        delay=float(dly),
+        phase_noise=_phase_noise(v["shape"], v["tau_a"], v["tau_b"], np.pi * (v["linewidth_a"] + v["linewidth_b"])),
+        polarization=v["polarization"],
+    )
 
 
-def mode_overlap(pulse_fwhm, pulse_fwhm_b=None, *, shape="gaussian", frequency_offset=0.0, frequency_noise_sigma=0.0,
-                 delay=0.0, jitter=0.0, linewidth_a=0.0, linewidth_b=0.0, polarization_angle=0.0, jones=None) -> float:
+def mode_overlap(pulse_fwhm: float, pulse_fwhm_b: float | None = None, *, shape: Shape = "gaussian",
+                 frequency_offset: float = 0.0, frequency_noise_sigma: float = 0.0, delay: float = 0.0,
+                 jitter: float = 0.0, linewidth_a: float = 0.0, linewidth_b: float = 0.0,
+                 polarization_angle: float = 0.0, jones: tuple[ArrayLike, ArrayLike] | None = None) -> float:
     """Mode overlap M = ⟨|⟨ψ_A|ψ_B⟩|²⟩ = M_dur·M_freq·M_delay·M_pn·M_pol of two weak coherent pulses.
 
     Gaussian pulses, no fluctuations: M = (2τ_Aτ_B/(τ_A²+τ_B²))·exp(−Δω²τ_A²τ_B²/(4 ln2 (τ_A²+τ_B²)))
@@ -409,7 +426,7 @@ def mode_overlap(pulse_fwhm, pulse_fwhm_b=None, *, shape="gaussian", frequency_o
                               frequency_noise_sigma=frequency_noise_sigma, delay=delay, jitter=jitter,
                               linewidth_a=linewidth_a, linewidth_b=linewidth_b,
                               polarization_angle=polarization_angle, jones=jones)
-    return float(np.clip(math.prod(factors.values()), 0.0, 1.0))
+    return float(np.clip(factors.product, 0.0, 1.0))
 
 
 def _line_value(line, key: str, name: str) -> float:
@@ -423,8 +440,9 @@ def _line_value(line, key: str, name: str) -> float:
     return float(array.reshape(()))
 
 
-def overlap_from_lines(line_a, line_b, pulse_fwhm, jitter=0.0, polarization_angle=0.0, frequency_noise_sigma=0.0, *,
-                       shape="gaussian", pulse_fwhm_b=None) -> float:
+def overlap_from_lines(line_a: Mapping | xr.Dataset, line_b: Mapping | xr.Dataset, pulse_fwhm: float,
+                       jitter: float = 0.0, polarization_angle: float = 0.0, frequency_noise_sigma: float = 0.0, *,
+                       shape: Shape = "gaussian", pulse_fwhm_b: float | None = None) -> float:
     """Mode overlap M of pulses carved from two comb lines.
 
     Δν₀ = ν_B − ν_A and the Lorentzian linewidths Δν_A, Δν_B come from the lines; the rest is
@@ -466,11 +484,14 @@ def overlap_from_lines(line_a, line_b, pulse_fwhm, jitter=0.0, polarization_angl
 
 
 # ----------------------------------------------------------------------------- detection
-def _i0m1(x):
-    """I₀(x) − 1 without cancellation: Σ_{k≥1} (x²/4)^k/(k!)² for |x| < 2 (DLMF 10.25.2)."""
+_I0M1_SERIES = np.array([0.0] + [1.0 / math.factorial(k) ** 2 for k in range(1, 13)])
+
+
+def _i0m1(x: ArrayLike) -> np.ndarray:
+    """I₀(x) − 1 without cancellation: Σ_{k=1}^{12} (x²/4)^k/(k!)² for |x| < 2 (DLMF 10.25.2; the omitted terms
+    are < 3e-20 of the sum), ``scipy.special.i0(x) − 1`` beyond."""
     x = np.asarray(x, dtype=float)
-    k = np.arange(1, 26)
-    series = np.sum((np.square(x)[..., None] / 4.0) ** k / gamma(k + 1.0) ** 2, axis=-1)
+    series = np.polynomial.polynomial.polyval(np.square(x) / 4.0, _I0M1_SERIES)
     with np.errstate(over="ignore"):
         return np.where(np.abs(x) < 2.0, series, i0(x) - 1.0)
 
@@ -486,7 +507,8 @@ def _hom(mu_a, mu_b, overlap, dark_count, efficiency, model):
     return 2.0 * q * math.exp(-a) * _i0m1(b) / click**2
 
 
-def hom_visibility(mu_a, mu_b, overlap=1.0, dark_count=0.0, efficiency=1.0, *, model="threshold") -> float:
+def hom_visibility(mu_a: float, mu_b: float, overlap: float = 1.0, dark_count: float = 0.0, efficiency: float = 1.0,
+                   *, model: Model = "threshold") -> float:
     """HOM dip visibility V = (C_∞ − C₀)/C_∞ of two phase-randomized weak coherent pulses.
 
     At a 50:50 beam splitter the outputs c, d hold coherent states with mean photon numbers
@@ -526,10 +548,10 @@ def hom_visibility(mu_a, mu_b, overlap=1.0, dark_count=0.0, efficiency=1.0, *, m
     dark_count, efficiency = _check_detection(dark_count, efficiency)
     mu_a, mu_b = _check_intensities(mu_a, mu_b, dark_count)
     overlap = check_range("overlap", overlap, 0.0, 1.0)
-    return float(_hom(mu_a, mu_b, overlap, dark_count, efficiency, _check_model(model)))
+    return float(_hom(mu_a, mu_b, overlap, dark_count, efficiency, check_choice("model", model, Model)))
 
 
-def time_bin_coherence(linewidth, bin_separation) -> float:
+def time_bin_coherence(linewidth: float, bin_separation: float) -> float:
     """Early/late coherence of one source, c = |g⁽¹⁾(Δt)| = exp(−πΔν Δt) for a Lorentzian line.
 
     Parameters
@@ -562,8 +584,9 @@ def _check_coherence(coherence) -> float:
     return check_range("coherence[0]", values[0], 0.0, 1.0) * check_range("coherence[1]", values[1], 0.0, 1.0)
 
 
-def bsm_visibility_time_bin(mu_a, mu_b, overlap=1.0, coherence=1.0, dark_count=0.0, efficiency=1.0, *,
-                            model="threshold") -> float:
+def bsm_visibility_time_bin(mu_a: float, mu_b: float, overlap: float = 1.0,
+                            coherence: float | tuple[float, float] = 1.0, dark_count: float = 0.0,
+                            efficiency: float = 1.0, *, model: Model = "threshold") -> float:
     """X-basis visibility of a time-bin |Ψ⁻⟩ Bell-state measurement with weak coherent pulses.
 
     Each source sends √(μ/2) in the early and in the late bin with relative phase θ (0 or π: |±⟩) and a
@@ -611,7 +634,7 @@ def bsm_visibility_time_bin(mu_a, mu_b, overlap=1.0, coherence=1.0, dark_count=0
     mu_a, mu_b = _check_intensities(mu_a, mu_b, dark_count)
     overlap = check_range("overlap", overlap, 0.0, 1.0)
     c = _check_coherence(coherence)
-    model = _check_model(model)
+    model = check_choice("model", model, Model)
     s = efficiency * (mu_a + mu_b) / 4.0
     z = efficiency * math.sqrt(overlap * mu_a * mu_b) / 2.0
     if model == "weak":
@@ -625,9 +648,12 @@ def bsm_visibility_time_bin(mu_a, mu_b, overlap=1.0, coherence=1.0, dark_count=0
 
 
 # ----------------------------------------------------------------------------- dip
-def hom_dip(delay, mu_a=0.1, mu_b=0.1, *, pulse_fwhm, pulse_fwhm_b=None, shape="gaussian", frequency_offset=0.0,
-            frequency_noise_sigma=0.0, jitter=0.0, linewidth_a=0.0, linewidth_b=0.0, polarization_angle=0.0,
-            jones=None, dark_count=0.0, efficiency=1.0, model="threshold") -> xr.DataArray:
+def hom_dip(delay: ArrayLike, mu_a: float = 0.1, mu_b: float = 0.1, *, pulse_fwhm: float,
+            pulse_fwhm_b: float | None = None, shape: Shape = "gaussian", frequency_offset: float = 0.0,
+            frequency_noise_sigma: float = 0.0, jitter: float = 0.0, linewidth_a: float = 0.0,
+            linewidth_b: float = 0.0, polarization_angle: float = 0.0,
+            jones: tuple[ArrayLike, ArrayLike] | None = None, dark_count: float = 0.0, efficiency: float = 1.0,
+            model: Model = "threshold") -> xr.DataArray:
     """Normalized coincidence probability C(δt)/C_∞ = 1 − V(M(δt)) against the relative delay.
 
     M(δt) is :func:`mode_overlap` at mean delay δt and V(M) is :func:`hom_visibility`; the dip depth at
@@ -661,7 +687,7 @@ def hom_dip(delay, mu_a=0.1, mu_b=0.1, *, pulse_fwhm, pulse_fwhm_b=None, shape="
     delays = np.atleast_1d(delays)
     dark_count, efficiency = _check_detection(dark_count, efficiency)
     mu_a, mu_b = _check_intensities(mu_a, mu_b, dark_count)
-    model = _check_model(model)
+    model = check_choice("model", model, Model)
     v = _overlap_inputs(pulse_fwhm, pulse_fwhm_b, shape, frequency_offset, frequency_noise_sigma, jitter,
                         linewidth_a, linewidth_b, polarization_angle, jones)
     fixed = _phase_noise(v["shape"], v["tau_a"], v["tau_b"], np.pi * (v["linewidth_a"] + v["linewidth_b"])) * v["polarization"]

@@ -1,4 +1,4 @@
-"""Fit a measured Hong–Ou–Mandel dip: visibility, width and centre with their standard errors.
+"""Fit a measured Hong–Ou–Mandel dip: visibility, width, centre and baseline with their standard errors.
 
 Model (weak transform-limited pulses of equal shape, :func:`combchip.link.hom.hom_dip`): C(δt) = C_∞ [1 − V·D((δt − δt₀)/w)],
 where D is the squared field overlap |∫E(t)E(t − δt)dt|² normalized to 1, with FWHM w: D = exp(−4 ln2 x²) for
@@ -17,17 +17,22 @@ import math
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 from scipy.optimize import curve_fit
 
-from .hom import SHAPES
+from ..validation import check_choice
+from .hom import Shape
 
 __all__ = ["fit_hom_dip"]
 
 _SECH_DIP_FWHM = 2.98286714   # c: the FWHM of (u/sinh u)², from (u/sinh u)² = ½
 _MIN_POINTS = 5
+_PARAMETERS = (("baseline", "1", "baseline C_∞"), ("visibility", "1", "dip visibility V"),
+               ("center", "s", "dip centre δt₀"), ("dip_fwhm", "s", "dip FWHM w"))
+"""Name, units and long name of the fitted parameters, in the order of the model's arguments."""
 
 
-def _dip_shape(shape: str):
+def _dip_shape(shape: Shape):
     if shape == "gaussian":
         return lambda x: np.exp(-4.0 * math.log(2.0) * x**2)
     def sech_dip(x):
@@ -45,7 +50,8 @@ def _array(name: str, values) -> np.ndarray:
     return a
 
 
-def fit_hom_dip(delay, coincidences, *, sigma=None, shape="gaussian") -> xr.Dataset:
+def fit_hom_dip(delay: ArrayLike, coincidences: ArrayLike, *, sigma: ArrayLike | None = None,
+                shape: Shape = "gaussian") -> xr.Dataset:
     """Fit C(δt) = C_∞[1 − V·D((δt − δt₀)/w)] to a measured dip.
 
     Parameters
@@ -61,9 +67,11 @@ def fit_hom_dip(delay, coincidences, *, sigma=None, shape="gaussian") -> xr.Data
 
     Returns
     -------
-    xarray.Dataset on ``delay`` [s]: ``coincidence`` (the data), ``fit`` (the model) and ``residual``
-    (in standard errors); attrs ``visibility``, ``dip_fwhm`` [s], ``center`` [s], ``baseline`` and their
-    ``*_err`` standard errors, and ``chi2_reduced``.
+    xarray.Dataset
+        On ``delay`` [s]: ``coincidence`` (the data), ``fit`` (the model) and ``residual`` (in standard
+        errors). Scalars: ``visibility`` V, ``dip_fwhm`` w [s], ``center`` δt₀ [s] and ``baseline`` C_∞ (in
+        the units of ``coincidences``), each with its standard error ``*_err``, and ``chi2_reduced``.
+        ``attrs`` hold ``shape``.
     """
     t = _array("delay", delay)
     c = _array("coincidences", coincidences)
@@ -73,8 +81,7 @@ def fit_hom_dip(delay, coincidences, *, sigma=None, shape="gaussian") -> xr.Data
         raise ValueError(f"delay needs at least {_MIN_POINTS} points to fit four parameters, got {t.size}")
     if np.any(c < 0):
         raise ValueError("coincidences must be >= 0")
-    if shape not in SHAPES:
-        raise ValueError(f"shape = {shape!r} is not allowed; allowed: {', '.join(map(repr, SHAPES))}")
+    check_choice("shape", shape, Shape)
     if sigma is None:
         s = np.sqrt(np.maximum(c, 1.0))
     else:
@@ -101,17 +108,15 @@ def fit_hom_dip(delay, coincidences, *, sigma=None, shape="gaussian") -> xr.Data
     fit = model(t, *params)
     residual = (c - fit) / s
     dof = max(t.size - 4, 1)
-    names = ("baseline", "visibility", "center", "dip_fwhm")
-    attrs = {name: float(v) for name, v in zip(names, params)}
-    attrs |= {f"{name}_err": float(e) for name, e in zip(names, errors)}
-    attrs |= {"chi2_reduced": float(residual @ residual / dof), "shape": shape}
 
     def var(values, units, long_name):
         return ("delay", values, {"units": units, "long_name": long_name})
 
-    return xr.Dataset(
-        {"coincidence": var(c, "1", "measured coincidences"), "fit": var(fit, "1", "fitted dip C_∞[1 − V·D]"),
-         "residual": var(residual, "1", "residual in standard errors")},
-        coords={"delay": ("delay", t, {"units": "s", "long_name": "relative delay δt"})},
-        attrs=attrs,
-    )
+    data = {"coincidence": var(c, "1", "measured coincidences"), "fit": var(fit, "1", "fitted dip C_∞[1 − V·D]"),
+            "residual": var(residual, "1", "residual in standard errors")}
+    for (name, units, long_name), value, error in zip(_PARAMETERS, params, errors):
+        data[name] = ((), float(value), {"units": units, "long_name": long_name})
+        data[f"{name}_err"] = ((), float(error), {"units": units, "long_name": f"standard error of the {long_name}"})
+    data["chi2_reduced"] = ((), float(residual @ residual / dof), {"units": "1", "long_name": "reduced χ² of the fit"})
+    return xr.Dataset(data, coords={"delay": ("delay", t, {"units": "s", "long_name": "relative delay δt"})},
+                      attrs={"shape": shape})

@@ -2,6 +2,8 @@
 
     comb Dataset ─► comb_lines ─► usable lines ─► wavelength_plan (edge colouring of K_n)
         ─► per pair: the line's linewidth ─► mode overlap M, HOM and time-bin BSM visibility (hom)
+        ─► each line (a CombLine) drives the transmitter (a combchip.tx.protocol.Transmitter):
+           its power sets the attenuator, its coherence the X states; realized μ per state, state errors
         ─► e_d^X = 1/2 − V_BSM ─► finite-key four-intensity MDI rate per pair (qkd.finite_key)
 
 Link model of one pair (a, b). Each user sits at loss L_a, L_b [dB] from the Bell-state-measurement relay
@@ -18,9 +20,10 @@ as 0 (it is interpolated towards 10⁻³⁰⁰). Every grid evaluation checks it
 cell midpoints away from the cut-off and records the largest relative error in
 ``attrs["interpolation_max_rel_error"]``.
 
-Defaults are system A's (REFERENCE.md): four intensities and probabilities of Yan et al. (2025),
-3 × 10¹² pulse pairs, ε = 10⁻¹⁰, f = 1.16, 100 MHz, time-bin |Ψ⁻⟩ BSM; stated SNSPD η_d = 0.75,
+Defaults are system A's (Yan et al. 2025, :data:`combchip.systems.published.SYSTEM_A`): its four
+intensities and probabilities, pulse pairs, ε, f, clock and time-bin |Ψ⁻⟩ BSM; stated SNSPD η_d = 0.75,
 p_d = 10⁻⁷ per window (not given by the paper); e_d^Z from 30 dB carving extinction at each user.
+Lengths are in metres.
 
 References
 ----------
@@ -39,15 +42,19 @@ from scipy.interpolate import PchipInterpolator
 
 from . import hom as _hom
 from ..comb.coherence import MIN_SAMPLES, line_coherence
+from ..comb.lines import comb_lines, line_table
+from ..schema import KEY_RATE_MATRIX, NETWORK_KEY_RATES, CombLine, validate
+from ..tx.protocol import Timing, Transmitter
 from .visibility import coherence_visibility, trace_limitation
 from .network_plan import wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
 from .qkd.finite_key import finite_key_rate
 from ..systems.published import SYSTEM_A
-from .qkd.mdi import check_protocol, optimize_parameters, pack_settings, unpack_settings
+from .qkd.mdi import check_protocol
+from .qkd.optimize import OptimizedSettings, optimize_parameters, pack_settings, unpack_settings
 from ..units import db_to_ratio
-from ..validation import check_int, check_nonnegative, check_positive, check_range
+from ..validation import check_choice, check_int, check_nonnegative, check_positive, check_range
 
 __all__ = [
     "DEFAULT_DETECTOR",
@@ -64,12 +71,6 @@ DEFAULT_DETECTOR = Detector(efficiency=0.75, dark_count_probability=1e-7)
 """Stated SNSPD for system A: η_d = 0.75, p_d = 10⁻⁷ per ~1 ns window (≈ 100 Hz dark counts)."""
 DEFAULT_E_D_Z = combine_errors(state_error_from_extinction(30.0), state_error_from_extinction(30.0))
 """Z-basis misalignment of two time-bin encoders with 30 dB carving extinction (≈ 2.0 × 10⁻³)."""
-SYSTEM_A_PULSE_FWHM = 0.8e-9
-SYSTEM_A_BIN_SEPARATION = 10e-9
-SYSTEM_A_CLOCK = 100e6
-SYSTEM_A_PULSES = 3e12
-SOLITON_LINEWIDTH = 0.11e6
-"""System A's soliton comb-line linewidth [Hz] (delayed self-heterodyne); 1.4 MHz in the chaotic state."""
 _TINY = 1e-300
 _WARM_XATOL, _WARM_FATOL = 1e-2, 1e-4
 """Nelder–Mead tolerances of warm-started optimizations: within 0.1 % of the tight (1e-4, 1e-7) optimum for
@@ -88,7 +89,7 @@ def _per_user(name, values, n, unit) -> np.ndarray:
     if array.shape != (n,):
         raise ValueError(f"{name} must be a number or one value per user ({n}), got shape {array.shape}")
     for k, v in enumerate(array):
-        check_nonnegative(f"{name}[{k}]", v, unit)
+        check_nonnegative(f"{name}[{k}]", float(v), unit)
     return array
 
 
@@ -108,17 +109,22 @@ def _per_pair(name, values, n, low, high) -> np.ndarray:
     return array
 
 
-def user_losses(users, losses_db=None, distances_m=None, *, loss_db_per_km=0.2, extra_loss_db=0.0) -> np.ndarray:
-    """Loss of each user to the relay [dB]: ``losses_db``, or α·d/1 km + ``extra_loss_db`` from ``distances_m``."""
+def _fibre_loss(distances: np.ndarray, loss_db_per_km, extra_loss_db) -> np.ndarray:
+    """α·d/1 km + ``extra_loss_db`` [dB] of fibre lengths d [m]."""
+    alpha = check_nonnegative("loss_db_per_km", loss_db_per_km, "dB/km")
+    return alpha * distances / 1e3 + check_nonnegative("extra_loss_db", extra_loss_db, "dB")
+
+
+def user_losses(users: int, *, losses_db=None, distances=None, loss_db_per_km: float = 0.2,
+                extra_loss_db: float = 0.0) -> np.ndarray:
+    """Loss of each user to the relay [dB]: ``losses_db``, or α·d/1 km + ``extra_loss_db`` from the fibre
+    lengths ``distances`` [m] (a number, or one per user)."""
     n = _users(users)
-    if (losses_db is None) == (distances_m is None):
-        raise ValueError("give exactly one of losses_db and distances_m")
+    if (losses_db is None) == (distances is None):
+        raise ValueError("give exactly one of losses_db and distances")
     if losses_db is not None:
         return _per_user("losses_db", losses_db, n, "dB")
-    distances = _per_user("distances_m", distances_m, n, "m")
-    alpha = check_nonnegative("loss_db_per_km", loss_db_per_km, "dB/km")
-    extra = check_nonnegative("extra_loss_db", extra_loss_db, "dB")
-    return alpha * distances / 1e3 + extra
+    return _fibre_loss(_per_user("distances", distances, n, "m"), loss_db_per_km, extra_loss_db)
 
 
 # ----------------------------------------------------------------------------- rate engine
@@ -155,13 +161,13 @@ class _RateModel:
         self.calls += 1
         mu, p = self.settings(loss_db)
         return float(finite_key_rate(self._link(loss_db, e_d_x), mu, p, self.pulses, eps=self.eps,
-                                     f=self.f)["key_rate_per_pulse"])
+                                     f=self.f).key_rate_per_pulse)
 
-    def optimized(self, loss_db: float, e_d_x: float, start) -> dict:
+    def optimized(self, loss_db: float, e_d_x: float, start) -> OptimizedSettings:
         """:func:`combchip.link.qkd.optimize_parameters` warm-started from ``start`` (loose tolerances suffice there)."""
         result = optimize_parameters(self._link(loss_db, e_d_x), self.pulses, eps=self.eps, f=self.f, initial=start,
                                      xatol=_WARM_XATOL, fatol=_WARM_FATOL)
-        self.calls += result["result"].nfev
+        self.calls += result.result.nfev
         return result
 
     def optimize_chain(self, losses, e_d_x) -> None:
@@ -169,10 +175,10 @@ class _RateModel:
         start, done, packed = (self.mu, self.p), [], []
         for loss in np.sort(np.asarray(losses, dtype=float)):
             result = self.optimized(loss, e_d_x, start)
-            start = (result["intensities"], result["probabilities"])
+            start = (result.intensities, result.probabilities)
             done.append(loss)
             packed.append(pack_settings(*start))
-            if result["key_rate_raw"] <= 0:
+            if result.key_rate_raw <= 0:
                 break
         self.anchors = (np.array(done), np.array(packed))
 
@@ -236,7 +242,7 @@ def _optimization_check(model, loss_pair, e_dx) -> float:
         return 0.0
     point, e = 0.5 * (losses[0] + losses[1]), float(np.median(e_dx))
     interpolated = model(point, e)
-    best = model.optimized(point, e, model.settings(point))["key_rate_per_pulse"]
+    best = model.optimized(point, e, model.settings(point)).key_rate_per_pulse
     return float((best - interpolated) / interpolated) if interpolated > 0 else 0.0
 
 
@@ -270,12 +276,14 @@ def _pair_rates(loss_pair, e_dx, model, method, loss_step_db, max_exact, optimiz
 
 
 # ----------------------------------------------------------------------------- public API
-def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467, e_d_x=None, e_d_z=DEFAULT_E_D_Z,
-                    intensities: Mapping = SYSTEM_A.intensities, probabilities: Mapping = SYSTEM_A.probabilities,
-                    pulses=SYSTEM_A_PULSES, eps=1e-10, f=1.16, detector: Detector = DEFAULT_DETECTOR,
-                    encoding="time-bin", repetition_rate=SYSTEM_A_CLOCK, loss_db_per_km=0.2, extra_loss_db=0.0,
-                    method="auto", loss_step_db=0.5, max_exact=256, optimize=False,
-                    optimize_step_db=5.0) -> xr.DataArray:
+def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SYSTEM_A.hom_visibility_soliton,
+                    e_d_x=None, e_d_z: float = DEFAULT_E_D_Z, intensities: Mapping = SYSTEM_A.intensities,
+                    probabilities: Mapping = SYSTEM_A.probabilities, pulses: float = SYSTEM_A.pulse_pairs,
+                    eps: float = SYSTEM_A.eps, f: float = SYSTEM_A.error_correction_efficiency,
+                    detector: Detector = DEFAULT_DETECTOR, encoding: str = "time-bin",
+                    repetition_rate: float | None = SYSTEM_A.clock, loss_db_per_km: float = 0.2,
+                    extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 0.5,
+                    max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
 
     R(a, b) = ℓ(L_a + L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
@@ -288,8 +296,8 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
         Number of users n ≥ 2.
     losses_db : float or array_like (n,), optional
         Loss of each user to the relay [dB] (channel × filters; detector efficiency separate).
-    distances_m : float or array_like (n,), optional
-        Fibre length of each user to the relay [m]; loss = ``loss_db_per_km``·d + ``extra_loss_db``.
+    distances : float or array_like (n,), optional
+        Fibre length of each user to the relay [m]; loss = ``loss_db_per_km``·d/1 km + ``extra_loss_db``.
     visibility : float or array_like (n, n)
         Two-photon (for time-bin: Bell-state) interference visibility V ∈ [0, 1/2]; e_d^X = 1/2 − V.
     e_d_x : float or array_like (n, n), optional
@@ -324,11 +332,13 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
     Returns
     -------
     xarray.DataArray ``key_rate`` on (``user_a``, ``user_b``)
-        Symmetric, NaN on the diagonal, ≥ 0; coordinates ``pair_loss_db`` (user_a, user_b) and
-        ``user_loss_db`` (user_a); attrs: units, long_name and the inputs.
+        Symmetric, NaN on the diagonal, ≥ 0; coordinates ``pair_loss_db`` (user_a, user_b), ``e_d_x`` and
+        ``user_loss_db`` (user_a); attrs: units, long_name and the inputs. As a Dataset it meets
+        :data:`combchip.schema.KEY_RATE_MATRIX`.
     """
     n = _users(users)
-    loss = user_losses(n, losses_db, distances_m, loss_db_per_km=loss_db_per_km, extra_loss_db=extra_loss_db)
+    loss = user_losses(n, losses_db=losses_db, distances=distances, loss_db_per_km=loss_db_per_km,
+                       extra_loss_db=extra_loss_db)
     if e_d_x is None:
         e_x = 0.5 - _per_pair("visibility", visibility, n, 0.0, 0.5)
     else:
@@ -345,8 +355,7 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
     np.fill_diagonal(pair_loss, np.nan)
     np.fill_diagonal(e_x, np.nan)
     attrs = {
-        "units": "bit/pulse pair" if repetition_rate is None else "bit/s",
-        "long_name": "finite-key MDI-QKD secret-key rate",
+        **KEY_RATE_MATRIX.entry("key_rate", None, "bit/pulse pair" if repetition_rate is None else "bit/s")[2],
         "users": n, "e_d_z": model.e_d_z, "pulses": model.pulses, "eps": model.eps, "f": model.f,
         "detector_efficiency": detector.efficiency, "dark_count_probability": detector.dark_count_probability,
         "encoding": encoding, "repetition_rate": np.nan if repetition_rate is None else repetition_rate,
@@ -356,23 +365,25 @@ def key_rate_matrix(users, losses_db=None, distances_m=None, *, visibility=0.467
         **info,
     }
     users_coord = np.arange(n)
-    return xr.DataArray(
+    out = xr.DataArray(
         matrix, dims=("user_a", "user_b"), name="key_rate",
         coords={
             "user_a": ("user_a", users_coord, {"units": "1", "long_name": "user"}),
             "user_b": ("user_b", users_coord, {"units": "1", "long_name": "partner"}),
-            "pair_loss_db": (("user_a", "user_b"), pair_loss, {"units": "dB", "long_name": "pair loss L_a + L_b"}),
-            "e_d_x": (("user_a", "user_b"), e_x, {"units": "1", "long_name": "X-basis misalignment e_d^X"}),
-            "user_loss_db": ("user_a", loss, {"units": "dB", "long_name": "user-to-relay loss"}),
+            "pair_loss_db": KEY_RATE_MATRIX.entry("pair_loss_db", pair_loss),
+            "e_d_x": KEY_RATE_MATRIX.entry("e_d_x", e_x),
+            "user_loss_db": KEY_RATE_MATRIX.entry("user_loss_db", loss),
         },
         attrs=attrs,
     )
+    validate(out.to_dataset(), KEY_RATE_MATRIX)
+    return out
 
 
-def fourfold_coincidence_rate(loss_pair_1_db, loss_pair_2_db=None, *, visibility=0.467, e_d_z=DEFAULT_E_D_Z,
-                              intensities: Mapping = SYSTEM_A.intensities,
+def fourfold_coincidence_rate(loss_pair_1_db, loss_pair_2_db=None, *, visibility=SYSTEM_A.hom_visibility_soliton,
+                              e_d_z=DEFAULT_E_D_Z, intensities: Mapping = SYSTEM_A.intensities,
                               probabilities: Mapping = SYSTEM_A.probabilities, detector: Detector = DEFAULT_DETECTOR,
-                              encoding="time-bin", repetition_rate=SYSTEM_A_CLOCK, sources="zz") -> dict:
+                              encoding="time-bin", repetition_rate=SYSTEM_A.clock, sources="zz") -> dict:
     """Rate of simultaneous four-fold coincidences of two user pairs measured at the same time [Hz].
 
     Two BSM modules work on the same clock. Each announces a two-fold coincidence in a given clock
@@ -420,44 +431,23 @@ def fourfold_coincidence_rate(loss_pair_1_db, loss_pair_2_db=None, *, visibility
     return {"rate": clock * p1 * p2, "p_pair_1": p1, "p_pair_2": p2, "sources": sources}
 
 
-def ideal_soliton_lines(count, *, linewidth=SOLITON_LINEWIDTH, fsr=98.7498e9, pump_wavelength=1536.6678e-9,
-                        power=1e-3, osnr_db=60.0) -> xr.Dataset:
-    """A stated default comb: ``count`` lines on each side of the pump, all with the same power, OSNR and
-    Lorentzian linewidth (default system A's soliton lines: 98.7498 GHz, CH51 pump, 0.11 MHz, 1 mW,
-    60 dB), in the format of :func:`combchip.comb_lines`."""
+def ideal_soliton_lines(count: int, *, linewidth: float = SYSTEM_A.soliton_linewidth, fsr: float = SYSTEM_A.fsr,
+                        pump_wavelength: float = SYSTEM_A.pump_wavelength, power: float = 1e-3,
+                        osnr_db: float = 60.0) -> xr.Dataset:
+    """A stated default comb: ``count`` lines on each side of the pump, all with the same ``power`` [W] (1 mW
+    assumed), ``osnr_db`` (60 dB assumed) and Lorentzian ``linewidth`` [Hz], ``fsr`` [Hz] apart (default system
+    A's soliton lines, FSR and CH51 pump), as a :data:`combchip.schema.COMB_LINES` table."""
     count = check_int("count", count, 1)
     check_nonnegative("linewidth", linewidth, "Hz")
+    check_positive("power", power, "W")
     mu = np.arange(-count, count + 1)
-    frequency = _C / pump_wavelength + check_positive("fsr", fsr, "Hz") * mu
-    channel = np.rint((frequency - 190e12) / 100e9).astype(int)
     ones = np.ones(mu.size)
-
-    def var(data, units, long_name):
-        return ("mu", data, {"units": units, "long_name": long_name})
-
-    return xr.Dataset(
-        {"line_frequency": var(frequency, "Hz", "comb line frequency ν_p + μ·FSR"),
-         "itu_channel": var(channel, "1", "nearest ITU 100 GHz channel number"),
-         "power": var(power * ones, "W", "bus output power"),
-         "osnr": var(osnr_db * ones, "dB", "coherent / incoherent line power"),
-         "linewidth": var(linewidth * ones, "Hz", "Lorentzian linewidth estimate")},
-        coords={"mu": mu}, attrs={"source": "ideal_soliton_lines"},
-    )
+    frequency = _C / pump_wavelength + check_positive("fsr", fsr, "Hz") * mu
+    return line_table(mu, frequency, power * ones, osnr_db * ones, linewidth * ones,
+                      {"source": "ideal_soliton_lines"})
 
 
-def _transmitter_timing(transmitter):
-    """(pulse FWHM, early/late bin separation) [s] of a time-bin encoder, else system A's."""
-    if transmitter is None:
-        return SYSTEM_A_PULSE_FWHM, SYSTEM_A_BIN_SEPARATION
-    if hasattr(transmitter, "bin_words") and hasattr(transmitter, "drive"):
-        return transmitter.bin_words[1] / transmitter.drive.dac_rate, transmitter.bin_separation
-    fwhm = getattr(transmitter, "pulse_fwhm", None)
-    if fwhm is None:
-        raise ValueError("transmitter must be a TimeBinEncoder (bin_words, drive) or have a pulse_fwhm [s]")
-    return float(fwhm), getattr(transmitter, "bin_separation", SYSTEM_A_BIN_SEPARATION)
-
-
-def pair_visibility(linewidth, pulse_fwhm=SYSTEM_A_PULSE_FWHM, bin_separation=SYSTEM_A_BIN_SEPARATION, *,
+def pair_visibility(linewidth, pulse_fwhm=SYSTEM_A.pulse_fwhm, bin_separation=SYSTEM_A.bin_separation, *,
                     jitter=0.0, polarization_angle=0.0, shape="gaussian", coherent_fraction=1.0) -> dict:
     """HOM and time-bin BSM visibility of two users carving pulses from copies of one comb line.
 
@@ -486,9 +476,7 @@ _VISIBILITY_MODELS = ("auto", "trace", "osnr")
 
 def _visibility_model(requested, comb_dataset, pulse_fwhm, bin_separation) -> str:
     """The model network_key_rates uses: ``requested``, or for "auto" "trace" when the run's snapshots allow it."""
-    if requested not in _VISIBILITY_MODELS:
-        raise ValueError(f"visibility_model = {requested!r} is not allowed; allowed: "
-                         f"{', '.join(map(repr, _VISIBILITY_MODELS))}")
+    check_choice("visibility_model", requested, _VISIBILITY_MODELS)
     simulated = isinstance(comb_dataset, xr.Dataset) and "field" in comb_dataset
     if requested == "trace" and not simulated:
         raise ValueError("visibility_model = 'trace' needs a simulate_comb Dataset as comb_dataset")
@@ -508,21 +496,68 @@ def _trace_visibilities(ds, line_mu, pulse_fwhm, bin_separation, jitter, polariz
     coherence = line_coherence(ds, np.asarray(line_mu, dtype=int))
     other = _hom.mode_overlap(pulse_fwhm, jitter=jitter, polarization_angle=polarization_angle)
     v = coherence_visibility(coherence, pulse_fwhm, bin_separation, overlap=other)
-    lw = coherence.attrs["pump_linewidth"]
-    coherence_factor = _hom.time_bin_coherence(lw, bin_separation)
-    return [{"overlap": 2 * float(h), "coherence": coherence_factor, "hom_visibility": float(h),
-             "bsm_visibility": float(b)} for h, b in zip(v.hom_visibility.values, v.bsm_visibility.values)]
+    return [{"overlap": 2 * float(h), "hom_visibility": float(h), "bsm_visibility": float(b)}
+            for h, b in zip(v.hom_visibility.values, v.bsm_visibility.values)]
 
 
-def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=75.0, *, loss_db_per_km=0.2,
-                      extra_loss_db=0.0, losses_db=None, min_power=0.0, min_osnr_db=20.0, max_linewidth=None,
-                      order="pump", jitter=0.0, polarization_angle=0.0, e_d_z=None, line_power=1e-3,
-                      default_linewidth=SOLITON_LINEWIDTH, visibility_model="auto", **rate_kwargs) -> xr.Dataset:
+def _link_encoding(transmitter, rate_kwargs) -> str:
+    """The link's encoding: the transmitter's (a qubit encoding, not contradicted by ``rate_kwargs``), else
+    ``rate_kwargs``' (default time-bin)."""
+    encoding = rate_kwargs.get("encoding", "time-bin")
+    if transmitter is None:
+        return encoding
+    if not isinstance(transmitter, Transmitter):
+        raise ValueError(f"transmitter must be a combchip.tx.protocol.Transmitter, got {type(transmitter).__name__}")
+    check_choice("transmitter.encoding", transmitter.encoding, ("time-bin", "polarization"))
+    if "encoding" in rate_kwargs and encoding != transmitter.encoding:
+        raise ValueError(f"encoding = {encoding!r} contradicts the transmitter's {transmitter.encoding!r}")
+    return transmitter.encoding
+
+
+def _timing(transmitter, encoding) -> Timing:
+    """The transmitter's timing, else system A's pulses (bins for time-bin qubits, none for polarization)."""
+    if transmitter is not None:
+        return transmitter.timing
+    return Timing(SYSTEM_A.clock, SYSTEM_A.pulse_fwhm, SYSTEM_A.bin_separation if encoding == "time-bin" else 0.0)
+
+
+def _line_table(comb_dataset, users, default_linewidth) -> xr.Dataset:
+    """The comb-lines table of ``comb_dataset`` (a simulation, a table, or None for ideal soliton lines)."""
+    if comb_dataset is None:
+        return ideal_soliton_lines(max(users // 2 + 1, 2), linewidth=default_linewidth)
+    if isinstance(comb_dataset, xr.Dataset) and "spectrum" in comb_dataset:
+        return comb_lines(comb_dataset)
+    if isinstance(comb_dataset, xr.Dataset) and "line_frequency" in comb_dataset:
+        return comb_dataset
+    raise ValueError("comb_dataset must be a simulate_comb Dataset, a comb_lines table or None")
+
+
+def _transmitter_states(transmitter, lines, rate_kwargs) -> xr.Dataset:
+    """The transmitter's states (:data:`combchip.schema.TRANSMITTER_STATES`) on each comb line, on ``wavelength``."""
+    intensities = rate_kwargs.get("intensities", SYSTEM_A.intensities)
+    probabilities = rate_kwargs.get("probabilities", SYSTEM_A.probabilities)
+    return xr.concat([transmitter.states(line, intensities, probabilities) for line in lines], dim="wavelength",
+                     combine_attrs="drop")
+
+
+def _signal_errors(states) -> tuple[np.ndarray, np.ndarray]:
+    """Per wavelength: the mean state error of the signal intensity z in the Z and in the X basis."""
+    signal = states.error.sel(intensity="z")
+    z_basis = states.state.str.startswith("Z")
+    return signal.where(z_basis).mean("state").values, signal.where(~z_basis).mean("state").values
+
+
+def network_key_rates(comb_dataset=None, transmitter: Transmitter | None = None, users: int = 4, *,
+                      distances=75e3, loss_db_per_km: float = 0.2, extra_loss_db: float = 0.0, losses_db=None,
+                      min_power: float = 0.0, min_osnr_db: float = 20.0, max_linewidth: float | None = None,
+                      order: str = "pump", jitter: float = 0.0, polarization_angle: float = 0.0,
+                      e_d_z: float | None = None, default_linewidth: float = SYSTEM_A.soliton_linewidth,
+                      visibility_model: str = "auto", **rate_kwargs) -> xr.Dataset:
     """Key-rate matrix of an N-user network driven by a simulated comb.
 
     comb → :func:`combchip.comb_lines` → :func:`combchip.link.network_plan.wavelength_plan` (usable lines,
     edge colouring) → each colour's visibilities with the transmitter's pulse duration and bin
-    separation → e_d^X = 1/2 − V_BSM (time-bin; 1/2 − V_HOM for polarization) → :func:`key_rate_matrix`.
+    separation → e_d^X = 1/2 − V_BSM → :func:`key_rate_matrix`.
 
     Two visibility models: ``"trace"`` takes each line's g⁽¹⁾ and g⁽²⁾ from the run's snapshots
     (:func:`combchip.comb.coherence.line_coherence`, :func:`combchip.link.visibility.coherence_visibility`, with the
@@ -531,24 +566,35 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
     fraction, exact when the line's fluctuations decorrelate within a pulse). ``"auto"`` takes
     ``"trace"`` when the dataset allows it. The choice is in ``attrs["visibility_model"]``.
 
+    A ``transmitter`` is driven by the comb line of each colour (:meth:`Transmitter.states
+    <combchip.tx.protocol.Transmitter.states>`): the line's power sets its attenuator and the line's
+    coherence its X states. Its realized signal and decoy levels, averaged over the states and the lines,
+    are the link's intensities (the vacuum stays 0, as the decoy bound needs); its signal states' Z error
+    gives e_d^Z = e_A + e_B − 2e_Ae_B (worst line); its X-state coherence c = 1 − 2e_X, over the line's own
+    e^{−πΔν·Δt} (which the visibility model holds already), multiplies V_BSM by each user's factor; its
+    symbol rate is the ``repetition_rate``. The realized μ of every state and their spread across the
+    states, which an eavesdropper could use to tell the states apart, are in the result.
+
     Parameters
     ----------
     comb_dataset : xarray.Dataset or None
-        A :func:`combchip.simulate_comb` result, a :func:`combchip.comb_lines` table, or None for
-        :func:`ideal_soliton_lines` with ``default_linewidth`` (0.11 MHz: system A's soliton lines).
-    transmitter : TimeBinEncoder, optional
-        Gives the pulse FWHM (bin width, 0.8 ns for :func:`combchip.systems.system_a_encoder`), the bin
-        separation and, through ``symbols(...).attrs["misalignment_z"]`` at ``line_power``, each user's
-        Z-basis error (combined for the pair). Without it: 0.8 ns, 10 ns and :data:`DEFAULT_E_D_Z`.
+        A :func:`combchip.simulate_comb` result, a :data:`combchip.schema.COMB_LINES` table, or None for
+        :func:`ideal_soliton_lines` with ``default_linewidth`` (system A's soliton lines).
+    transmitter : Transmitter, optional
+        A time-bin or polarization chip (:func:`combchip.systems.system_a_encoder`,
+        :func:`combchip.systems.system_b_transmitter`). Without it: system A's 0.8 ns pulses, 10 ns bins
+        (time-bin), :data:`DEFAULT_E_D_Z` and the given intensities.
     users : int
         Number of users n ≥ 2.
-    distance_km : float or array_like (n,)
-        Fibre from each user to the relay [km] (ignored if ``losses_db`` is given).
+    distances : float or array_like (n,)
+        Fibre from each user to the relay [m] (ignored if ``losses_db`` is given).
     max_linewidth : float or None
         Line selection of :func:`combchip.link.network_plan.usable_lines` (None: no linewidth limit, so a
         chaotic comb still gets a plan and a rate).
     jitter, polarization_angle : float
         Relative timing jitter [s] and polarization angle [rad] between the users' pulses.
+    e_d_z : float, optional
+        Z-basis misalignment (default: the transmitter's, else :data:`DEFAULT_E_D_Z`).
     visibility_model : {"auto", "trace", "osnr"}
         How line coherence becomes visibility (above).
     **rate_kwargs
@@ -557,109 +603,102 @@ def network_key_rates(comb_dataset=None, transmitter=None, users=4, distance_km=
     Returns
     -------
     xarray.Dataset
-        ``key_rate`` (user_a, user_b), the plan's ``colour``, ``line_mu``, ``line_frequency``,
-        ``line_linewidth``, ``hom_visibility``, ``bsm_visibility``, ``e_d_x`` per pair, and the
-        per-wavelength variables of the plan.
+        A :data:`combchip.schema.NETWORK_KEY_RATES` Dataset: ``key_rate`` (user_a, user_b), the plan's
+        ``colour``, ``line_mu``, ``line_frequency``, ``line_power``, ``line_linewidth``, ``mode_overlap``,
+        ``hom_visibility``, ``bsm_visibility``, ``e_d_x`` per pair, the per-wavelength variables of the
+        plan and, with a transmitter, ``state_mu``, ``state_mu_spread`` and ``state_error`` per
+        (wavelength, intensity[, state]).
     """
-    from ..comb.lines import comb_lines
-
     n = _users(users)
-    if losses_db is None:
-        distance = _per_user("distance_km", distance_km, n, "km")
-        losses = check_nonnegative("loss_db_per_km", loss_db_per_km, "dB/km") * distance \
-            + check_nonnegative("extra_loss_db", extra_loss_db, "dB")
-    else:
-        losses = _per_user("losses_db", losses_db, n, "dB")
-    if comb_dataset is None:
-        lines = ideal_soliton_lines(max(n // 2 + 1, 2), linewidth=default_linewidth)
-    elif isinstance(comb_dataset, xr.Dataset) and "spectrum" in comb_dataset:
-        lines = comb_lines(comb_dataset)
-    elif isinstance(comb_dataset, xr.Dataset) and "line_frequency" in comb_dataset:
-        lines = comb_dataset
-    else:
-        raise ValueError("comb_dataset must be a simulate_comb Dataset, a comb_lines table or None")
+    losses = user_losses(n, losses_db=losses_db, distances=distances if losses_db is None else None,
+                         loss_db_per_km=loss_db_per_km, extra_loss_db=extra_loss_db)
+    lines = _line_table(comb_dataset, n, default_linewidth)
     plan = wavelength_plan(n, lines, min_power=min_power, min_osnr_db=min_osnr_db, max_linewidth=max_linewidth,
                            order=order)
-    pulse_fwhm, bin_separation = _transmitter_timing(transmitter)
-    encoding = rate_kwargs.get("encoding", "time-bin")
-    model = _visibility_model(visibility_model, comb_dataset, pulse_fwhm, bin_separation)
+    encoding = _link_encoding(transmitter, rate_kwargs)
+    timing = _timing(transmitter, encoding)
+    model = _visibility_model(visibility_model, comb_dataset, timing.pulse_fwhm, timing.bin_separation)
     if model == "trace":
-        per_colour = _trace_visibilities(comb_dataset, plan.wavelength_mu.values, pulse_fwhm, bin_separation,
-                                         jitter, polarization_angle)
+        per_colour = _trace_visibilities(comb_dataset, plan.wavelength_mu.values, timing.pulse_fwhm,
+                                         timing.bin_separation, jitter, polarization_angle)
     else:
         coherent = 1 / (1 + 10 ** (-plan.wavelength_osnr.values / 10))
-        per_colour = [pair_visibility(lw, pulse_fwhm, bin_separation, jitter=jitter,
+        per_colour = [pair_visibility(lw, timing.pulse_fwhm, timing.bin_separation, jitter=jitter,
                                       polarization_angle=polarization_angle, coherent_fraction=p)
                       for lw, p in zip(plan.wavelength_linewidth.values, coherent)]
+    rate_kwargs = {**rate_kwargs, "encoding": encoding}
+    states = None
+    if transmitter is not None:
+        colour_lines = [CombLine.from_table(lines, int(mu)) for mu in plan.wavelength_mu.values]
+        states = _transmitter_states(transmitter, colour_lines, rate_kwargs)
+        error_z, error_x = _signal_errors(states)
+        for entry, line, e_x_user in zip(per_colour, colour_lines, error_x):
+            entry["bsm_visibility"] *= ((1 - 2 * e_x_user) / line.coherence(timing.bin_separation)) ** 2
+        e_d_z = combine_errors(error_z.max(), error_z.max()) if e_d_z is None else e_d_z
+        realized = states.mu.mean(("wavelength", "state"))
+        rate_kwargs["intensities"] = {k: 0.0 if k == "o" else float(realized.sel(intensity=k)) for k in "zyxo"}
+        rate_kwargs.setdefault("repetition_rate", timing.symbol_rate)
     colour = plan.colour.values
     off = colour < 0
     safe = np.where(off, 0, colour)
 
-    def pair_table(key):
-        return np.where(off, np.nan, np.array([v[key] for v in per_colour])[safe])
+    def pair_table(values):
+        return np.where(off, np.nan, np.asarray(values)[safe])
 
-    v_hom, v_bsm = pair_table("hom_visibility"), pair_table("bsm_visibility")
-    e_x = 0.5 - (v_bsm if encoding == "time-bin" else v_hom)
-    if e_d_z is None:
-        if transmitter is not None:
-            e_user = float(transmitter.symbols(4000, check_positive("line_power", line_power, "W"),
-                                               seed=0).attrs["misalignment_z"])
-            e_d_z = combine_errors(e_user, e_user)
-        else:
-            e_d_z = DEFAULT_E_D_Z
-    rate = key_rate_matrix(n, losses_db=losses, e_d_x=np.where(off, 0.0, e_x), e_d_z=e_d_z, **rate_kwargs)
+    v_hom = pair_table([v["hom_visibility"] for v in per_colour])
+    v_bsm = pair_table([v["bsm_visibility"] for v in per_colour])
+    e_x = 0.5 - v_bsm
+    rate = key_rate_matrix(n, losses_db=losses, e_d_x=np.where(off, 0.0, e_x),
+                           e_d_z=DEFAULT_E_D_Z if e_d_z is None else e_d_z, **rate_kwargs)
     ds = plan.copy()
     ds["key_rate"] = rate.reset_coords(["e_d_x"], drop=True)
     ds = ds.assign_coords(pair_loss_db=rate.pair_loss_db, user_loss_db=rate.user_loss_db)
-
-    def var(name, values, units, long_name):
-        ds[name] = (("user_a", "user_b"), values, {"units": units, "long_name": long_name})
-
-    var("line_linewidth", np.where(off, np.nan, plan.wavelength_linewidth.values[safe]), "Hz",
-        "linewidth of the pair's comb line")
-    var("mode_overlap", pair_table("overlap"), "1", "mode overlap M of the pair's pulses")
-    var("hom_visibility", v_hom, "1", "HOM visibility V = M/2 (equal weak pulses)")
-    var("bsm_visibility", v_bsm, "1", "time-bin BSM visibility c_A c_B M/2")
-    var("e_d_x", np.where(off, np.nan, e_x), "1", "X-basis misalignment e_d^X")
+    for name, values in (("line_power", pair_table(plan.wavelength_power.values)),
+                         ("line_linewidth", pair_table(plan.wavelength_linewidth.values)),
+                         ("mode_overlap", pair_table([v["overlap"] for v in per_colour])),
+                         ("hom_visibility", v_hom), ("bsm_visibility", v_bsm), ("e_d_x", e_x)):
+        ds[name] = NETWORK_KEY_RATES.entry(name, values)
+    if states is not None:
+        ds = ds.assign_coords(intensity=states.intensity.values, state=states.state.values)
+        spread = (states.mu.max("state") - states.mu.min("state")) / states.mu.mean("state")
+        for name, values in (("state_mu", states.mu), ("state_mu_spread", spread), ("state_error", states.error)):
+            ds[name] = NETWORK_KEY_RATES.entry(name, values.values)
     ds.attrs.update({k: v for k, v in rate.attrs.items() if k not in ("units", "long_name")})
-    ds.attrs.update({"pulse_fwhm": pulse_fwhm, "bin_separation": bin_separation, "jitter": float(jitter),
-                     "polarization_angle": float(polarization_angle), "visibility_model": model, "line_source":
-                     "ideal_soliton_lines" if comb_dataset is None else "comb", "order": order})
+    ds.attrs.update({"pulse_fwhm": timing.pulse_fwhm, "bin_separation": timing.bin_separation,
+                     "jitter": float(jitter), "polarization_angle": float(polarization_angle),
+                     "visibility_model": model, "transmitter": type(transmitter).__name__ if transmitter else "none",
+                     "line_source": "ideal_soliton_lines" if comb_dataset is None else "comb", "order": order})
     if comb_dataset is None:
         ds.attrs["default_linewidth"] = float(default_linewidth)
     ds.attrs.pop("max_linewidth", None)
-    return ds
+    return validate(ds, NETWORK_KEY_RATES)
 
 
-def rate_vs_distance(distance_km, *, visibility=0.467, **rate_kwargs) -> xr.Dataset:
-    """Key rate of one user pair, each user ``distance_km`` from the relay, and the PLOB bound of the
+def rate_vs_distance(distance, *, visibility=SYSTEM_A.hom_visibility_soliton, loss_db_per_km: float = 0.2,
+                     extra_loss_db: float = 0.0, **rate_kwargs) -> xr.Dataset:
+    """Key rate of one user pair, each user ``distance`` [m] from the relay, and the PLOB bound of the
     end-to-end transmittance η_aη_b η_d² (per pulse pair; ``key_rate`` in the units of
     :func:`key_rate_matrix`, ``key_rate_per_pulse`` and ``plob`` in bit per pulse pair)."""
-    distance = np.atleast_1d(np.asarray(distance_km, dtype=float))
+    distance = np.atleast_1d(np.asarray(distance, dtype=float))
     if distance.ndim != 1 or distance.size == 0:
-        raise ValueError("distance_km must be a non-empty 1-D array [km]")
+        raise ValueError("distance must be a non-empty 1-D array [m]")
     for k, d in enumerate(distance):
-        check_nonnegative(f"distance_km[{k}]", d, "km")
-    kwargs = dict(rate_kwargs)
-    detector = kwargs.get("detector", DEFAULT_DETECTOR)
-    alpha = kwargs.pop("loss_db_per_km", 0.2)
-    extra = kwargs.pop("extra_loss_db", 0.0)
-    repetition = kwargs.get("repetition_rate", SYSTEM_A_CLOCK)
-    rates = []
-    for d in distance:
-        m = key_rate_matrix(2, distances_m=d * 1e3, loss_db_per_km=alpha, extra_loss_db=extra, visibility=visibility,
-                            **kwargs)
-        rates.append(float(m[0, 1]))
-    rates = np.array(rates)
+        check_nonnegative(f"distance[{k}]", float(d), "m")
+    loss = _fibre_loss(distance, loss_db_per_km, extra_loss_db)
+    detector = rate_kwargs.get("detector", DEFAULT_DETECTOR)
+    repetition = rate_kwargs.get("repetition_rate", SYSTEM_A.clock)
+    matrices = [key_rate_matrix(2, losses_db=user_loss, visibility=visibility, **rate_kwargs) for user_loss in loss]
+    rates = np.array([float(m[0, 1]) for m in matrices])
     per_pulse = rates / (1.0 if repetition is None else repetition)
-    eta = db_to_ratio(2 * (alpha * distance + extra)) * detector.efficiency**2
-    units = m.attrs["units"]
+    eta = db_to_ratio(2 * loss) * detector.efficiency**2
+    m = matrices[-1]
     return xr.Dataset(
-        {"key_rate": ("distance", rates, {"units": units, "long_name": "finite-key MDI-QKD secret-key rate"}),
+        {"key_rate": ("distance", rates, {"units": m.attrs["units"], "long_name": m.attrs["long_name"]}),
          "key_rate_per_pulse": ("distance", per_pulse, {"units": "bit/pulse pair",
                                                         "long_name": "finite-key MDI-QKD"}),
          "plob": ("distance", plob(eta), {"units": "bit/pulse pair", "long_name": "PLOB bound of η_aη_bη_d²"})},
-        coords={"distance": ("distance", distance * 1e3, {"units": "m", "long_name":
-                                                          "user-to-relay distance (user to user: twice)"})},
-        attrs={k: v for k, v in m.attrs.items() if k not in ("units", "long_name", "users")},
+        coords={"distance": ("distance", distance, {"units": "m", "long_name":
+                                                    "user-to-relay distance (user to user: twice)"})},
+        attrs={**{k: v for k, v in m.attrs.items() if k not in ("units", "long_name", "users")},
+               "loss_db_per_km": float(loss_db_per_km), "extra_loss_db": float(extra_loss_db)},
     )

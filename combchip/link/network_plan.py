@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ..schema import COMB_LINES, validate
 from ..validation import check_int, check_nonnegative, check_positive, check_range
 
-_LINE_VARIABLES = ("line_frequency", "itu_channel", "power", "osnr", "linewidth")
 _BLOCK_PAIRS = ((0, 1), (2, 3), (0, 2), (1, 3), (0, 3), (1, 2))
 
 
@@ -105,15 +105,6 @@ def resources(n) -> dict:
     }
 
 
-def _check_lines(lines) -> xr.Dataset:
-    if not isinstance(lines, xr.Dataset) or "mu" not in lines.dims:
-        raise ValueError(f"lines must be a comb_lines Dataset on dimension 'mu', got {type(lines).__name__}")
-    missing = [name for name in _LINE_VARIABLES if name not in lines]
-    if missing:
-        raise ValueError(f"lines lacks the comb_lines variables {missing}")
-    return lines
-
-
 def usable_lines(lines, min_power=0.0, min_osnr_db=20.0, max_linewidth=1e6, exclude_pump=True) -> xr.DataArray:
     """Boolean mask on ``mu`` of the comb lines fit to carry qubits.
 
@@ -124,7 +115,7 @@ def usable_lines(lines, min_power=0.0, min_osnr_db=20.0, max_linewidth=1e6, excl
     Parameters
     ----------
     lines : xarray.Dataset
-        A :func:`~combchip.comb_lines` table.
+        A :data:`combchip.schema.COMB_LINES` table (:func:`~combchip.comb_lines`).
     min_power : float
         Minimum line power [W], ≥ 0.
     min_osnr_db : float
@@ -142,7 +133,7 @@ def usable_lines(lines, min_power=0.0, min_osnr_db=20.0, max_linewidth=1e6, excl
     ----------
     Yan et al., npj Quantum Inf. (2025), arXiv:2502.11860 (soliton 0.11 MHz, chaotic 1.4 MHz lines).
     """
-    lines = _check_lines(lines)
+    lines = validate(lines, COMB_LINES)
     min_power = check_nonnegative("min_power", min_power, "W")
     min_osnr_db = check_range("min_osnr_db", min_osnr_db, unit="dB")
     keep = (lines.power >= min_power) & (lines.osnr >= min_osnr_db)
@@ -167,8 +158,7 @@ def wavelength_plan(n, lines=None, min_power=0.0, min_osnr_db=20.0, max_linewidt
     n : int
         Number of users, n ≥ 2.
     lines : xarray.Dataset or None
-        A :func:`~combchip.comb_lines` table (``line_frequency`` [Hz], ``itu_channel``, ``power`` [W],
-        ``osnr`` [dB], ``linewidth`` [Hz] on ``mu``).
+        A :data:`combchip.schema.COMB_LINES` table (:func:`~combchip.comb_lines`).
     min_power, min_osnr_db, max_linewidth, exclude_pump
         Line selection, as in :func:`usable_lines`.
     order : {"pump", "itu"}

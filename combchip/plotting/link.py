@@ -110,12 +110,12 @@ def plot_hom_fit(fit, ax=None):
     fig, ax = new_axes(ax, figsize=(6, 4))
     ns = fit.delay.values * 1e9
     ax.plot(ns, fit.coincidence.values, "o", ms=3, label="measured")
-    a = fit.attrs
-    ax.plot(ns, fit.fit.values, "-", label=f"fit: V = {100 * a['visibility']:.1f} ± {100 * a['visibility_err']:.1f} %, "
-                                           f"FWHM {a['dip_fwhm'] * 1e9:.3f} ns")
+    ax.plot(ns, fit.fit.values, "-", label=f"fit: V = {100 * float(fit.visibility):.1f} ± "
+                                           f"{100 * float(fit.visibility_err):.1f} %, "
+                                           f"FWHM {float(fit.dip_fwhm) * 1e9:.3f} ns")
     ax.set_xlabel("relative delay δt [ns]")
     ax.set_ylabel("coincidences")
-    ax.set_title(f"HOM dip fit ({a['shape']} pulses), χ²/dof = {a['chi2_reduced']:.2f}", fontsize=9)
+    ax.set_title(f"HOM dip fit ({fit.attrs['shape']} pulses), χ²/dof = {float(fit.chi2_reduced):.2f}", fontsize=9)
     ax.legend(fontsize=8)
     return fig
 

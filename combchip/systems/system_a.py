@@ -56,13 +56,14 @@ def system_a_pump(linewidth: float = 0.0) -> Laser:
     return Laser(p.pump_wavelength, p.pump_power * float(db_to_ratio(p.insertion_loss_db / 2)), linewidth=linewidth)
 
 
-def system_a_encoder(linewidth: float = SYSTEM_A.soliton_linewidth, wavelength: float = 1550e-9):
+def system_a_encoder(wavelength: float = 1550e-9):
     """System A's bench time-bin encoder: 0.8 ns bins 10 ns apart, LiNbO₃ IM1, IM2 and PM.
 
     Published: the 0.8 ns pulses and the 10 ns bin separation. Assumed: push-pull LiNbO₃ MZIs
     (r₃₃ = 30.8 pm/V, 20 mm, 15 µm gap) built for 30 dB extinction; a 2.5 GS/s DAC (0.4 ns words,
-    150 ps rise) at 50 MHz qubits (two 10 ns bins per qubit). ``linewidth`` [Hz] is the comb line's
-    (published: 0.11 MHz soliton, 1.4 MHz chaotic).
+    150 ps rise) at 50 MHz qubits (two 10 ns bins per qubit). The comb line that drives it (a
+    :class:`combchip.schema.CombLine`) brings its power and linewidth (published: 0.11 MHz soliton,
+    1.4 MHz chaotic).
     """
     from ..tx.chips import TimeBinEncoder
     from ..tx.drive import Drive
@@ -80,6 +81,5 @@ def system_a_encoder(linewidth: float = SYSTEM_A.soliton_linewidth, wavelength: 
         drive=Drive(symbol_rate=1 / (2 * SYSTEM_A.bin_separation), dac_rate=dac_rate, rise_time=150e-12,
                     samples_per_symbol=500),
         bin_words=(12, round(SYSTEM_A.pulse_fwhm * dac_rate)),
-        linewidth=linewidth,
         wavelength=wavelength,
     )

@@ -6,18 +6,26 @@ symbol streams are then assembled from that table. For each class and predecesso
 photon number and the density matrix ρ over the two encoding modes ((H, V) or (early, late)):
 ρ_ij = ∫ E_i(t) E_j*(t) dt / (hν) over the symbol slot, so that μ = tr ρ and the state fidelity is
 F = ⟨ψ|ρ|ψ⟩/μ for the ideal state |ψ⟩ (Lo, Curty & Qi, PRL 108, 130503 (2012) for the states).
+
+A chip is driven by one comb line (:class:`combchip.schema.CombLine`): the line's power sets the
+attenuator, its coherence over the delay between the two encoding modes scales ρ_12. Every chip is a
+:class:`combchip.tx.protocol.Transmitter`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 import xarray as xr
 from scipy.constants import c, h
 from scipy.optimize import brentq
 
-from .drive import Drive
+from .drive import Drive, pulse_fwhm
+from .protocol import Encoding, Timing
+from ..schema import PHASE_SYMBOL_STREAM, SYMBOL_STREAM, TRANSMITTER_STATES, CombLine, validate
 from ..systems.published import SYSTEM_A
 from ..validation import check_int, check_positive, check_range, check_wavelength
 
@@ -45,6 +53,25 @@ def de_bruijn(alphabet: int, order: int = 2) -> np.ndarray:
 
     extend(1, 1)
     return np.array(out, dtype=int)
+
+
+def _check_line(line) -> CombLine:
+    if not isinstance(line, CombLine):
+        raise ValueError(f"line must be a combchip.schema.CombLine, got {type(line).__name__}")
+    check_positive("line.power", line.power, "W")
+    return line
+
+
+def _settings(intensities, probabilities, defaults) -> tuple[dict, dict]:
+    """The intensities and probabilities asked for (``defaults`` where None), checked."""
+    intensities = dict(defaults[0] if intensities is None else intensities)
+    probabilities = dict(defaults[1] if probabilities is None else probabilities)
+    _check_intensities(intensities, probabilities)
+    return intensities, probabilities
+
+
+def _line_attrs(line: CombLine) -> dict:
+    return {f"line_{name}": value for name, value in asdict(line).items()}
 
 
 def _check_intensities(intensities, probabilities):
@@ -87,27 +114,49 @@ class Chip:
 
     Subclasses are dataclasses with ``carver`` and ``decoy`` MZIs, an optional ``voa`` (None is an
     ideal attenuator whose setting is its transmission), ``voa_open``, ``drive`` and ``wavelength``,
-    and give ``_carver_words`` and ``_fields``.
+    and give ``encoding``, ``_carver_words`` and ``_fields``.
     """
 
+    encoding: ClassVar[Encoding]
     drive: Drive
     wavelength: float
+
+    @property
+    def bin_separation(self) -> float:
+        """Delay between the two encoding modes [s]: 0, they share the time slot."""
+        return 0.0
+
+    @property
+    def timing(self) -> Timing:
+        """Symbol rate, mean FWHM of the carved pulses (:func:`combchip.tx.drive.pulse_fwhm` of the carver's
+        output over four symbols) and bin separation."""
+        voltage = self.drive.waveform(self._carver_words(4, self.carver_amplitude))
+        power = np.abs(self.carver.field_transfer(voltage, self.wavelength, port=self.carver.output)) ** 2
+        fwhm = pulse_fwhm(power, self.drive.sample_rate, self.drive.samples_per_symbol).mean()
+        return Timing(self.drive.symbol_rate, float(fwhm), self.bin_separation)
 
     def _fields(self, intensity_index, state_index, scale, levels) -> np.ndarray:
         """Mode fields (samples, 2) [√W] of a symbol sequence; ``scale`` multiplies the input power."""
         raise NotImplementedError
 
-    def _coherency(self, fields: np.ndarray, symbols: int) -> np.ndarray:
-        """ρ per symbol from the mode fields (samples, 2) [√W], in photons."""
+    def _coherency(self, fields: np.ndarray, symbols: int, line: CombLine) -> np.ndarray:
+        """ρ per symbol from the mode fields (samples, 2) [√W], in photons; ρ_12 carries the line's
+        coherence |g⁽¹⁾| over the bin separation."""
         slots = fields.reshape(symbols, -1, 2)
-        energy = np.einsum("sti,stj->sij", slots, slots.conj()) / self.drive.sample_rate
-        return energy / (h * c / self.wavelength)
+        rho = np.einsum("sti,stj->sij", slots, slots.conj()) / self.drive.sample_rate / (h * c / self.wavelength)
+        coherence = line.coherence(self.bin_separation)
+        rho[:, 0, 1] *= coherence
+        rho[:, 1, 0] *= coherence
+        return rho
 
-    def table(self, labels, scale, levels) -> SymbolTable:
-        """Simulate the de Bruijn pattern of all (previous, current) class pairs."""
+    def table_for(self, labels, intensities, setting, line: CombLine) -> SymbolTable:
+        """Simulate the de Bruijn pattern of all (previous, current) class pairs on ``line``, with the levels
+        of ``intensities`` and the attenuator at ``setting``."""
+        levels = self.decoy_levels(labels, intensities)
+        scale = _check_line(line).power * self.voa_transmission(setting)
         classes = 4 * len(labels)
         sequence = de_bruijn(classes, 2)
-        rho = self._coherency(self._fields(sequence // 4, sequence % 4, scale, levels), sequence.size)
+        rho = self._coherency(self._fields(sequence // 4, sequence % 4, scale, levels), sequence.size, line)
         previous = np.roll(sequence, 1)
         photons = np.zeros((classes, classes))
         density = np.zeros((classes, classes, 2, 2), dtype=complex)
@@ -116,7 +165,32 @@ class Chip:
         density[previous, sequence] = rho / np.maximum(mu, 1e-300)[:, None, None]
         return SymbolTable(tuple(labels), photons, density)
 
-    def symbols(self, count: int, line_power: float, *, intensities=None, probabilities=None, basis_probability=0.5,
+    def states(self, line: CombLine, intensities: Mapping | None = None, probabilities: Mapping | None = None,
+               basis_probability: float = 0.5) -> xr.Dataset:
+        """Realized μ and state error 1 − F of every (intensity, state) on ``line``.
+
+        The attenuator is calibrated from ``line.power`` (:meth:`calibrate`); each entry is the de Bruijn
+        table's value averaged over the previous symbol's class, weighted by its probability
+        p_label·p_basis/2. Arguments as in :meth:`symbols`.
+
+        Returns
+        -------
+        xarray.Dataset
+            :data:`combchip.schema.TRANSMITTER_STATES` on (``intensity``, ``state`` = Z0, Z1, X0, X1);
+            attrs: the attenuator setting and the line.
+        """
+        intensities, probabilities = _settings(intensities, probabilities, (SYSTEM_A.intensities,
+                                                                            SYSTEM_A.probabilities))
+        z = check_range("basis_probability", basis_probability, 0.0, 1.0)
+        labels = tuple(intensities)
+        setting = self.calibrate(line, intensities)
+        table = self.table_for(labels, intensities, setting, line)
+        weight = np.outer([probabilities[k] for k in labels], [z / 2, z / 2, (1 - z) / 2, (1 - z) / 2]).ravel()
+        shape = (len(labels), len(STATES))
+        return _states(labels, STATES, (weight @ table.photons).reshape(shape),
+                       1 - (weight @ table.fidelity).reshape(shape), {"attenuation": setting, **_line_attrs(line)})
+
+    def symbols(self, count: int, line: CombLine, *, intensities=None, probabilities=None, basis_probability=0.5,
                 amplitude_noise=0.0, seed=0, calibrate=True) -> xr.Dataset:
         """A random stream of ``count`` encoded symbols.
 
@@ -124,8 +198,8 @@ class Chip:
         ----------
         count : int
             Number of symbols.
-        line_power : float
-            Power of the comb line at the chip input [W].
+        line : CombLine
+            The comb line at the chip input: its power [W] sets the attenuator, its coherence ρ_12.
         intensities, probabilities : dict
             Target mean photon numbers and their probabilities, keyed by label (system A's set by default).
         basis_probability : float
@@ -140,20 +214,20 @@ class Chip:
 
         Returns
         -------
-        xarray.Dataset on ``symbol`` with ``mu`` (photons), ``intensity`` (label index), ``basis``
-        (0 = Z, 1 = X), ``bit``, ``fidelity``; attrs: the realized mean and relative spread per label,
-        the misalignment 1 − F̄ per basis, and the attenuator setting.
+        xarray.Dataset
+            :data:`combchip.schema.SYMBOL_STREAM` on ``symbol``: ``mu`` (photons), ``intensity`` (label
+            index), ``basis`` (0 = Z, 1 = X), ``bit``, ``fidelity``; attrs: the realized mean and relative
+            spread per label, the misalignment 1 − F̄ per basis, the attenuator setting and the line.
         """
         count = check_int("count", count, 1)
-        check_positive("line_power", line_power, "W")
+        _check_line(line)
         check_range("basis_probability", basis_probability, 0.0, 1.0)
         check_range("amplitude_noise", amplitude_noise, 0.0, 1.0)
-        intensities = dict(SYSTEM_A.intensities if intensities is None else intensities)
-        probabilities = dict(SYSTEM_A.probabilities if probabilities is None else probabilities)
-        _check_intensities(intensities, probabilities)
+        intensities, probabilities = _settings(intensities, probabilities, (SYSTEM_A.intensities,
+                                                                            SYSTEM_A.probabilities))
         labels = tuple(intensities)
-        setting = self.calibrate(line_power, intensities) if calibrate else self.voa_open
-        table = self.table_for(labels, intensities, setting, line_power)
+        setting = self.calibrate(line, intensities) if calibrate else self.voa_open
+        table = self.table_for(labels, intensities, setting, line)
         rng = np.random.default_rng(seed)
         intensity = rng.choice(len(labels), size=count, p=[probabilities[k] for k in labels])
         basis = (rng.random(count) >= basis_probability).astype(int)
@@ -164,24 +238,15 @@ class Chip:
         if amplitude_noise > 0:
             mu = mu * (1 + amplitude_noise * rng.standard_normal(count)) ** 2
         fidelity = table.fidelity[previous, cls]
-        ds = xr.Dataset(
-            {
-                "mu": ("symbol", mu, {"units": "photons", "long_name": "mean photon number"}),
-                "intensity": ("symbol", intensity, {"units": "1", "long_name": "intensity label index",
-                                                    "labels": ",".join(labels)}),
-                "basis": ("symbol", basis, {"units": "1", "long_name": "basis (0 = Z, 1 = X)"}),
-                "bit": ("symbol", bit, {"units": "1", "long_name": "bit value"}),
-                "fidelity": ("symbol", fidelity, {"units": "1", "long_name": "state fidelity with the ideal state"}),
-            },
-            coords={"symbol": np.arange(count)},
-            attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
-                   "attenuation": setting, "seed": seed, "amplitude_noise": amplitude_noise},
-        )
+        ds = _stream(SYMBOL_STREAM, labels, {"mu": mu, "intensity": intensity, "basis": basis, "bit": bit,
+                                             "fidelity": fidelity},
+                     {"wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate, "attenuation": setting,
+                      "seed": seed, "amplitude_noise": amplitude_noise, **_line_attrs(line)})
         _summarize_intensities(ds, mu, intensity, labels, intensities)
         for b, name in enumerate(("z", "x")):
             sel = (basis == b) & (intensity == 0)
             ds.attrs[f"misalignment_{name}"] = float(1 - fidelity[sel].mean()) if sel.any() else np.nan
-        return ds
+        return validate(ds, SYMBOL_STREAM)
 
     @property
     def carver_amplitude(self) -> float:
@@ -227,22 +292,36 @@ class Chip:
         open_t = self.voa_transmission(self.voa_open)
         return _solve(self.voa_transmission, fraction * open_t, self.voa_open, self.voa_open + self.voa.v_pi())
 
-    def table_for(self, labels, intensities, setting, line_power) -> SymbolTable:
-        """Symbol table for ``line_power`` [W], the levels of ``intensities`` and the attenuator at ``setting``."""
-        return self.table(labels, line_power * self.voa_transmission(setting), self.decoy_levels(labels, intensities))
-
-    def calibrate(self, line_power, intensities) -> float:
-        """Attenuator setting that gives the largest intensity its target mean photon number."""
+    def calibrate(self, line: CombLine, intensities) -> float:
+        """Attenuator setting that gives the largest intensity its target mean photon number on ``line``."""
         labels = tuple(intensities)
-        top = max(labels, key=lambda k: intensities[k])
-        open_table = self.table_for(labels, intensities, self.voa_open, line_power)
-        k = labels.index(top)
-        mean = open_table.photons[:, 4 * k : 4 * k + 4].mean()
-        needed = intensities[top] / mean
+        k = labels.index(max(labels, key=lambda label: intensities[label]))
+        open_table = self.table_for(labels, intensities, self.voa_open, line)
+        return self._setting_for(line, intensities, open_table.photons[:, 4 * k : 4 * k + 4].mean())
+
+    def _setting_for(self, line: CombLine, intensities, open_mean: float) -> float:
+        """Attenuator setting that lowers ``open_mean`` photons (attenuator open) to the largest target."""
+        top = max(intensities.values())
+        needed = top / open_mean
         if needed > 1:
-            raise ValueError(f"line_power = {line_power:.3g} W is too low: {intensities[top]} photons need "
-                             f"{line_power * needed:.3g} W with the attenuator open")
+            raise ValueError(f"line.power = {line.power:.3g} W is too low: {top} photons need "
+                             f"{line.power * needed:.3g} W with the attenuator open")
         return self.voa_setting(needed)
+
+
+def _stream(contract, labels, columns, attrs) -> xr.Dataset:
+    """A symbol stream of ``contract`` from its ``columns``; the intensity variable names the ``labels``."""
+    ds = xr.Dataset({name: contract.entry(name, data) for name, data in columns.items()},
+                    coords={"symbol": np.arange(len(columns["mu"]))}, attrs=attrs)
+    ds.intensity.attrs["labels"] = ",".join(labels)
+    return ds
+
+
+def _states(labels, states, mu, error, attrs) -> xr.Dataset:
+    """A :data:`combchip.schema.TRANSMITTER_STATES` Dataset of μ and error arrays (intensity, state)."""
+    ds = xr.Dataset({"mu": TRANSMITTER_STATES.entry("mu", mu), "error": TRANSMITTER_STATES.entry("error", error)},
+                    coords={"intensity": list(labels), "state": list(states)}, attrs=attrs)
+    return validate(ds, TRANSMITTER_STATES)
 
 
 def _summarize_intensities(ds, mu, intensity, labels, intensities) -> None:
@@ -272,6 +351,7 @@ class SiPolarizationChip(Chip):
     Field per sample: E = √(P_line·η_GC1·T_VOA)·T₁(V₁)·T₂(V₂)·J_GC2·[t_H(V₃, V₄), t_V(V₃, V₄)].
     """
 
+    encoding: ClassVar[Encoding] = "polarization"
     carver: object
     decoy: object
     voa: object
@@ -342,8 +422,9 @@ class TimeBinEncoder(Chip):
 
     A symbol of period T holds an early bin and a late bin T/2 later; the two encoding modes are
     E_e(t) = E(t) and E_l(t) = E(t + T/2) over the first half of the slot, so ρ_el = ∫E(t)E*(t + T/2)dt,
-    multiplied by the comb line's coherence e^{−πΔν·T/2} (Lorentzian line of FWHM Δν). Z0/Z1 carve the
-    early/late bin only; X0/X1 carve both at half power, X1 with the PM at its Vπ on the late bin.
+    multiplied by the driving comb line's coherence e^{−πΔν·T/2} (:meth:`CombLine.coherence`, a
+    Lorentzian line of FWHM Δν). Z0/Z1 carve the early/late bin only; X0/X1 carve both at half power,
+    X1 with the PM at its Vπ on the late bin.
 
     Parameters
     ----------
@@ -355,18 +436,16 @@ class TimeBinEncoder(Chip):
         Symbol rate 1/T and DAC; ``bin_words`` gives the early bin's first DAC word and the bin width.
     bin_words : tuple of int
         (first word of the early bin, words per bin); the late bin starts half a symbol later.
-    linewidth : float
-        Lorentzian FWHM Δν of the comb line [Hz].
     gate : float
         Detection window centred on each bin [s]; light outside it (the carver's leakage) is not counted.
     """
 
+    encoding: ClassVar[Encoding] = "time-bin"
     carver: object
     decoy: object
     phase_modulator: object
     drive: Drive
     bin_words: tuple = (12, 2)
-    linewidth: float = 0.0
     gate: float = 1.6e-9
     wavelength: float = 1550e-9
     voa: object = None
@@ -374,7 +453,6 @@ class TimeBinEncoder(Chip):
 
     def __post_init__(self):
         check_wavelength("wavelength", self.wavelength)
-        check_range("linewidth", self.linewidth, 0.0, 1e12, "Hz")
         check_range("gate", self.gate, 0.0, self.bin_separation, "s", low_open=True)
         words = self.drive.dac_samples_per_symbol
         start, width = self.bin_words
@@ -437,14 +515,6 @@ class TimeBinEncoder(Chip):
         t = np.arange(half) + 0.5
         return (np.abs(t - centre) <= 0.5 * self.gate * self.drive.sample_rate).astype(float)
 
-    def _coherency(self, fields, symbols):
-        rho = super()._coherency(fields, symbols)
-        coherence = np.exp(-np.pi * self.linewidth * self.bin_separation)
-        rho[:, 0, 1] *= coherence
-        rho[:, 1, 0] *= coherence
-        return rho
-
-
 
 SNS_INTENSITIES = {"s": 0.3, "y": 0.1, "x": 0.02, "o": 0.0}
 """A sending-or-not-sending set: the signal sent in Z windows, two decoys and the vacuum."""
@@ -459,7 +529,7 @@ class InPClientChip(Chip):
     and the realized phase arg∫E dt also carries the chirp of the intensity modulators, so each
     intensity level acquires its own phase offset. The table is the de Bruijn pattern over
     (label, slice) pairs; each symbol's μ = ∫|E|²dt/(hν) and its phase error is measured against
-    the strongest label at slice 0.
+    the strongest label at slice 0; a phase error δ costs the state error sin²(δ/2).
 
     Parameters
     ----------
@@ -471,6 +541,7 @@ class InPClientChip(Chip):
         M, the number of phase slices.
     """
 
+    encoding: ClassVar[Encoding] = "phase"
     carver: object
     decoy: object
     phase_modulator: object
@@ -497,10 +568,10 @@ class InPClientChip(Chip):
         field = field * self.decoy.field_transfer(v2, self.wavelength, port=self.decoy.output)
         return field * np.exp(-1j * self.phase_modulator.phase(v3, self.wavelength))
 
-    def pulse_table(self, labels, intensities, line_power, setting=None):
-        """(photons, amplitude) of every (previous, current) class pair, class = label·M + slice."""
+    def pulse_table(self, labels, intensities, line: CombLine, setting=None):
+        """(photons, amplitude) of every (previous, current) class pair on ``line``, class = label·M + slice."""
         levels = self.decoy_levels(labels, intensities)
-        scale = line_power * self.voa_transmission(self.voa_open if setting is None else setting)
+        scale = _check_line(line).power * self.voa_transmission(self.voa_open if setting is None else setting)
         classes = len(labels) * self.phase_slices
         sequence = de_bruijn(classes, 2)
         field = self._pulses(sequence // self.phase_slices, sequence % self.phase_slices, scale, levels)
@@ -512,55 +583,74 @@ class InPClientChip(Chip):
         amplitude[previous, sequence] = np.sum(slots, axis=1)
         return photons, amplitude
 
-    def symbols(self, count: int, line_power: float, *, intensities=None, probabilities=None, seed=0,
-                calibrate=True) -> xr.Dataset:
-        """A stream of ``count`` phase-randomized pulses of the given intensities.
+    def calibrate(self, line: CombLine, intensities) -> float:
+        """Attenuator setting that gives the largest intensity its target mean photon number on ``line``."""
+        labels, m = tuple(intensities), self.phase_slices
+        k = labels.index(max(labels, key=lambda label: intensities[label]))
+        photons, _ = self.pulse_table(labels, intensities, line)
+        return self._setting_for(line, intensities, photons[:, k * m : (k + 1) * m].mean())
 
-        Returns an xarray.Dataset on ``symbol`` with ``mu``, ``intensity``, ``phase_slice``, ``phase``
-        (realized phase delay, rad) and ``phase_error`` = arg(E/E_ideal) with E_ideal ∝ e^{−i2πk/M}
-        (wrapped, rad); attrs hold the realized mean, relative spread and mean phase offset per label.
+    def _phases(self, amplitude, fields, classes, top) -> tuple[np.ndarray, np.ndarray]:
+        """(phase, error) [rad] of the ``fields`` of ``classes``: arg E against the strongest label's slice 0
+        (``amplitude`` table averaged over predecessors), and arg(E/E_ideal), E_ideal ∝ e^{−i2πk/M}, wrapped."""
+        m = self.phase_slices
+        phase = np.angle(fields) - np.angle(amplitude[:, top * m].mean())
+        return phase, np.angle(np.exp(1j * (phase + 2 * np.pi * (classes % m) / m)))
+
+    def states(self, line: CombLine, intensities: Mapping | None = None,
+               probabilities: Mapping | None = None) -> xr.Dataset:
+        """Realized μ and state error sin²(δ/2) of every (intensity, phase slice) on ``line``.
+
+        The attenuator is calibrated from ``line.power``; each entry is the pulse table averaged over the
+        previous pulse's class, weighted by its probability p_label/M; δ is the phase error of the averaged field.
+
+        Returns
+        -------
+        xarray.Dataset
+            :data:`combchip.schema.TRANSMITTER_STATES` on (``intensity``, ``state`` = slice 0 … M − 1);
+            attrs: the attenuator setting and the line.
+        """
+        intensities, probabilities = _settings(intensities, probabilities, (SNS_INTENSITIES, SNS_PROBABILITIES))
+        labels, m = tuple(intensities), self.phase_slices
+        setting = self.calibrate(line, intensities)
+        photons, amplitude = self.pulse_table(labels, intensities, line, setting)
+        weight = np.repeat([probabilities[k] for k in labels], m) / m
+        top = labels.index(max(labels, key=lambda k: intensities[k]))
+        _, error = self._phases(amplitude, weight @ amplitude, np.arange(weight.size), top)
+        shape = (len(labels), m)
+        return _states(labels, [f"slice {k}" for k in range(m)], (weight @ photons).reshape(shape),
+                       (np.sin(error / 2) ** 2).reshape(shape), {"attenuation": setting, **_line_attrs(line)})
+
+    def symbols(self, count: int, line: CombLine, *, intensities=None, probabilities=None, seed=0,
+                calibrate=True) -> xr.Dataset:
+        """A stream of ``count`` phase-randomized pulses of the given intensities on ``line``.
+
+        Returns a :data:`combchip.schema.PHASE_SYMBOL_STREAM` Dataset on ``symbol`` with ``mu``,
+        ``intensity``, ``phase_slice``, ``phase`` (realized phase delay, rad) and ``phase_error`` =
+        arg(E/E_ideal) with E_ideal ∝ e^{−i2πk/M} (wrapped, rad); attrs hold the realized mean, relative
+        spread and mean phase offset per label, the attenuator setting and the line.
         """
         count = check_int("count", count, 1)
-        check_positive("line_power", line_power, "W")
-        intensities = dict(SNS_INTENSITIES if intensities is None else intensities)
-        probabilities = dict(SNS_PROBABILITIES if probabilities is None else probabilities)
-        _check_intensities(intensities, probabilities)
-        labels = tuple(intensities)
+        _check_line(line)
+        intensities, probabilities = _settings(intensities, probabilities, (SNS_INTENSITIES, SNS_PROBABILITIES))
+        labels, m = tuple(intensities), self.phase_slices
         top = labels.index(max(labels, key=lambda k: intensities[k]))
-        m = self.phase_slices
-        photons, _ = self.pulse_table(labels, intensities, line_power)
-        needed = intensities[labels[top]] / photons[:, top * m : (top + 1) * m].mean()
-        if calibrate and needed > 1:
-            raise ValueError(f"line_power = {line_power:.3g} W is too low for μ = {intensities[labels[top]]}")
-        setting = self.voa_setting(needed) if calibrate else self.voa_open
-        photons, amplitude = self.pulse_table(labels, intensities, line_power, setting)
+        setting = self.calibrate(line, intensities) if calibrate else self.voa_open
+        photons, amplitude = self.pulse_table(labels, intensities, line, setting)
         rng = np.random.default_rng(seed)
         intensity = rng.choice(len(labels), size=count, p=[probabilities[k] for k in labels])
         slices = rng.integers(0, m, count)
         cls = intensity * m + slices
         previous = np.roll(cls, 1)
         mu = photons[previous, cls]
-        reference = np.angle(amplitude[np.arange(amplitude.shape[0]), top * m].mean())
-        phase = np.angle(amplitude[previous, cls]) - reference
-        error = np.angle(np.exp(1j * (phase + 2 * np.pi * slices / m)))
-        ds = xr.Dataset(
-            {
-                "mu": ("symbol", mu, {"units": "photons", "long_name": "mean photon number"}),
-                "intensity": ("symbol", intensity, {"units": "1", "long_name": "intensity label index",
-                                                    "labels": ",".join(labels)}),
-                "phase_slice": ("symbol", slices, {"units": "1", "long_name": "phase slice k of M"}),
-                "phase": ("symbol", np.angle(np.exp(-1j * phase)), {"units": "rad",
-                                                                     "long_name": "realized phase delay"}),
-                "phase_error": ("symbol", error, {"units": "rad",
-                                                  "long_name": "field phase minus the intended one, arg(E/E_ideal)"}),
-            },
-            coords={"symbol": np.arange(count)},
-            attrs={"line_power": line_power, "wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate,
-                   "phase_slices": m, "attenuation": setting, "seed": seed},
-        )
+        phase, error = self._phases(amplitude, amplitude[previous, cls], cls, top)
+        ds = _stream(PHASE_SYMBOL_STREAM, labels, {"mu": mu, "intensity": intensity, "phase_slice": slices,
+                                                   "phase": np.angle(np.exp(-1j * phase)), "phase_error": error},
+                     {"wavelength": self.wavelength, "symbol_rate": self.drive.symbol_rate, "phase_slices": m,
+                      "attenuation": setting, "seed": seed, **_line_attrs(line)})
         _summarize_intensities(ds, mu, intensity, labels, intensities)
         for k, label in enumerate(labels):
             sel = intensity == k
             if intensities[label] > 0 and sel.any():
                 ds.attrs[f"phase_offset_{label}"] = float(np.angle(np.mean(np.exp(1j * error[sel]))))
-        return ds
+        return validate(ds, PHASE_SYMBOL_STREAM)

@@ -8,12 +8,16 @@ optical response is instantaneous on the scale of the RF).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.ndimage import gaussian_filter1d
 
+from ..units import ratio_to_db
 from ..validation import check_int, check_nonnegative, check_positive, check_range
+from .rf import DriveResponse
 
 _RISE_PER_SIGMA = 2 * np.sqrt(2) * 0.9061938024368232
 """10–90 % rise time of a Gaussian-smoothed step in units of σ: 2√2·erf⁻¹(0.8) = 2.563."""
@@ -33,7 +37,7 @@ class Drive:
         10–90 % rise time of the DAC output [s] (Gaussian edge, σ = t_r/2.563).
     samples_per_symbol : int
         Simulation samples per symbol; a multiple of ``dac_rate/symbol_rate``.
-    response : object, optional
+    response : DriveResponse, optional
         Electrical response with ``filter(signal, sample_rate)`` (e.g. :class:`combchip.tx.rf.RCResponse`).
     """
 
@@ -41,7 +45,7 @@ class Drive:
     dac_rate: float
     rise_time: float = 0.0
     samples_per_symbol: int = 64
-    response: object = None
+    response: DriveResponse | None = None
 
     def __post_init__(self):
         check_positive("symbol_rate", self.symbol_rate, "Hz")
@@ -80,7 +84,7 @@ class Drive:
         levels[:, start : start + width] = amplitude
         return levels
 
-    def waveform(self, levels) -> np.ndarray:
+    def waveform(self, levels: ArrayLike) -> np.ndarray:
         """Drive voltage V(t) [V] for DAC ``levels`` of shape (symbols, dac_samples_per_symbol) or (symbols,).
 
         The pattern repeats periodically (the filters wrap around).
@@ -102,12 +106,12 @@ class Drive:
         return voltage
 
 
-def carve(transfer, voltage, field=1.0) -> np.ndarray:
+def carve(transfer: Callable[[np.ndarray], np.ndarray], voltage: ArrayLike, field: ArrayLike = 1.0) -> np.ndarray:
     """Optical field E(t) = E_in(t)·T(V(t)) through a static field ``transfer`` (a callable of V)."""
     return np.asarray(field) * transfer(np.asarray(voltage))
 
 
-def pulse_fwhm(power, sample_rate: float, samples_per_symbol: int) -> np.ndarray:
+def pulse_fwhm(power: ArrayLike, sample_rate: float, samples_per_symbol: int) -> np.ndarray:
     """FWHM [s] of the pulse in each symbol slot of a power trace (linear interpolation at half maximum)."""
     slots = np.asarray(power, dtype=float).reshape(-1, samples_per_symbol)
     widths = np.empty(slots.shape[0])
@@ -127,7 +131,7 @@ def pulse_fwhm(power, sample_rate: float, samples_per_symbol: int) -> np.ndarray
     return widths
 
 
-def extinction_ratio_db(power, samples_per_symbol: int, on_slots, off_slots) -> float:
+def extinction_ratio_db(power: ArrayLike, samples_per_symbol: int, on_slots: ArrayLike, off_slots: ArrayLike) -> float:
     """10·log₁₀ of the mean pulse energy in ``on_slots`` over that in ``off_slots``."""
     energy = np.asarray(power, dtype=float).reshape(-1, samples_per_symbol).sum(axis=1)
-    return float(10 * np.log10(energy[on_slots].mean() / energy[off_slots].mean()))
+    return float(ratio_to_db(energy[on_slots].mean() / energy[off_slots].mean()))

@@ -27,16 +27,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import erfcx
 
-from .. import waveguide
-from ..validation import check_nonnegative, check_positive, check_range
+from ..units import db_to_amplitude, db_to_neper, db_to_ratio, ratio_to_db
+from ..validation import check_choice, check_nonnegative, check_positive, check_range
+from ..waveguide import Material, refractive_index
 
-__all__ = ["GratingCoupler1D", "GratingCoupler2D", "exponential_gaussian_overlap"]
+__all__ = ["GratingCoupler1D", "GratingCoupler2D", "GratingPolarization", "exponential_gaussian_overlap"]
+
+GratingPolarization = Literal["TE"]
+"""Slab polarizations the grating model covers."""
 
 _LENGTH_MAX = 1e-2
 _LAYER_MAX = 1e-4
@@ -46,23 +51,18 @@ _GAUSS = np.polynomial.legendre.leggauss(24)
 
 
 # ----------------------------------------------------------------------------- materials
-def _check_material(name: str, value):
-    """A material name of :func:`combchip.waveguide.refractive_index` or a constant index in [1, 10]."""
+def _check_material(name: str, value: Material | float) -> Material | float:
+    """A :data:`~combchip.waveguide.Material` name or a constant refractive index in [1, 10]."""
     if isinstance(value, str):
-        try:
-            waveguide.refractive_index(value, 1.55e-6)
-        except ValueError:
-            raise ValueError(f"{name}={value!r} is not a known material; allowed: 'Si', 'Si3N4', 'SiO2' "
-                             "or a refractive index in [1, 10]") from None
-        return value
+        return check_choice(name, value, Material)
     return check_range(name, value, 1.0, 10.0)
 
 
-def _index(material, wavelength: float, name: str) -> float:
+def _index(material: Material | float, wavelength: float, name: str) -> float:
     if not isinstance(material, str):
         return float(material)
     try:
-        return float(waveguide.refractive_index(material, wavelength))
+        return float(refractive_index(material, wavelength))
     except ValueError:
         raise ValueError(f"wavelength={wavelength!r} m is outside the Sellmeier range of {name}={material!r}") from None
 
@@ -182,7 +182,7 @@ def _radiated_amplitudes(layers, eps_sub, eps_cov, kz, k0, j_src, source):
 
 
 # ----------------------------------------------------------------------------- fibre overlap
-def exponential_gaussian_overlap(alpha: float, waist: float, offset: float | None = None,
+def exponential_gaussian_overlap(alpha: float, *, waist: float, offset: float | None = None,
                                  length: float | None = None) -> float:
     """Power overlap of an exponentially decaying out-coupled field with a Gaussian fibre mode.
 
@@ -232,7 +232,7 @@ def _best_offset(a: float, l_norm: float) -> float:
 
 
 # ----------------------------------------------------------------------------- 1D grating
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class GratingCoupler1D:
     """Uniform 1D grating coupler between a TE slab mode and a tilted single-mode fibre.
 
@@ -262,7 +262,7 @@ class GratingCoupler1D:
         Etch depth e [m], 0 < e ≤ thickness (e = thickness: fully etched).
     thickness : float
         Core thickness t [m].
-    core, cladding, box : str or float
+    core, cladding, box : Material or float
         Materials of :func:`combchip.waveguide.refractive_index` ("Si", "Si3N4", "SiO2") or constant
         indices (1.0 for air). The cladding fills the trenches and holds the fibre.
     fibre_angle_deg : float
@@ -275,7 +275,7 @@ class GratingCoupler1D:
         Only the TE slab mode is modelled.
     box_thickness : float, optional
         Buried-oxide thickness [m] above the substrate; ``None`` for a semi-infinite BOX.
-    substrate : str or float
+    substrate : Material or float
         Substrate below the BOX.
     leakage_rate : float, optional
         Power leakage rate α [1/m] (guided power ∝ e^{−αz}); from first-order perturbation theory if omitted.
@@ -287,15 +287,15 @@ class GratingCoupler1D:
     fill_factor: float = 0.5
     etch_depth: float = 70e-9
     thickness: float = 220e-9
-    core: str | float = "Si"
-    cladding: str | float = "SiO2"
-    box: str | float = "SiO2"
+    core: Material | float = "Si"
+    cladding: Material | float = "SiO2"
+    box: Material | float = "SiO2"
     fibre_angle_deg: float = 10.0
     mode_field_diameter: float = 10.4e-6
     length: float | None = None
-    polarization: str = "TE"
+    polarization: GratingPolarization = "TE"
     box_thickness: float | None = 2e-6
-    substrate: str | float = "Si"
+    substrate: Material | float = "Si"
     leakage_rate: float | None = None
     directionality: float | None = None
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -313,9 +313,7 @@ class GratingCoupler1D:
         set_(self, "mode_field_diameter", check_range("mode_field_diameter", self.mode_field_diameter, 1e-7, 1e-3, "m"))
         if self.length is not None:
             set_(self, "length", check_range("length", self.length, 0.0, _LENGTH_MAX, "m", low_open=True))
-        if str(self.polarization).upper() != "TE":
-            raise ValueError(f"polarization={self.polarization!r} is not allowed; only 'TE' is modelled")
-        set_(self, "polarization", "TE")
+        check_choice("polarization", self.polarization, GratingPolarization)
         if self.box_thickness is not None:
             set_(self, "box_thickness", check_range("box_thickness", self.box_thickness, 0.0, _LENGTH_MAX, "m",
                                                     low_open=True))
@@ -331,14 +329,14 @@ class GratingCoupler1D:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def soi(cls, **kwargs) -> "GratingCoupler1D":
+    def soi(cls, **kwargs) -> GratingCoupler1D:
         """220 nm SOI, 70 nm shallow etch, Λ = 630 nm, f = 0.5, θ = 10°, oxide clad, 2 µm BOX on Si."""
         params = dict(period=630e-9, fill_factor=0.5, etch_depth=70e-9, thickness=220e-9, core="Si",
                       cladding="SiO2", box="SiO2", fibre_angle_deg=10.0, box_thickness=2e-6, substrate="Si")
         return cls(**{**params, **kwargs})
 
     @classmethod
-    def sin(cls, **kwargs) -> "GratingCoupler1D":
+    def sin(cls, **kwargs) -> GratingCoupler1D:
         """400 nm LPCVD Si₃N₄, fully etched, Λ = 1.11 µm, f = 0.5, θ = 8°, oxide clad, 2 µm BOX on Si."""
         params = dict(period=1.11e-6, fill_factor=0.5, etch_depth=400e-9, thickness=400e-9, core="Si3N4",
                       cladding="SiO2", box="SiO2", fibre_angle_deg=8.0, box_thickness=2e-6, substrate="Si")
@@ -501,7 +499,7 @@ class GratingCoupler1D:
     @property
     def overlap(self) -> float:
         """Overlap of the out-coupled field with the fibre mode at the best fibre position."""
-        return exponential_gaussian_overlap(self.alpha, self.waist, self.fibre_offset, self.length)
+        return exponential_gaussian_overlap(self.alpha, waist=self.waist, offset=self.fibre_offset, length=self.length)
 
     @property
     def fibre_offset(self) -> float:
@@ -522,7 +520,7 @@ class GratingCoupler1D:
     @property
     def insertion_loss_db(self) -> float:
         """Peak insertion loss −10 log₁₀ η [dB]."""
-        return -10 * math.log10(self.peak_efficiency)
+        return float(-ratio_to_db(self.peak_efficiency))
 
     # ------------------------------------------------------------------ spectrum
     @property
@@ -551,9 +549,9 @@ class GratingCoupler1D:
         return float(t) if t.ndim == 0 else t
 
     def bandwidth_db(self, level_db: float) -> float:
-        """Full width [m] at ``level_db`` below the peak: 2σ √(2 ln 10 · level_db / 10)."""
+        """Full width [m] at ``level_db`` below the peak: 2σ √(2 ln(1/T)), ln(1/T) = 2·L[Np] for T = 10^(−L/10)."""
         level = check_positive("level_db", level_db, "dB")
-        return 2 * self.sigma * math.sqrt(0.2 * math.log(10) * level)
+        return 2 * self.sigma * math.sqrt(4 * db_to_neper(level))
 
     @property
     def bandwidth_1db(self) -> float:
@@ -571,7 +569,7 @@ class GratingCoupler1D:
 
         Gaussian widths scale as √(level): BW_1dB/FWHM = √(1/3.0103) ≈ 0.576, BW_1dB/BW_3dB = √(1/3) ≈ 0.577.
         """
-        return self.bandwidth_db(10 * math.log10(2))
+        return self.bandwidth_db(ratio_to_db(2.0))
 
 
 def _wavelength_array(wavelength):
@@ -631,7 +629,7 @@ class GratingCoupler2D:
         self.arms  # built now, so that both arms are checked for phase matching
 
     @classmethod
-    def soi(cls, wavelength: float = 1550e-9, azimuth_deg: float = 45.0, **kwargs) -> "GratingCoupler2D":
+    def soi(cls, *, wavelength: float = 1550e-9, azimuth_deg: float = 45.0, **kwargs) -> GratingCoupler2D:
         """SOI 2D grating, arms as :meth:`GratingCoupler1D.soi` with Λ centring both on ``wavelength`` [m].
 
         Keywords ``polarization_dependent_loss_db`` and ``crosstalk_db`` go to this class, the others to the arm.
@@ -674,7 +672,7 @@ class GratingCoupler2D:
         Shape (2,) + shape of ``wavelength``.
         """
         t1, t2 = (a.transmission(wavelength) for a in self.arms)
-        return np.array([t1, np.asarray(t2) * 10 ** (-self.polarization_dependent_loss_db / 10)])
+        return np.array([t1, np.asarray(t2) * db_to_ratio(self.polarization_dependent_loss_db)])
 
     def jones(self, wavelength: ArrayLike) -> np.ndarray:
         """Jones matrix J(λ) = diag(√T₁, √T₂) R(ε) from arm amplitudes (arm 1 → H, arm 2 → V) to the fibre.
@@ -685,7 +683,7 @@ class GratingCoupler2D:
             Complex, shape ``wavelength.shape + (2, 2)``; rows fibre (H, V), columns arms (1, 2).
         """
         t = np.sqrt(self.transmission(wavelength))
-        eps = math.atan(10 ** (-self.crosstalk_db / 20))
+        eps = math.atan(db_to_amplitude(self.crosstalk_db))
         c, s = math.cos(eps), math.sin(eps)
         j = np.empty(t.shape[1:] + (2, 2), dtype=complex)
         j[..., 0, 0], j[..., 0, 1] = t[0] * c, -t[0] * s
@@ -695,7 +693,7 @@ class GratingCoupler2D:
     def pdl_db(self, wavelength: ArrayLike) -> float | np.ndarray:
         """Polarization-dependent loss |10 log₁₀(T₁/T₂)| [dB] = 10 log₁₀(σ_max²/σ_min²) of J."""
         t = self.transmission(wavelength)
-        out = np.abs(10 * np.log10(t[0] / t[1]))
+        out = np.abs(ratio_to_db(t[0] / t[1]))
         return float(out) if out.ndim == 0 else out
 
     def polarization_extinction_db(self, wavelength: float | None = None) -> float:
@@ -705,4 +703,4 @@ class GratingCoupler2D:
         """
         j = self.jones(self.centre_wavelength if wavelength is None else wavelength)
         p = np.abs(j) ** 2
-        return float(min(10 * np.log10(p[0, 0] / p[0, 1]), 10 * np.log10(p[1, 1] / p[1, 0])))
+        return float(min(ratio_to_db(p[0, 0] / p[0, 1]), ratio_to_db(p[1, 1] / p[1, 0])))

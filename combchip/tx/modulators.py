@@ -8,15 +8,28 @@ Fields use the propagation factor exp(−iφ), i.e. the time convention exp(+iω
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
+from typing import Literal, get_args
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import c
 from scipy.optimize import brentq
 
+from ..units import db_to_amplitude, db_to_ratio, ratio_to_db
 from ..validation import check_choice, check_nonnegative, check_positive, check_range, check_wavelength
+from .phase_shifters import PhaseShifter
+from .rf import DriveResponse
 
-_DRIVES = ("push-pull", "single")
-_PORTS = ("bar", "cross")
+__all__ = ["Direction", "MZI", "MZIDrive", "Port"]
+
+MZIDrive = Literal["push-pull", "single"]
+"""How the drive voltage is applied to the two arms (see :class:`MZI`)."""
+Port = Literal["bar", "cross"]
+"""MZI output port fed from input 1: bar (output 1) or cross (output 2)."""
+Direction = Literal["forward", "backward"]
+"""Propagation through the MZI: input → output, or output → input."""
+
+_PORTS = get_args(Port)
 
 
 def _coupler(ratio: float) -> np.ndarray:
@@ -55,7 +68,7 @@ class MZI:
 
     Parameters
     ----------
-    arm_a, arm_b : phase shifter
+    arm_a, arm_b : PhaseShifter
         Arm shifters; ``arm_b`` defaults to ``arm_a``.
     splitter_ratio, combiner_ratio : float
         Power cross-coupling r₁, r₂ of the input and output couplers, in [0, 1].
@@ -75,25 +88,25 @@ class MZI:
         Operating wavelength λ₀ [m]; the default of every ``wavelength`` argument.
     output : {"cross", "bar"}
         Port used as the modulator output (extinction ratio, visibility, chirp, ``with_extinction``).
-    response : object, optional
+    response : DriveResponse, optional
         Drive response with ``s21(frequency)`` and ``bandwidth_3db`` (e.g. :mod:`combchip.tx.rf`).
     """
 
-    arm_a: object
-    arm_b: object = None
+    arm_a: PhaseShifter
+    arm_b: PhaseShifter | None = None
     _: KW_ONLY
     splitter_ratio: float = 0.5
     combiner_ratio: float = 0.5
     insertion_loss_db: float = 0.0
-    drive: str = "push-pull"
+    drive: MZIDrive = "push-pull"
     bias_phase: float = 0.0
     common_voltage: float = 0.0
     delta_length: float = 0.0
     group_index: float = 4.2
     neff: float = 2.4
     wavelength: float = 1550e-9
-    output: str = "cross"
-    response: object = None
+    output: Port = "cross"
+    response: DriveResponse | None = None
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -104,27 +117,28 @@ class MZI:
         set_(self, "splitter_ratio", check_range("splitter_ratio", self.splitter_ratio, 0.0, 1.0))
         set_(self, "combiner_ratio", check_range("combiner_ratio", self.combiner_ratio, 0.0, 1.0))
         set_(self, "insertion_loss_db", check_nonnegative("insertion_loss_db", self.insertion_loss_db, "dB"))
-        check_choice("drive", self.drive, _DRIVES)
+        check_choice("drive", self.drive, MZIDrive)
         set_(self, "bias_phase", check_range("bias_phase", self.bias_phase, unit="rad"))
         set_(self, "common_voltage", check_range("common_voltage", self.common_voltage, unit="V"))
         set_(self, "delta_length", check_range("delta_length", self.delta_length, -1.0, 1.0, "m"))
         set_(self, "group_index", check_range("group_index", self.group_index, 1.0, 10.0))
         set_(self, "neff", check_range("neff", self.neff, 1.0, 10.0))
         set_(self, "wavelength", check_wavelength("wavelength", self.wavelength))
-        check_choice("output", self.output, _PORTS)
+        check_choice("output", self.output, Port)
         if self.response is not None and not hasattr(self.response, "s21"):
             raise ValueError(f"response must provide s21(frequency); {type(self.response).__name__} does not")
 
     @classmethod
-    def with_extinction(cls, er_db, arm_a, arm_b=None, **kwargs) -> "MZI":
+    def with_extinction(cls, er_db: float, arm_a: PhaseShifter, arm_b: PhaseShifter | None = None, **kwargs) -> MZI:
         """MZI whose splitter ratio r₁ gives the extinction ratio ``er_db`` at its ``output`` port.
 
-        Inverse of :attr:`extinction_ratio_db`: with ρ = (√ER − 1)/(√ER + 1) the weaker arm-b
+        Inverse of :attr:`extinction_ratio_db`: with ρ = (√ER − 1)/(√ER + 1) = (1 − a)/(1 + a),
+        a = 1/√ER = 10^(−ER[dB]/20), the weaker arm-b
         amplitude B = ρA, i.e. r₁ = s²/(1 + s²) with s = ρ·(g_a/g_b)·√(r₂/(1−r₂)) (cross) or
         ρ·(g_a/g_b)·√((1−r₂)/r₂) (bar). Equal arms and r₂ = ½: r₁ = (1 − √(1 − V²))/2,
         V = (ER − 1)/(ER + 1); 30 dB needs r₁ = 0.468.
         """
-        er = 10 ** (check_range("er_db", er_db, 0.0, 300.0, "dB") / 10)
+        a = db_to_amplitude(check_range("er_db", er_db, 0.0, 300.0, "dB"))
         if "splitter_ratio" in kwargs:
             raise ValueError("splitter_ratio is set by er_db; do not pass both")
         probe = cls(arm_a, arm_b, **kwargs)
@@ -132,7 +146,7 @@ class MZI:
         if r2 in (0.0, 1.0):
             raise ValueError(f"combiner_ratio = {r2:g} sends one arm only to each port: no extinction to set")
         g_a, g_b = np.abs(probe._arm_fields(0.0, probe.wavelength))
-        rho = (np.sqrt(er) - 1) / (np.sqrt(er) + 1)
+        rho = (1 - a) / (1 + a)
         port_factor = r2 / (1 - r2) if probe.output == "cross" else (1 - r2) / r2
         s = rho * g_a / g_b * np.sqrt(port_factor)
         return cls(arm_a, arm_b, splitter_ratio=float(s**2 / (1 + s**2)), **kwargs)
@@ -155,13 +169,13 @@ class MZI:
             raise ValueError("voltage must be finite [V]")
         return np.broadcast_arrays(v, self._wavelengths(wavelength))
 
-    def imbalance_phase(self, wavelength=None) -> np.ndarray:
+    def imbalance_phase(self, wavelength: ArrayLike | None = None) -> np.ndarray:
         """φ_ΔL(λ) = 2πΔL[(n_eff − n_g)/λ₀ + n_g/λ] [rad], the path-length phase of arm a."""
         lam = self._wavelengths(wavelength)
         n_eff, n_g = self.neff, self.group_index
         return 2 * np.pi * self.delta_length * ((n_eff - n_g) / self.wavelength + n_g / lam)
 
-    def arm_phases(self, voltage, wavelength=None):
+    def arm_phases(self, voltage: ArrayLike, wavelength: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(φ_a, φ_b) [rad]: shifter phases at the arm voltages, plus bias and φ_ΔL on arm a."""
         v, lam = self._inputs(voltage, wavelength)
         v_a, v_b = self._arm_voltages(v)
@@ -169,7 +183,7 @@ class MZI:
         phi_b = np.asarray(self.arm_b.phase(v_b, lam), dtype=float)
         return np.broadcast_to(phi_a, v.shape), np.broadcast_to(phi_b, v.shape)
 
-    def phase_difference(self, voltage, wavelength=None) -> np.ndarray:
+    def phase_difference(self, voltage: ArrayLike, wavelength: ArrayLike | None = None) -> np.ndarray:
         """Δφ = φ_a − φ_b [rad]."""
         phi_a, phi_b = self.arm_phases(voltage, wavelength)
         return phi_a - phi_b
@@ -183,10 +197,11 @@ class MZI:
             loss = np.broadcast_to(np.asarray(shifter.loss_db(volts, lam), dtype=float), v.shape)
             if np.any(~np.isfinite(loss) | (loss < 0)):
                 raise ValueError(f"{name}.loss_db returned {loss.min():g} dB; it must be finite and >= 0")
-            fields.append(10 ** (-loss / 20) * np.exp(-1j * phi))
+            fields.append(db_to_amplitude(loss) * np.exp(-1j * phi))
         return np.stack(fields, axis=-1)
 
-    def transfer_matrix(self, voltage, wavelength=None, direction="forward") -> np.ndarray:
+    def transfer_matrix(self, voltage: ArrayLike, wavelength: ArrayLike | None = None,
+                        direction: Direction = "forward") -> np.ndarray:
         """Field transfer matrix, shape (..., 2, 2).
 
         ``"forward"``: S = η·C(r₂)·D·C(r₁), element [j, k] from input k to output j;
@@ -194,19 +209,21 @@ class MZI:
         backward matrix the transpose of the forward one.
         """
         first, last = _coupler(self.splitter_ratio), _coupler(self.combiner_ratio)
-        if check_choice("direction", direction, ("forward", "backward")) == "backward":
+        if check_choice("direction", direction, Direction) == "backward":
             first, last = last, first
-        arms = self._arm_fields(voltage, wavelength) * 10 ** (-self.insertion_loss_db / 20)
+        arms = self._arm_fields(voltage, wavelength) * db_to_amplitude(self.insertion_loss_db)
         return np.einsum("jm,...m,mk->...jk", last, arms, first)
 
-    def field_transfer(self, voltage, wavelength=None, port="both") -> np.ndarray:
+    def field_transfer(self, voltage: ArrayLike, wavelength: ArrayLike | None = None,
+                       port: Port | Literal["both"] = "both") -> np.ndarray:
         """Output field per unit input field at input 1: (..., 2) as [bar, cross], or one ``port``."""
         fields = self.transfer_matrix(voltage, wavelength)[..., :, 0]
         if check_choice("port", port, ("both",) + _PORTS) == "both":
             return fields
         return fields[..., _PORTS.index(port)]
 
-    def transmission(self, voltage, wavelength=None, port="both") -> np.ndarray:
+    def transmission(self, voltage: ArrayLike, wavelength: ArrayLike | None = None,
+                     port: Port | Literal["both"] = "both") -> np.ndarray:
         """Power transmission |E|² from input 1: (..., 2) as [bar, cross], or one ``port``."""
         return np.abs(self.field_transfer(voltage, wavelength, port)) ** 2
 
@@ -218,7 +235,7 @@ class MZI:
             a, b = np.sqrt(r2 * (1 - r1)) * g_a, np.sqrt(r1 * (1 - r2)) * g_b
         else:
             a, b = np.sqrt((1 - r1) * (1 - r2)) * g_a, np.sqrt(r1 * r2) * g_b
-        eta2 = 10 ** (-self.insertion_loss_db / 10)
+        eta2 = db_to_ratio(self.insertion_loss_db)
         return float(eta2 * (a + b) ** 2), float(eta2 * (a - b) ** 2)
 
     @property
@@ -232,7 +249,7 @@ class MZI:
         t_max, t_min = self._extremes()
         if t_max == 0:
             return 0.0
-        return np.inf if t_min == 0 else float(10 * np.log10(t_max / t_min))
+        return np.inf if t_min == 0 else float(ratio_to_db(t_max / t_min))
 
     @property
     def visibility(self) -> float:
@@ -240,7 +257,7 @@ class MZI:
         t_max, t_min = self._extremes()
         return 0.0 if t_max == 0 else (t_max - t_min) / (t_max + t_min)
 
-    def v_pi(self, wavelength=None, v_max=50.0) -> float:
+    def v_pi(self, wavelength: float | None = None, v_max: float = 50.0) -> float:
         """Half-wave voltage [V]: the smallest V > 0 with |Δφ(V) − Δφ(0)| = π (brentq).
 
         For equal, drive-independent arm losses this is the drive that takes the output from a
@@ -260,14 +277,15 @@ class MZI:
         i = hit[0]
         return float(brentq(lambda v: float(excess(v)), grid[i - 1], grid[i], xtol=1e-12))
 
-    def chirp(self, voltage, wavelength=None, port=None, step=1e-4) -> np.ndarray:
+    def chirp(self, voltage: ArrayLike, wavelength: ArrayLike | None = None, port: Port | None = None,
+              step: float = 1e-4) -> np.ndarray:
         """Small-signal chirp α = 2(dψ/dV)/(d ln P/dV) = Im(E′/E)/Re(E′/E) of the output field E = √P·e^{iψ}.
 
         Positive α blue-shifts the rising edge (instantaneous frequency ω + dψ/dt). E′ = dE/dV by a
         central difference of width 2·``step`` [V]. Zero for balanced push-pull; ±inf at transmission
         extrema. Reference: F. Koyama and K. Iga, J. Lightwave Technol. 6, 87 (1988).
         """
-        port = self.output if port is None else check_choice("port", port, _PORTS)
+        port = self.output if port is None else check_choice("port", port, Port)
         h = check_positive("step", step, "V")
         v = np.asarray(voltage, dtype=float)
         field = self.field_transfer(v, wavelength, port)
@@ -282,12 +300,12 @@ class MZI:
         """Free spectral range c/(n_g|ΔL|) [Hz] (inf for a balanced MZI)."""
         return np.inf if self.delta_length == 0 else c / (self.group_index * abs(self.delta_length))
 
-    def fsr_wavelength(self, wavelength=None) -> np.ndarray:
+    def fsr_wavelength(self, wavelength: ArrayLike | None = None) -> np.ndarray:
         """Free spectral range λ²/(n_g|ΔL|) [m] near ``wavelength``."""
         lam = self._wavelengths(wavelength)
         return lam**2 / (self.group_index * abs(self.delta_length)) if self.delta_length else np.full_like(lam, np.inf)
 
-    def s21(self, frequency) -> np.ndarray:
+    def s21(self, frequency: ArrayLike) -> np.ndarray:
         """Drive response H(f) of ``response`` (1 without one)."""
         if self.response is None:
             return np.ones_like(np.asarray(frequency, dtype=float), dtype=complex)

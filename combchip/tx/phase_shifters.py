@@ -9,22 +9,28 @@ m, V, W, K, s, F, Ω; doping densities in m⁻³ (5e23 m⁻³ = 5e17 cm⁻³).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import e as Q_E
 from scipy.constants import epsilon_0, k as K_B
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
-from ..validation import check_nonnegative, check_positive, check_range
+from ..units import neper_to_db
+from ..validation import check_choice, check_nonnegative, check_positive, check_range
+from ..waveguide import Material, refractive_index
 
 __all__ = [
     "BAND",
     "DN_DT",
+    "Carrier",
     "DepletionPhaseShifter",
     "ElectroOpticPhaseShifter",
     "PhaseShifter",
+    "PlasmaModel",
+    "ThermoOpticMaterial",
     "ThermoOpticPhaseShifter",
     "plasma_dispersion",
     "silicon_mobility",
@@ -33,6 +39,13 @@ __all__ = [
 
 BAND = (1.26e-6, 1.70e-6)
 """Wavelength range [m] (O to U band) over which the material coefficients below are used."""
+
+PlasmaModel = Literal["soref", "nedeljkovic"]
+"""Free-carrier dispersion coefficients of :func:`plasma_dispersion`."""
+Carrier = Literal["electron", "hole"]
+"""Carrier type of :func:`silicon_mobility`."""
+ThermoOpticMaterial = Literal["Si", "Si3N4", "InP"]
+"""Waveguide cores with a thermo-optic coefficient in :data:`DN_DT`."""
 
 DN_DT = {"Si": 1.8e-4, "Si3N4": 2.45e-5, "InP": 2.0e-4}
 """Thermo-optic coefficients dn/dT [1/K] near 1550 nm and 300 K.
@@ -45,7 +58,6 @@ EPS_SI = 11.7
 """Static relative permittivity of silicon."""
 
 _LAMBDA_REF = 1550e-9
-_LOG10E = 10 * np.log10(np.e)
 _PLASMA = {
     "soref": ((8.8e-22, 1.0), (8.5e-18, 0.8), (8.5e-18, 1.0), (6.0e-18, 1.0)),
     "nedeljkovic": ((5.40e-22, 1.011), (1.53e-18, 0.838), (8.88e-21, 1.167), (5.84e-20, 1.109)),
@@ -59,13 +71,13 @@ class PhaseShifter(Protocol):
 
     length: float
 
-    def phase(self, drive, wavelength=_LAMBDA_REF):
+    def phase(self, drive: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Phase added relative to zero drive, 2π·Δn_eff·L/λ [rad]."""
 
-    def loss_db(self, drive, wavelength=_LAMBDA_REF):
+    def loss_db(self, drive: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Optical loss of the section at that drive [dB], ≥ 0."""
 
-    def v_pi(self, wavelength=_LAMBDA_REF) -> float:
+    def v_pi(self, wavelength: float = _LAMBDA_REF) -> float:
         """Drive voltage for |Δφ| = π [V]."""
 
 
@@ -103,7 +115,8 @@ def _solve_drive(excess, start, limit, what):
     return brentq(excess, 0.0, high, xtol=1e-12, rtol=1e-12)
 
 
-def plasma_dispersion(delta_ne, delta_nh, wavelength=_LAMBDA_REF, model="soref"):
+def plasma_dispersion(delta_ne: ArrayLike, delta_nh: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF,
+                      model: PlasmaModel = "soref") -> tuple[float | np.ndarray, float | np.ndarray]:
     """Free-carrier index and absorption change of silicon.
 
     Δn = −(a·ΔN_e^b + c·ΔN_h^d), Δα = e·ΔN_e^f + g·ΔN_h^h with densities in cm⁻³ and Δα in cm⁻¹
@@ -130,8 +143,7 @@ def plasma_dispersion(delta_ne, delta_nh, wavelength=_LAMBDA_REF, model="soref")
     dn, dalpha : float or ndarray
         Refractive-index change (negative) and power absorption change [1/m].
     """
-    if model not in _PLASMA:
-        raise ValueError(f"model = {model!r} is not a known plasma-dispersion model; allowed: {sorted(_PLASMA)}")
+    check_choice("model", model, PlasmaModel)
     ne = _array("delta_ne", delta_ne, 0.0, 1e27, "m^-3") * 1e-6
     nh = _array("delta_nh", delta_nh, 0.0, 1e27, "m^-3") * 1e-6
     scale = (_wavelength(wavelength) / _LAMBDA_REF) ** 2
@@ -141,7 +153,7 @@ def plasma_dispersion(delta_ne, delta_nh, wavelength=_LAMBDA_REF, model="soref")
     return _out(dn), _out(dalpha)
 
 
-def silicon_mobility(density, carrier, temperature=300.0):
+def silicon_mobility(density: ArrayLike, carrier: Carrier, temperature: float = 300.0) -> float | np.ndarray:
     """Doping-dependent drift mobility of silicon [m²/(V·s)].
 
     μ = μ_min·T_n^−0.57 + μ₀·T^β / (1 + (N/(N_ref·T_n^2.4))^(0.88·T_n^−0.146)), T_n = T/300 K, with
@@ -158,8 +170,7 @@ def silicon_mobility(density, carrier, temperature=300.0):
         Lattice temperature [K].
     """
     params = {"electron": (88.0, 7.4e8, -2.33, 1.26e17), "hole": (54.3, 1.36e8, -2.23, 2.35e17)}
-    if carrier not in params:
-        raise ValueError(f"carrier = {carrier!r} must be 'electron' or 'hole'")
+    check_choice("carrier", carrier, Carrier)
     n_cm = _array("density", density, 0.0, 1e27, "m^-3") * 1e-6
     t = check_range("temperature", temperature, 200.0, 500.0, "K")
     tn = t / 300.0
@@ -168,7 +179,8 @@ def silicon_mobility(density, carrier, temperature=300.0):
     return _out(mu * 1e-4)
 
 
-def slab_confinement(height, wavelength=_LAMBDA_REF, core="Si", cladding="SiO2"):
+def slab_confinement(*, height: float, wavelength: float = _LAMBDA_REF, core: Material = "Si",
+                     cladding: Material = "SiO2") -> float:
     """Fraction of the TE₀ power inside the core of a symmetric slab of thickness ``height``.
 
     Γ = (d/2 + sin(qd)/2q) / (d/2 + sin(qd)/2q + cos²(qd/2)/p) with the even-mode condition
@@ -181,14 +193,13 @@ def slab_confinement(height, wavelength=_LAMBDA_REF, core="Si", cladding="SiO2")
         Core thickness d [m].
     wavelength : float
         Vacuum wavelength [m].
-    core, cladding : str
+    core, cladding : Material
         Materials known to :func:`combchip.waveguide.refractive_index`.
     """
-    from ..waveguide import refractive_index
-
     d = check_range("height", height, 0.0, 1e-5, "m", low_open=True)
     lam = _scalar_wavelength(wavelength)
-    n1, n2 = float(refractive_index(core, lam)), float(refractive_index(cladding, lam))
+    n1 = float(refractive_index(check_choice("core", core, Material), lam))
+    n2 = float(refractive_index(check_choice("cladding", cladding, Material), lam))
     k0 = 2 * np.pi / lam
 
     def even_mode(neff):
@@ -203,7 +214,7 @@ def slab_confinement(height, wavelength=_LAMBDA_REF, core="Si", cladding="SiO2")
     return float(inside / (inside + np.cos(q * d / 2) ** 2 / p))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DepletionPhaseShifter:
     """Lateral p-n junction in a silicon rib waveguide, driven in reverse bias.
 
@@ -261,7 +272,7 @@ class DepletionPhaseShifter:
     n_a: float = 5e23
     n_d: float = 5e23
     junction_offset: float = 0.0
-    model: str = "soref"
+    model: PlasmaModel = "soref"
     mode_width: float | None = None
     vertical_confinement: float | None = None
     base_loss_db_per_m: float = 100.0
@@ -280,12 +291,12 @@ class DepletionPhaseShifter:
         set_(self, "n_d", check_range("n_d", self.n_d, 1e21, 1e26, "m^-3"))
         set_(self, "junction_offset", check_range("junction_offset", self.junction_offset,
                                                   -self.width / 2, self.width / 2, "m"))
-        if self.model not in _PLASMA:
-            raise ValueError(f"model = {self.model!r} is not a known plasma-dispersion model; "
-                             f"allowed: {sorted(_PLASMA)}")
+        check_choice("model", self.model, PlasmaModel)
         mode_width = self.width if self.mode_width is None else self.mode_width
         set_(self, "mode_width", check_range("mode_width", mode_width, 0.0, 1e-5, "m", low_open=True))
-        gamma = slab_confinement(self.height) if self.vertical_confinement is None else self.vertical_confinement
+        gamma = self.vertical_confinement
+        if gamma is None:
+            gamma = slab_confinement(height=self.height)
         set_(self, "vertical_confinement", check_range("vertical_confinement", gamma, 0.0, 1.0, low_open=True))
         set_(self, "base_loss_db_per_m", check_nonnegative("base_loss_db_per_m", self.base_loss_db_per_m, "dB/m"))
         set_(self, "contact_distance", check_nonnegative("contact_distance", self.contact_distance, "m"))
@@ -305,13 +316,13 @@ class DepletionPhaseShifter:
                              f"-V_bi = {-self.builtin_voltage:.4g} V (reverse bias is positive)")
         return v
 
-    def depletion_width(self, voltage):
+    def depletion_width(self, voltage: ArrayLike) -> float | np.ndarray:
         """W(V) = √(2ε_Si(V_bi + V)(N_A + N_D)/(q N_A N_D)) [m] at reverse bias ``voltage`` [V]."""
         v = self._voltage(voltage)
         factor = 2 * EPS_SI * epsilon_0 * (self.n_a + self.n_d) / (Q_E * self.n_a * self.n_d)
         return _out(np.sqrt(factor * (self.builtin_voltage + v)))
 
-    def depletion_edges(self, voltage):
+    def depletion_edges(self, voltage: ArrayLike) -> tuple[float | np.ndarray, float | np.ndarray]:
         """(x_p, x_n) = W·(N_D, N_A)/(N_A + N_D) [m]: depth of the depletion into the p and n sides."""
         w = np.asarray(self.depletion_width(voltage))
         total = self.n_a + self.n_d
@@ -325,7 +336,7 @@ class DepletionPhaseShifter:
         dn_h, da_h = plasma_dispersion(0.0, self.n_a, wavelength, self.model)
         return np.asarray(dn_e), np.asarray(da_e), np.asarray(dn_h), np.asarray(da_h)
 
-    def delta_n_eff(self, voltage, wavelength=_LAMBDA_REF):
+    def delta_n_eff(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Effective-index change Δn_eff(V) − Δn_eff(0) (overlap model in the class docstring)."""
         v = self._voltage(voltage)
         dn_e, _, dn_h, _ = self._carrier_coefficients(wavelength)
@@ -336,12 +347,12 @@ class DepletionPhaseShifter:
         electrons = self._lateral_cdf(xj + xn) - self._lateral_cdf(xj + xn0)
         return _out(-self.vertical_confinement * (dn_h * holes + dn_e * electrons))
 
-    def phase(self, voltage, wavelength=_LAMBDA_REF):
+    def phase(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Δφ = 2π·Δn_eff(V)·L/λ [rad] at reverse bias ``voltage`` [V], relative to 0 V."""
         lam = _wavelength(wavelength)
         return _out(2 * np.pi * np.asarray(self.delta_n_eff(voltage, lam)) * self.length / lam)
 
-    def absorption(self, voltage, wavelength=_LAMBDA_REF):
+    def absorption(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Free-carrier power absorption α(V) of the undepleted doping seen by the mode [1/m]."""
         v = self._voltage(voltage)
         _, da_e, _, da_h = self._carrier_coefficients(wavelength)
@@ -350,21 +361,21 @@ class DepletionPhaseShifter:
         undepleted = da_h * self._lateral_cdf(xj - xp) + da_e * (1 - self._lateral_cdf(xj + xn))
         return _out(self.vertical_confinement * undepleted)
 
-    def loss_db(self, voltage, wavelength=_LAMBDA_REF):
+    def loss_db(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Loss 10·log₁₀(e)·α(V)·L + base_loss_db_per_m·L [dB]."""
         alpha = np.asarray(self.absorption(voltage, wavelength))
-        return _out((_LOG10E * alpha + self.base_loss_db_per_m) * self.length)
+        return _out((neper_to_db(alpha / 2) + self.base_loss_db_per_m) * self.length)  # field decays at α/2
 
-    def v_pi(self, wavelength=_LAMBDA_REF) -> float:
+    def v_pi(self, wavelength: float = _LAMBDA_REF) -> float:
         """Reverse bias giving Δφ = π on this section [V]."""
         lam = _scalar_wavelength(wavelength)
         return _solve_drive(lambda v: self.phase(v, lam) - np.pi, 1.0, _V_MAX, "a π phase shift")
 
-    def v_pi_l(self, wavelength=_LAMBDA_REF) -> float:
+    def v_pi_l(self, wavelength: float = _LAMBDA_REF) -> float:
         """Modulation efficiency Vπ·L [V·m] of this section (it grows with Vπ since Δn_eff ∝ √V roughly)."""
         return self.v_pi(wavelength) * self.length
 
-    def push_pull_v_pi(self, bias, wavelength=_LAMBDA_REF) -> float:
+    def push_pull_v_pi(self, bias: float, wavelength: float = _LAMBDA_REF) -> float:
         """Differential drive v for a π phase difference between two identical arms [V].
 
         The arms sit at reverse biases ``bias`` ± v/2 and φ(bias + v/2) − φ(bias − v/2) = π is solved
@@ -380,7 +391,7 @@ class DepletionPhaseShifter:
             raise ValueError(f"bias = {bias!r} V is too small: a π phase difference needs an arm in forward bias")
         return brentq(excess, 0.0, 2 * b, xtol=1e-12, rtol=1e-12)
 
-    def capacitance(self, voltage):
+    def capacitance(self, voltage: ArrayLike) -> float | np.ndarray:
         """Junction capacitance C(V) = ε_Si·h·L/W(V) [F] (h = rib height)."""
         w = np.asarray(self.depletion_width(voltage))
         return _out(EPS_SI * epsilon_0 * self.height * self.length / w)
@@ -399,12 +410,12 @@ class DepletionPhaseShifter:
         slab = self.contact_distance / self.slab_height
         return (rho_p * (rib_p / self.height + slab) + rho_n * (rib_n / self.height + slab)) / self.length
 
-    def rc_bandwidth(self, voltage):
+    def rc_bandwidth(self, voltage: ArrayLike) -> float | np.ndarray:
         """Lumped RC cutoff f_RC = 1/(2π·R·C(V)) [Hz]."""
         return _out(1 / (2 * np.pi * self.resistance * np.asarray(self.capacitance(voltage))))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ElectroOpticPhaseShifter:
     """Linear (Pockels) electro-optic phase shifter in a reverse-biased p-i-n waveguide (InP defaults).
 
@@ -461,22 +472,22 @@ class ElectroOpticPhaseShifter:
         set_(self, "relative_permittivity", check_range("relative_permittivity", self.relative_permittivity,
                                                         1.0, 100.0))
 
-    def delta_n(self, voltage):
+    def delta_n(self, voltage: ArrayLike) -> float | np.ndarray:
         """Δn = ½·n³·Γ·(r·E + s·E²), E = V/d."""
         field = _array("voltage", voltage, unit="V") / self.thickness
         return _out(0.5 * self.refractive_index**3 * self.overlap * (self.r * field + self.quadratic * field**2))
 
-    def phase(self, voltage, wavelength=_LAMBDA_REF):
+    def phase(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Δφ = 2π·Δn(V)·L/λ [rad], relative to 0 V."""
         lam = _wavelength(wavelength)
         return _out(2 * np.pi * np.asarray(self.delta_n(voltage)) * self.length / lam)
 
-    def loss_db(self, voltage, wavelength=_LAMBDA_REF):
+    def loss_db(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Propagation loss loss_db_per_m·L [dB], independent of the drive."""
         shape = np.broadcast_shapes(np.shape(_array("voltage", voltage, unit="V")), np.shape(_wavelength(wavelength)))
         return _out(np.full(shape, self.loss_db_per_m * self.length))
 
-    def v_pi(self, wavelength=_LAMBDA_REF) -> float:
+    def v_pi(self, wavelength: float = _LAMBDA_REF) -> float:
         """Smallest |V| with |Δφ| = π [V]; λ·d/(n³·|r|·Γ·L) when s = 0."""
         lam = _scalar_wavelength(wavelength)
         best = []
@@ -490,14 +501,14 @@ class ElectroOpticPhaseShifter:
             raise ValueError(f"a π phase shift is not reached for |voltage| up to {_V_MAX:g} V")
         return min(best)
 
-    def capacitance(self, voltage=0.0):
+    def capacitance(self, voltage: ArrayLike = 0.0) -> float | np.ndarray:
         """C = ε₀·ε_r·w·L/d [F] of the fully depleted intrinsic layer (bias independent)."""
         v = _array("voltage", voltage, unit="V")
         c = epsilon_0 * self.relative_permittivity * self.electrode_width * self.length / self.thickness
         return _out(np.full(v.shape, c))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ThermoOpticPhaseShifter:
     """Resistive heater over a waveguide; the drive of ``phase`` is the electrical heater power P [W].
 
@@ -530,7 +541,7 @@ class ThermoOpticPhaseShifter:
     """
 
     length: float = 200e-6
-    material: str = "Si"
+    material: ThermoOpticMaterial = "Si"
     thermal_resistance: float | None = None
     tau: float | None = None
     heater_resistance: float = 1.0e3
@@ -545,8 +556,7 @@ class ThermoOpticPhaseShifter:
     def __post_init__(self):
         set_ = object.__setattr__
         set_(self, "length", check_range("length", self.length, 0.0, 1.0, "m", low_open=True))
-        if self.material not in DN_DT:
-            raise ValueError(f"material = {self.material!r} is not known; allowed: {sorted(DN_DT)}")
+        check_choice("material", self.material, ThermoOpticMaterial)
         set_(self, "heater_width", check_range("heater_width", self.heater_width, 0.0, 1e-3, "m", low_open=True))
         set_(self, "oxide_thickness", check_range("oxide_thickness", self.oxide_thickness, 0.0, 1e-3, "m",
                                                   low_open=True))
@@ -564,21 +574,21 @@ class ThermoOpticPhaseShifter:
             raise ValueError("dn_dt = 0 1/K: the shifter has no thermo-optic response")
         set_(self, "loss_db_per_m", check_nonnegative("loss_db_per_m", self.loss_db_per_m, "dB/m"))
 
-    def temperature_rise(self, power):
+    def temperature_rise(self, power: ArrayLike) -> float | np.ndarray:
         """ΔT = P·R_th [K] for heater power ``power`` [W]."""
         return _out(_array("power", power, 0.0, unit="W") * self.thermal_resistance)
 
-    def phase(self, power, wavelength=_LAMBDA_REF):
+    def phase(self, power: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Δφ = 2π·(dn/dT)·P·R_th·L/λ [rad] at heater power ``power`` [W] (not a voltage)."""
         lam = _wavelength(wavelength)
         return _out(2 * np.pi * self.dn_dt * np.asarray(self.temperature_rise(power)) * self.length / lam)
 
-    def phase_from_voltage(self, voltage, wavelength=_LAMBDA_REF):
+    def phase_from_voltage(self, voltage: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Δφ at heater voltage ``voltage`` [V], with P = V²/R_h."""
         v = _array("voltage", voltage, unit="V")
         return self.phase(v**2 / self.heater_resistance, wavelength)
 
-    def loss_db(self, power, wavelength=_LAMBDA_REF):
+    def loss_db(self, power: ArrayLike, wavelength: ArrayLike = _LAMBDA_REF) -> float | np.ndarray:
         """Passive loss loss_db_per_m·L [dB], independent of the heater power."""
         shape = np.broadcast_shapes(np.shape(_array("power", power, 0.0, unit="W")), np.shape(_wavelength(wavelength)))
         return _out(np.full(shape, self.loss_db_per_m * self.length))
@@ -588,17 +598,17 @@ class ThermoOpticPhaseShifter:
         """P_π = λ/(2·|dn/dT|·L·R_th) [W] at 1550 nm."""
         return _LAMBDA_REF / (2 * abs(self.dn_dt) * self.length * self.thermal_resistance)
 
-    def v_pi(self, wavelength=_LAMBDA_REF) -> float:
+    def v_pi(self, wavelength: float = _LAMBDA_REF) -> float:
         """Heater voltage giving |Δφ| = π [V] (√(P_π·R_h))."""
         lam = _scalar_wavelength(wavelength)
         return _solve_drive(lambda v: abs(self.phase_from_voltage(v, lam)) - np.pi, 1.0, _V_MAX, "a π phase shift")
 
-    def step_response(self, t):
+    def step_response(self, t: ArrayLike) -> float | np.ndarray:
         """Fraction of the final phase reached a time ``t`` [s] after a power step: 1 − exp(−t/τ), 0 for t < 0."""
         t = _array("t", t, unit="s")
         return _out(np.where(t > 0, -np.expm1(-np.maximum(t, 0.0) / self.tau), 0.0))
 
-    def frequency_response(self, f):
+    def frequency_response(self, f: ArrayLike) -> complex | np.ndarray:
         """Complex small-signal response H(f) = 1/(1 + i·2π·f·τ) of the phase to heater power."""
         h = 1 / (1 + 2j * np.pi * _array("f", f, 0.0, unit="Hz") * self.tau)
         return complex(h) if h.ndim == 0 else h

@@ -13,14 +13,18 @@ detected RF power ∝ |H|²). The "3 dB optical" point (|H| = ½) lies higher.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import c
 from scipy.optimize import brentq
 
+from ..units import db_to_neper
 from ..validation import check_nonnegative, check_positive, check_range
 
-_NEPER_PER_DB = np.log(10) / 20
+__all__ = ["DriveResponse", "RCResponse", "TravelingWaveResponse"]
+
 _SEARCH_GRID = np.geomspace(1e5, 1e15, 4001)
 
 
@@ -39,13 +43,24 @@ def _mean_exponential(x):
     return np.where(small, 1.0, -np.expm1(-safe) / safe)
 
 
-class _DriveResponse:
-    """Methods shared by drive responses that define ``s21(frequency)``."""
+class DriveResponse(Protocol):
+    """An electrical drive response: H(f) normalised at DC, its 3-dB bandwidth and a filter of drive signals."""
 
-    def s21(self, frequency) -> np.ndarray:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @property
+    def bandwidth_3db(self) -> float:
+        """Lowest frequency with |H|² = ½ [Hz]."""
 
-    def filter(self, signal, sample_rate) -> np.ndarray:
+    def s21(self, frequency: ArrayLike) -> np.ndarray:
+        """H(f), complex, normalised at DC."""
+
+    def filter(self, signal: ArrayLike, sample_rate: float) -> np.ndarray:
+        """H(f) applied to a real drive ``signal`` sampled at ``sample_rate`` [Hz]."""
+
+
+class _DriveResponse(DriveResponse):
+    """``filter`` and the bandwidth search, shared by drive responses that define ``s21(frequency)``."""
+
+    def filter(self, signal: ArrayLike, sample_rate: float) -> np.ndarray:
         """Apply H(f) to a real drive ``signal`` sampled at ``sample_rate`` [Hz] along its last axis.
 
         y = irfft(rfft(x)·H(f_k)) with f_k = k·f_s/N: the record is taken as one period of a periodic
@@ -132,7 +147,7 @@ class RCResponse(_DriveResponse):
         rt = self.termination_resistance
         return 1.0 if rt is None else rt / (self.source_impedance + rt)
 
-    def s21(self, frequency) -> np.ndarray:
+    def s21(self, frequency: ArrayLike) -> np.ndarray:
         """H(f) = 1/(1 + i2πfτ), complex, normalised at DC."""
         return 1.0 / (1.0 + 2j * np.pi * _frequencies(frequency) * self.time_constant)
 
@@ -204,11 +219,11 @@ class TravelingWaveResponse(_DriveResponse):
         dn = abs(self.n_microwave - self.n_optical_group)
         return np.inf if dn == 0 else c / (self.length * dn)
 
-    def rf_attenuation(self, frequency) -> np.ndarray:
+    def rf_attenuation(self, frequency: ArrayLike) -> np.ndarray:
         """Voltage attenuation α(f) = α₁·√(|f|/1 GHz)·ln10/20 [Np/m]."""
-        return self.rf_loss_db_per_m_sqrt_ghz * _NEPER_PER_DB * np.sqrt(np.abs(_frequencies(frequency)) / 1e9)
+        return db_to_neper(self.rf_loss_db_per_m_sqrt_ghz) * np.sqrt(np.abs(_frequencies(frequency)) / 1e9)
 
-    def s21(self, frequency) -> np.ndarray:
+    def s21(self, frequency: ArrayLike) -> np.ndarray:
         """H(f), complex, normalised at DC; H(−f) = H(f)*."""
         f = _frequencies(frequency)
         z0, zl, zs, length = self.characteristic_impedance, self.load_impedance, self.source_impedance, self.length

@@ -1,11 +1,17 @@
-"""MDI-QKD key rates: link model, four-intensity decoy estimation, finite key, repeaterless bounds.
+"""MDI-QKD key rates: link model, four-intensity decoy estimation, finite key, repeaterless bounds; SNS-TF-QKD.
 
     link = MDILink.from_losses(15, 15, Detector(0.75, 1e-7), v_hom=0.467, encoding="time-bin")
-    asymptotic_rate(link)                                        # per pulse pair, system A's settings
-    finite_key_rate(link, SYSTEM_A.intensities, SYSTEM_A.probabilities, 3e12, eps=1e-10, f=1.16,
-                    repetition_rate=100e6)["key_rate"]           # bit/s
+    asymptotic_rate(link).key_rate_per_pulse                     # bit per pulse pair, system A's settings
+    finite_key_rate(link, SYSTEM_A.intensities, SYSTEM_A.probabilities, SYSTEM_A.pulse_pairs,
+                    repetition_rate=SYSTEM_A.clock).key_rate     # bit/s
+    optimize_parameters(link, SYSTEM_A.pulse_pairs).intensities  # settings that maximize the finite-key rate
+
+Results are frozen dataclasses (:class:`AsymptoticRate`, :class:`FiniteKeyEstimate`, :class:`OptimizedSettings`,
+:class:`SNSKeyRate`, :class:`SNSOptimum`, :class:`OddParityPairing`) whose fields carry their unit in
+:func:`dataclasses.fields` metadata.
 """
 
+from .aopp import OddParityPairing, odd_parity_pairing
 from .bounds import plob, tgw, transmittance
 from .channel import (
     Detector,
@@ -19,8 +25,17 @@ from .channel import (
     photon_number_yields,
     state_error_from_extinction,
 )
-from .finite_key import chernoff_expected, chernoff_observed, estimate_from_counts, finite_key_rate, key_length
+from .finite_key import (
+    FiniteKeyEstimate,
+    chernoff_expected,
+    chernoff_observed,
+    estimate_from_counts,
+    finite_key_rate,
+    key_length,
+    rate_vs_loss,
+)
 from .mdi import (
+    AsymptoticRate,
     asymptotic_rate,
     binary_entropy,
     check_protocol,
@@ -29,49 +44,15 @@ from .mdi import (
     expected_counts,
     expected_yields,
     ideal_single_photon,
-    optimize_parameters,
-    rate_vs_loss,
     s11_lower_bound,
     s11_lower_bound_lp,
     sample_counts,
 )
-
-__all__ = [
-    "Detector",
-    "Gains",
-    "MDILink",
-    "asymptotic_rate",
-    "binary_entropy",
-    "check_protocol",
-    "chernoff_expected",
-    "chernoff_observed",
-    "combine_errors",
-    "dark_count_probability",
-    "decoy_coefficients",
-    "default_bsm",
-    "e11_upper_bound",
-    "estimate_from_counts",
-    "expected_counts",
-    "expected_yields",
-    "finite_key_rate",
-    "gains",
-    "ideal_single_photon",
-    "key_length",
-    "misalignment_from_visibility",
-    "optimize_parameters",
-    "photon_number_yields",
-    "plob",
-    "rate_vs_loss",
-    "s11_lower_bound",
-    "s11_lower_bound_lp",
-    "sample_counts",
-    "state_error_from_extinction",
-    "tgw",
-    "transmittance",
-]
-
-from .sns import (  # noqa: E402
+from .optimize import OptimizedSettings, optimize_parameters, pack_settings, unpack_settings
+from .sns import (
     SNSChannel,
+    SNSKeyRate,
+    SNSOptimum,
     SNSProtocol,
     decoy_s1_lower,
     optimize_sns,
@@ -82,14 +63,54 @@ from .sns import (  # noqa: E402
     sns_key_rate,
 )
 
-__all__ += [
+__all__ = [
+    "AsymptoticRate",
+    "Detector",
+    "FiniteKeyEstimate",
+    "Gains",
+    "MDILink",
+    "OddParityPairing",
+    "OptimizedSettings",
     "SNSChannel",
+    "SNSKeyRate",
+    "SNSOptimum",
     "SNSProtocol",
+    "asymptotic_rate",
+    "binary_entropy",
+    "check_protocol",
+    "chernoff_expected",
+    "chernoff_observed",
+    "combine_errors",
+    "dark_count_probability",
+    "decoy_coefficients",
     "decoy_s1_lower",
+    "default_bsm",
+    "e11_upper_bound",
+    "estimate_from_counts",
+    "expected_counts",
+    "expected_yields",
+    "finite_key_rate",
+    "gains",
+    "ideal_single_photon",
+    "key_length",
+    "misalignment_from_visibility",
+    "odd_parity_pairing",
+    "optimize_parameters",
     "optimize_sns",
+    "pack_settings",
     "phase_drift_misalignment",
+    "photon_number_yields",
+    "plob",
+    "rate_vs_loss",
+    "s11_lower_bound",
+    "s11_lower_bound_lp",
+    "sample_counts",
     "single_click_yield",
     "slice_error_yield",
     "slice_misalignment",
     "sns_key_rate",
+    "state_error_from_extinction",
+    "tgw",
+    "transmittance",
+    "unpack_settings",
 ]

@@ -31,17 +31,22 @@ W. Hoeffding, J. Am. Stat. Assoc. 58, 13 (1963).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ...validation import check_range
+from ...validation import check_nonnegative, check_range
+from ..records import quantity
 
-__all__ = ["N_STATEMENTS", "odd_parity_pairing", "one_sided_s1_lower"]
+__all__ = ["N_STATEMENTS", "OddParityPairing", "odd_parity_pairing", "one_sided_s1_lower"]
 
 N_STATEMENTS = 3
 """Hoeffding statements of :func:`odd_parity_pairing` with ``eps`` (the decoy statements are the caller's)."""
 
 
-def one_sided_s1_lower(s_10, s_20, s_00, mu_1, mu_2):
+def one_sided_s1_lower(s_10: ArrayLike, s_20: ArrayLike, s_00: ArrayLike, mu_1: float,
+                       mu_2: float) -> float | np.ndarray:
     """⟨s₁₀⟩ᴸ = [μ₂²e^{μ₁}S₁₀ − μ₁²e^{μ₂}S₂₀ − (μ₂² − μ₁²)S₀₀] / [μ₁μ₂(μ₂ − μ₁)].
 
     One-photon yield of windows in which one user sends μ₁ or μ₂ and the other nothing (three-intensity
@@ -59,8 +64,20 @@ def _hoeffding(count: float, fraction: float, eps: float | None) -> float:
     return max(mean - np.sqrt(count * np.log(1 / eps) / 2), 0.0)
 
 
-def odd_parity_pairing(sent, sent_errors, not_sent, not_sent_errors, untagged_sent, untagged_not_sent, e1_ph,
-                       eps=None) -> dict:
+@dataclass(frozen=True)
+class OddParityPairing:
+    """Bits kept by AOPP and their error rates (:func:`odd_parity_pairing`)."""
+
+    pairs: float = quantity("1", "number of pairs n_g = min(n_s, n_n)")
+    n_t: float = quantity("1", "number of kept bits n_t'")
+    e_z: float = quantity("1", "bit-error rate E' of the kept bits")
+    n1: float = quantity("1", "number of untagged kept bits n₁' (lower bound)")
+    e1_ph: float = quantity("1", "phase-error rate e₁'^ph of the untagged kept bits (upper bound)")
+
+
+def odd_parity_pairing(sent: float, sent_errors: float, not_sent: float, not_sent_errors: float,
+                       untagged_sent: float, untagged_not_sent: float, e1_ph: float,
+                       eps: float | None = None) -> OddParityPairing:
     """Kept bits, their error rate, and the untagged bits and phase error after AOPP.
 
     Parameters
@@ -78,9 +95,10 @@ def odd_parity_pairing(sent, sent_errors, not_sent, not_sent_errors, untagged_se
 
     Returns
     -------
-    dict
-        ``pairs`` n_g, ``n_t`` n_t', ``e_z`` E', ``n1`` n₁', ``e1_ph`` e₁'^ph (module docstring).
+    OddParityPairing
+        n_g, n_t', E', n₁', e₁'^ph (module docstring).
     """
+    sent, not_sent = check_nonnegative("sent", sent), check_nonnegative("not_sent", not_sent)
     for name, value, total in (("sent_errors", sent_errors, sent), ("not_sent_errors", not_sent_errors, not_sent),
                                ("untagged_sent", untagged_sent, sent),
                                ("untagged_not_sent", untagged_not_sent, not_sent)):
@@ -90,7 +108,7 @@ def odd_parity_pairing(sent, sent_errors, not_sent, not_sent_errors, untagged_se
         check_range("eps", eps, 0.0, 1.0, low_open=True, high_open=True)
     pairs = min(sent, not_sent)
     if pairs <= 0:
-        return {"pairs": 0.0, "n_t": 0.0, "e_z": 0.5, "n1": 0.0, "e1_ph": 0.5}
+        return OddParityPairing(pairs=0.0, n_t=0.0, e_z=0.5, n1=0.0, e1_ph=0.5)
     e_s, e_n = sent_errors / sent, not_sent_errors / not_sent
     kept = (1 - e_s) * (1 - e_n) + e_s * e_n
     paired_untagged = _hoeffding(pairs, untagged_sent / sent, eps)
@@ -98,5 +116,5 @@ def odd_parity_pairing(sent, sent_errors, not_sent, not_sent_errors, untagged_se
     e1 = 2 * e1_ph * (1 - e1_ph)
     if eps is not None:
         e1 = min(e1 + np.sqrt(np.log(1 / eps) / (2 * n1)), 0.5) if n1 > 0 else 0.5
-    return {"pairs": float(pairs), "n_t": float(pairs * kept), "e_z": float(e_s * e_n / kept) if kept > 0 else 0.5,
-            "n1": float(n1), "e1_ph": float(e1)}
+    return OddParityPairing(pairs=float(pairs), n_t=float(pairs * kept),
+                            e_z=float(e_s * e_n / kept) if kept > 0 else 0.5, n1=float(n1), e1_ph=float(e1))

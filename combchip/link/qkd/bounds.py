@@ -8,6 +8,7 @@ Bob each at transmittance η_a, η_b is bounded by PLOB of the end-to-end transm
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...units import db_to_ratio
 from ...validation import check_nonnegative, check_range
@@ -29,7 +30,7 @@ def _maybe_scalar(array):
     return float(array) if np.ndim(array) == 0 else array
 
 
-def plob(eta):
+def plob(eta: ArrayLike) -> float | np.ndarray:
     """PLOB bound −log₂(1 − η) [bit per channel use].
 
     The secret-key capacity of the pure-loss channel; η → 0 gives ≈ η/ln 2 ≈ 1.44 η.
@@ -48,7 +49,7 @@ def plob(eta):
         return _maybe_scalar(-np.log1p(-eta) / np.log(2))
 
 
-def tgw(eta):
+def tgw(eta: ArrayLike) -> float | np.ndarray:
     """TGW bound log₂[(1 + η)/(1 − η)] [bit per channel use].
 
     The squashed-entanglement bound of the pure-loss channel; η → 0 gives ≈ 2η/ln 2, twice PLOB.
@@ -67,7 +68,7 @@ def tgw(eta):
         return _maybe_scalar((np.log1p(eta) - np.log1p(-eta)) / np.log(2))
 
 
-def transmittance(distance_m, loss_db_per_km: float = 0.2, extra_loss_db: float = 0.0):
+def transmittance(distance_m: ArrayLike, loss_db_per_km: float = 0.2, extra_loss_db: float = 0.0) -> float | np.ndarray:
     """Fibre transmittance η = 10^(−(α·L + L_extra)/10).
 
     Parameters

@@ -22,23 +22,30 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import xarray as xr
-from scipy.special import comb, i0
+from numpy.typing import ArrayLike
+from scipy.special import comb
 
 from ...units import db_to_ratio
 from ...validation import check_choice, check_int, check_nonnegative, check_range
+from ..hom import _i0m1
 from .bounds import _check_array, _maybe_scalar
 
-ENCODINGS = ("polarization", "time-bin")
-BSMS = ("psi-minus", "both")
+Encoding = Literal["polarization", "time-bin"]
+"""Qubit encodings; both are the same linear-optics problem at the BSM (module docstring)."""
+BSM = Literal["psi-minus", "both"]
+"""Bell states a link announces: |Ψ⁻⟩ only, or |Ψ⁻⟩ and |Ψ⁺⟩."""
+BellStates = Literal["psi-minus", "psi-plus", "both"]
+"""Bell states counted by :func:`photon_number_yields`."""
+Basis = Literal["Z", "X"]
 
 
-def default_bsm(encoding: str) -> str:
+def default_bsm(encoding: Encoding) -> BSM:
     """``"both"`` Bell states for polarization, ``"psi-minus"`` for time-bin (see the module docstring)."""
-    return "both" if check_choice("encoding", encoding, ENCODINGS) == "polarization" else "psi-minus"
+    return "both" if check_choice("encoding", encoding, Encoding) == "polarization" else "psi-minus"
 
 
 @dataclass(frozen=True)
@@ -99,13 +106,14 @@ def misalignment_from_visibility(v_hom: float) -> float:
 
 
 def state_error_from_extinction(extinction_db: float) -> float:
-    """Wrong-state probability ε = 1/(1 + 10^(ER/10)) of a state carved with extinction ratio ER [dB].
+    """Wrong-state probability ε = 1/(1 + 10^(ER/10)) = r/(1 + r), r = 10^(−ER/10), of a state carved with
+    extinction ratio ER [dB].
 
     For time-bin Z states: the fraction of a pulse's photons left in the other bin by an intensity
     modulator of finite extinction.
     """
-    extinction_db = check_nonnegative("extinction_db", extinction_db, "dB")
-    return float(1.0 / (1.0 + 10 ** (extinction_db / 10)))
+    leak = float(db_to_ratio(check_nonnegative("extinction_db", extinction_db, "dB")))
+    return leak / (1.0 + leak)
 
 
 def combine_errors(*errors: float) -> float:
@@ -129,18 +137,18 @@ def _ratio(eq, q):
 class Gains(NamedTuple):
     """Gains Q (successful-BSM probability per pulse pair) and error gains E·Q of both bases."""
 
-    q_z: np.ndarray
-    eq_z: np.ndarray
-    q_x: np.ndarray
-    eq_x: np.ndarray
+    q_z: float | np.ndarray
+    eq_z: float | np.ndarray
+    q_x: float | np.ndarray
+    eq_x: float | np.ndarray
 
     @property
-    def e_z(self):
+    def e_z(self) -> float | np.ndarray:
         """Z-basis error rate E_Z = (E·Q)_Z / Q_Z."""
         return _ratio(self.eq_z, self.q_z)
 
     @property
-    def e_x(self):
+    def e_x(self) -> float | np.ndarray:
         """X-basis error rate E_X = (E·Q)_X / Q_X."""
         return _ratio(self.eq_x, self.q_x)
 
@@ -154,14 +162,8 @@ def _split_ed(e_d):
     return check_range("e_d[0] (Z)", e_d[0], 0.0, 0.5), check_range("e_d[1] (X)", e_d[1], 0.0, 0.5)
 
 
-def _i0m1(x):
-    """I₀(x) − 1 without cancellation at small x (series to x⁴, error < x⁶/2304)."""
-    x = np.asarray(x, dtype=float)
-    small = x < 1e-3
-    return np.where(small, x**2 / 4 * (1 + x**2 / 16), i0(np.where(small, 1.0, x)) - 1)
-
-
-def gains(mu_a, mu_b, eta_a, eta_b, p_d, e_d, encoding: str = "polarization", bsm: str | None = None) -> Gains:
+def gains(mu_a: ArrayLike, mu_b: ArrayLike, eta_a: ArrayLike, eta_b: ArrayLike, p_d: float,
+          e_d: float | tuple[float, float], encoding: Encoding = "polarization", bsm: BSM | None = None) -> Gains:
     """Gains of MDI-QKD with phase-randomized weak coherent states, Z and X bases.
 
     With μ' = η_aμ_a + η_bμ_b, x = √(η_aμ_aη_bμ_b)/2, y = (1 − p_d)e^(−μ'/4), for both Bell states
@@ -207,8 +209,8 @@ def gains(mu_a, mu_b, eta_a, eta_b, p_d, e_d, encoding: str = "polarization", bs
     eta_b = _check_array("eta_b", eta_b, 0.0, 1.0)
     p_d = check_range("p_d", p_d, 0.0, 1.0, high_open=True)
     e_dz, e_dx = _split_ed(e_d)
-    bsm = default_bsm(encoding) if bsm is None else check_choice("bsm", bsm, BSMS)
-    check_choice("encoding", encoding, ENCODINGS)
+    check_choice("encoding", encoding, Encoding)
+    bsm = default_bsm(encoding) if bsm is None else check_choice("bsm", bsm, BSM)
 
     a, b = eta_a * mu_a, eta_b * mu_b
     mu_sum = a + b
@@ -253,8 +255,8 @@ class MDILink:
     dark_count_probability: float = 0.0
     e_d_z: float = 0.0
     e_d_x: float = 0.0
-    encoding: str = "polarization"
-    bsm: str | None = None
+    encoding: Encoding = "polarization"
+    bsm: BSM | None = None
 
     def __post_init__(self):
         check_range("eta_a", self.eta_a, 0.0, 1.0, low_open=True)
@@ -262,15 +264,15 @@ class MDILink:
         check_range("dark_count_probability", self.dark_count_probability, 0.0, 1.0, high_open=True)
         check_range("e_d_z", self.e_d_z, 0.0, 0.5)
         check_range("e_d_x", self.e_d_x, 0.0, 0.5)
-        check_choice("encoding", self.encoding, ENCODINGS)
+        check_choice("encoding", self.encoding, Encoding)
         if self.bsm is None:
             object.__setattr__(self, "bsm", default_bsm(self.encoding))
-        check_choice("bsm", self.bsm, BSMS)
+        check_choice("bsm", self.bsm, BSM)
 
     @classmethod
     def from_losses(cls, loss_a_db: float, loss_b_db: float, detector: Detector, *, v_hom: float | None = None,
-                    e_d_x: float | None = None, e_d_z: float = 0.0, encoding: str = "polarization",
-                    bsm: str | None = None) -> MDILink:
+                    e_d_x: float | None = None, e_d_z: float = 0.0, encoding: Encoding = "polarization",
+                    bsm: BSM | None = None) -> MDILink:
         """Link from the channel losses of each user [dB], the BSM detectors and the measured HOM visibility.
 
         η = 10^(−L/10)·η_d. Give either ``v_hom`` (then e_d^X = :func:`misalignment_from_visibility`)
@@ -293,11 +295,11 @@ class MDILink:
         """(e_d^Z, e_d^X)."""
         return (self.e_d_z, self.e_d_x)
 
-    def gains(self, mu_a, mu_b) -> Gains:
+    def gains(self, mu_a: ArrayLike, mu_b: ArrayLike) -> Gains:
         """:func:`gains` of this link."""
         return gains(mu_a, mu_b, self.eta_a, self.eta_b, self.dark_count_probability, self.e_d, self.encoding, self.bsm)
 
-    def photon_number_yields(self, n_max: int, basis: str) -> xr.Dataset:
+    def photon_number_yields(self, n_max: int, basis: Basis) -> xr.Dataset:
         """:func:`photon_number_yields` of this link (misalignment as a state flip)."""
         e = self.e_d_z if basis == "Z" else self.e_d_x
         return photon_number_yields(n_max, self.eta_a, self.eta_b, self.dark_count_probability, basis, e_d=e,
@@ -339,8 +341,8 @@ def _no_click(k, l, u, w, silent, p_d):
     return p**k * terms.sum(axis=0) * dark
 
 
-def photon_number_yields(n_max: int, eta_a: float, eta_b: float, p_d: float, basis: str, *, e_d: float = 0.0,
-                         mode_overlap: float = 1.0, bsm: str = "both") -> xr.Dataset:
+def photon_number_yields(n_max: int, eta_a: float, eta_b: float, p_d: float, basis: Basis, *, e_d: float = 0.0,
+                         mode_overlap: float = 1.0, bsm: BellStates = "both") -> xr.Dataset:
     """Exact yields Y_nm and error yields (E·Y)_nm of Fock states |n⟩_A|m⟩_B at the BSM.
 
     Each source's photons occupy one mode (polarization/time-bin state × temporal mode); Bob's temporal
@@ -380,8 +382,8 @@ def photon_number_yields(n_max: int, eta_a: float, eta_b: float, p_d: float, bas
     p_d = check_range("p_d", p_d, 0.0, 1.0, high_open=True)
     e_d = check_range("e_d", e_d, 0.0, 0.5)
     mode_overlap = check_range("mode_overlap", mode_overlap, 0.0, 1.0)
-    check_choice("basis", basis, ("Z", "X"))
-    check_choice("bsm", bsm, ("psi-minus", "psi-plus", "both"))
+    check_choice("basis", basis, Basis)
+    check_choice("bsm", bsm, BellStates)
 
     k, l = np.meshgrid(np.arange(n_max + 1), np.arange(n_max + 1), indexing="ij")
     states = _STATES[basis]

@@ -49,17 +49,24 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike
 from scipy.optimize import brentq, linprog, minimize
 from scipy.special import lambertw
 
-from ...validation import check_positive, check_range
-from .bounds import _check_array, _maybe_scalar
-from .channel import MDILink
+from ...systems.published import SYSTEM_A
+from ...validation import check_choice, check_positive, check_range
+from ..records import quantity
+from .bounds import _check_array, _maybe_scalar, plob
+from .channel import BSM, Detector, Encoding, MDILink
 from .mdi import (
     X_OBSERVABLES,
     _poisson,
+    asymptotic_rate,
     binary_entropy,
     check_protocol,
     decoy_coefficients,
@@ -68,10 +75,12 @@ from .mdi import (
 )
 
 COUNT_KEYS = ("zz", "zz_err", "xx", "xx_err", "yy", "xo+ox", "yo+oy", "oo")
+Method = Literal["joint", "separate"]
+"""How the finite-key estimate uses the Chernoff polytope (module docstring)."""
 _MAXITER = 400   # Brent's iterations: bisection alone needs ≈ 64 to reach 4ε from a unit bracket
 
 
-def _check_eps(eps, name="eps"):
+def _check_eps(eps: float, name: str = "eps") -> float:
     return check_range(name, eps, 0.0, 1.0, low_open=True, high_open=True)
 
 
@@ -117,7 +126,7 @@ def _kl_root(scale, big_l, branch):
     return lower, scale * np.exp(brentq(g, 0.0, 2 + np.log1p(c), xtol=1e-300, rtol=rtol, maxiter=_MAXITER))
 
 
-def chernoff_expected(observed, eps):
+def chernoff_expected(observed: ArrayLike, eps: float) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Bounds (μᴸ, μᵁ) on the expected value μ of an observed count x, each failing with probability ≤ ε.
 
     μᴸ = x/(1 + δ₁), μᵁ = x/(1 − δ₂): the roots in μ of x ln(x/μ) − x + μ = ln(1/ε) (equivalently
@@ -135,7 +144,7 @@ def chernoff_expected(observed, eps):
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
-def chernoff_observed(expected, eps):
+def chernoff_observed(expected: ArrayLike, eps: float) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Bounds (xᴸ, xᵁ) on the observed value of a count of expected value μ, each failing with probability ≤ ε.
 
     The roots in x of x ln(x/μ) − x + μ = ln(1/ε) (equivalently x = μ·exp[1 + W_k((ln(1/ε)/μ − 1)/e)],
@@ -206,7 +215,28 @@ def _single_photon_term(n, m):
     return value, np.array([1 + np.log2(1 - e), np.log2(e / (1 - e))])
 
 
-def _joint_worst_case(c, pairs, mu, eps, joint):
+@dataclass(frozen=True)
+class _SinglePhotonBound:
+    """Worst case of the single-photon key term n₁₁ᶻ[1 − h(e₁₁^ph)] [bit], at the point (s₁₁, s₁₁e₁₁)."""
+
+    key: float
+    n11_z: float
+    e11_ph: float
+    s11: float
+    s11e11: float
+    statements: int
+    infeasible: bool = False
+
+
+def _separate_worst_case(single_z, s11, se11, eps, statements) -> _SinglePhotonBound:
+    """n₁₁ᶻ = xᴸ(A s₁₁ᴸ) and e₁₁^ph = xᵁ(A (s₁₁e₁₁)ᵁ)/n₁₁ᶻ, A = N p_z²a₁ᶻ² (``single_z``), from separate bounds."""
+    n11 = float(chernoff_observed(single_z * s11, eps)[0])
+    phase_errors = chernoff_observed(single_z * se11, eps)[1]
+    e11_ph = float(min(phase_errors / n11, 0.5)) if n11 > 0 else 0.5
+    return _SinglePhotonBound(n11 * (1 - binary_entropy(e11_ph)), n11, e11_ph, s11, se11, statements + 2)
+
+
+def _joint_worst_case(c, pairs, mu, eps, joint) -> _SinglePhotonBound:
     """Minimum of the single-photon key term over all expected counts allowed by the Chernoff bounds.
 
     G(ν) = F(A s(ν) − Δ_L, A t(ν) + Δ_U), s and t the linear decoy bounds on s₁₁ and s₁₁e₁₁, A = N p_z²a₁ᶻ²,
@@ -238,8 +268,7 @@ def _joint_worst_case(c, pairs, mu, eps, joint):
 
     if lp(np.zeros(len(keys))) is None:
         # no expected counts are consistent with the data and t ≥ 0: the estimation fails, no key
-        return {"single_photon_key": 0.0, "s11": 0.0, "s11e11": 0.0, "n11_z": 0.0, "e11_ph": 0.5,
-                "statements": statements + 2, "certificate_gap": 0.0, "infeasible": True}
+        return _SinglePhotonBound(0.0, 0.0, 0.5, 0.0, 0.0, statements + 2, infeasible=True)
     big_a = pairs["zz"] * _poisson(mu["z"], 1) ** 2
     s_max = max(-lp(-ws)[1], 0.0)
     t_max = max(-lp(-we)[1], 0.0)
@@ -263,12 +292,12 @@ def _joint_worst_case(c, pairs, mu, eps, joint):
     bound = min(value, value + lp(grad)[1] - float(grad @ nu)) if value > 0 and exact_slope else 0.0
     s, t = float(ws @ nu), float(we @ nu)
     n11, m11 = big_a * s - delta_l, big_a * t + delta_u
-    return {"single_photon_key": max(bound, 0.0), "s11": s, "s11e11": t, "n11_z": n11,
-            "e11_ph": min(m11 / n11, 0.5) if n11 > 0 else 0.5, "statements": statements + 2,
-            "certificate_gap": float(value - bound), "infeasible": False}
+    return _SinglePhotonBound(max(bound, 0.0), n11, min(m11 / n11, 0.5) if n11 > 0 else 0.5, s, t, statements + 2)
 
 
-def key_length(n11, e11_ph, n_zz, e_zz, *, f=1.16, eps_cor=1e-10, eps_pa=1e-10, eps_hat=1e-10) -> float:
+def key_length(n11: float, e11_ph: float, n_zz: float, e_zz: float, *,
+               f: float = SYSTEM_A.error_correction_efficiency, eps_cor: float = SYSTEM_A.eps,
+               eps_pa: float = SYSTEM_A.eps, eps_hat: float = SYSTEM_A.eps) -> float:
     """ℓ = n₁₁[1 − h(e₁₁^ph)] − f n_zz h(E_zz) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂)) [bit], unclipped.
 
     References
@@ -278,10 +307,15 @@ def key_length(n11, e11_ph, n_zz, e_zz, *, f=1.16, eps_cor=1e-10, eps_pa=1e-10, 
     for name, value in (("eps_cor", eps_cor), ("eps_pa", eps_pa), ("eps_hat", eps_hat)):
         _check_eps(value, name)
     return float(n11 * (1 - binary_entropy(e11_ph)) - f * n_zz * binary_entropy(e_zz)
-                 - np.log2(2 / eps_cor) - 2 * np.log2(1 / (np.sqrt(2) * eps_pa * eps_hat)))
+                 - _finite_size_cost(eps_cor, eps_pa, eps_hat))
 
 
-def _check_counts(counts: Mapping) -> dict:
+def _finite_size_cost(eps_cor: float, eps_pa: float, eps_hat: float) -> float:
+    """log₂(2/ε_cor) + 2 log₂(1/(√2 ε_PA ε̂)) [bit], for error verification and privacy amplification."""
+    return float(np.log2(2 / eps_cor) + 2 * np.log2(1 / (np.sqrt(2) * eps_pa * eps_hat)))
+
+
+def _check_counts(counts: Mapping) -> dict[str, float]:
     if not isinstance(counts, Mapping):
         raise ValueError(f"counts must be a mapping, got {counts!r}")
     counts = dict(counts)
@@ -298,10 +332,39 @@ def _check_counts(counts: Mapping) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class FiniteKeyEstimate:
+    """Finite-key estimate of four-intensity MDI-QKD (:func:`estimate_from_counts`, :func:`finite_key_rate`).
+
+    ``s11`` and ``e11_x`` are the separate bounds (min s₁₁ and max s₁₁e₁₁ over the polytope); the values that
+    enter ℓ are ``n11_z``, ``e11_ph``, ``s11_used`` and ``s11e11_used`` (for "joint" the worst-case point).
+    """
+
+    s11: float = quantity("1", "lower bound on the expected single-photon-pair yield s₁₁ (per pulse pair)")
+    e11_x: float = quantity("1", "upper bound on e₁₁, max s₁₁e₁₁ / min s₁₁, at most 1/2")
+    n11_z: float = quantity("1", "number of zz single-photon-pair events n₁₁ᶻ (lower bound)")
+    e11_ph: float = quantity("1", "phase-error rate e₁₁^ph of those events (upper bound)")
+    s11_used: float = quantity("1", "s₁₁ at the point that bounds ℓ")
+    s11e11_used: float = quantity("1", "s₁₁e₁₁ at the point that bounds ℓ")
+    n_zz: float = quantity("1", "number of zz detections")
+    e_zz: float = quantity("1", "quantum bit-error rate E_zz of the zz detections")
+    leak_ec: float = quantity("bit", "error-correction leakage λ_EC = f n_zz h(E_zz)")
+    key_length: float = quantity("bit", "key length ℓ, unclipped")
+    key_rate_per_pulse: float = quantity("bit/pulse pair", "max(ℓ, 0)/N")
+    clipped: bool = quantity("", "True when a negative ℓ was clipped to 0")
+    warning: str | None = quantity("", "why the key was clipped, else None")
+    n_statements: int = quantity("1", "number of Chernoff statements, each failing with probability ε")
+    eps_total: float = quantity("1", "security parameter ε_cor + ε_PA + 2ε̂ + n_statements·ε")
+    method: Method = quantity("", "'joint' or 'separate'")
+    joint_constraints: bool = quantity("", "whether partial sums of counts were bounded too")
+    key_rate: float | None = quantity("bit/s", "key_rate_per_pulse × repetition_rate; None without a rate", None)
+
+
 def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities: Mapping, probabilities: Mapping,
-                         eps: float = 1e-10, f: float = 1.16, *, method: str = "joint", joint_constraints: bool = True,
-                         eps_cor: float | None = None, eps_pa: float | None = None, eps_hat: float | None = None,
-                         repetition_rate: float | None = None) -> dict:
+                         eps: float = SYSTEM_A.eps, f: float = SYSTEM_A.error_correction_efficiency, *,
+                         method: Method = "joint", joint_constraints: bool = True, eps_cor: float | None = None,
+                         eps_pa: float | None = None, eps_hat: float | None = None,
+                         repetition_rate: float | None = None) -> FiniteKeyEstimate:
     """Finite-key estimation of four-intensity MDI-QKD from observed counts.
 
     ℓ = n₁₁ᶻ[1 − h(e₁₁^ph)] − f n_zz h(E_zz) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂)), with n₁₁ᶻ and
@@ -328,18 +391,11 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     eps_cor, eps_pa, eps_hat : float, optional
         Correctness, privacy-amplification and smoothing parameters (default ``eps``).
     repetition_rate : float, optional
-        Pulse-pair rate [Hz]; adds ``key_rate`` in bit/s.
+        Pulse-pair rate [Hz]; sets ``key_rate`` [bit/s].
 
     Returns
     -------
-    dict
-        ``s11`` lower bound on the expected single-photon-pair yield s₁₁ (min over the polytope),
-        ``e11_x`` upper bound on e₁₁ (max s₁₁e₁₁ / min s₁₁, ≤ 1/2); the values that enter ℓ:
-        ``n11_z`` (zz single-photon-pair events), ``e11_ph`` (their phase-error rate), ``s11_used`` and
-        ``s11e11_used`` (for "joint" the worst-case point, not separate bounds); ``n_zz``, ``e_zz``,
-        ``leak_ec``, ``key_length`` (unclipped, bit), ``key_rate_per_pulse`` (clipped at 0, bit per
-        pulse pair), ``clipped`` and ``warning`` (set when a negative key was clipped to zero),
-        ``n_statements``, ``eps_total``, ``method``, ``joint_constraints``.
+    FiniteKeyEstimate
 
     References
     ----------
@@ -350,8 +406,7 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     n_total = check_positive("total_pulse_pairs", total_pulse_pairs)
     eps = _check_eps(eps)
     check_range("f", f, 1.0, np.inf)
-    if method not in ("joint", "separate"):
-        raise ValueError(f"method must be 'joint' or 'separate', got {method!r}")
+    check_choice("method", method, Method)
     eps_cor, eps_pa, eps_hat = (eps if v is None else _check_eps(v, name)
                                 for v, name in ((eps_cor, "eps_cor"), (eps_pa, "eps_pa"), (eps_hat, "eps_hat")))
     if repetition_rate is not None:
@@ -363,47 +418,36 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     neg_se11, k2 = _worst_case({k: -w / pairs[k] for k, w in coeff_se11.items()}, c, eps, joint_constraints)
     s11 = max(s11, 0.0)
     se11 = min(max(-neg_se11, 0.0), s11 / 2) if s11 > 0 else 0.0
-    e11_x = se11 / s11 if s11 > 0 else 0.5
-    e_zz = c["zz_err"] / c["zz"] if c["zz"] > 0 else 0.0
-    leak = f * c["zz"] * binary_entropy(e_zz)
-    tail = np.log2(2 / eps_cor) + 2 * np.log2(1 / (np.sqrt(2) * eps_pa * eps_hat))
-
     if method == "separate":
-        single_z = pairs["zz"] * _poisson(mu["z"], 1) ** 2
-        n11 = float(chernoff_observed(single_z * s11, eps)[0])
-        phase_errors = chernoff_observed(single_z * se11, eps)[1]
-        e11_ph = float(min(phase_errors / n11, 0.5)) if n11 > 0 else 0.5
-        length = key_length(n11, e11_ph, c["zz"], e_zz, f=f, eps_cor=eps_cor, eps_pa=eps_pa, eps_hat=eps_hat)
-        used = {"s11_used": s11, "s11e11_used": se11}
-        statements = k1 + k2 + 2
-        infeasible = False
+        worst = _separate_worst_case(pairs["zz"] * _poisson(mu["z"], 1) ** 2, s11, se11, eps, k1 + k2)
     else:
         worst = _joint_worst_case(c, pairs, mu, eps, joint_constraints)
-        n11, e11_ph = worst["n11_z"], worst["e11_ph"]
-        length = float(worst["single_photon_key"] - leak - tail)
-        used = {"s11_used": worst["s11"], "s11e11_used": worst["s11e11"]}
-        statements = worst["statements"]
-        infeasible = worst["infeasible"]
+    e_zz = c["zz_err"] / c["zz"] if c["zz"] > 0 else 0.0
+    leak = f * c["zz"] * binary_entropy(e_zz)
+    length = float(worst.key - leak - _finite_size_cost(eps_cor, eps_pa, eps_hat))
+    rate = max(length, 0.0) / n_total
+    return FiniteKeyEstimate(
+        s11=s11, e11_x=se11 / s11 if s11 > 0 else 0.5, n11_z=float(worst.n11_z), e11_ph=float(worst.e11_ph),
+        s11_used=worst.s11, s11e11_used=worst.s11e11, n_zz=c["zz"], e_zz=e_zz, leak_ec=float(leak),
+        key_length=length, key_rate_per_pulse=rate, clipped=length < 0, warning=_clip_warning(length, worst.infeasible),
+        n_statements=worst.statements, eps_total=eps_cor + eps_pa + 2 * eps_hat + worst.statements * eps,
+        method=method, joint_constraints=joint_constraints,
+        key_rate=None if repetition_rate is None else rate * repetition_rate,
+    )
 
-    clipped = length < 0
-    out = {
-        "s11": s11, "e11_x": e11_x, "n11_z": float(n11), "e11_ph": float(e11_ph), **used,
-        "n_zz": c["zz"], "e_zz": e_zz, "leak_ec": float(leak), "key_length": float(length),
-        "key_rate_per_pulse": max(length, 0.0) / n_total, "clipped": bool(clipped),
-        "warning": (f"negative key length {length:.4g} bit clipped to 0: no secure key from these counts"
-                    + (" (no expected counts fit the data with s₁₁e₁₁ ≥ 0: estimation failed)" if infeasible else "")
-                    if clipped else None),
-        "n_statements": statements, "eps_total": eps_cor + eps_pa + 2 * eps_hat + statements * eps,
-        "method": method, "joint_constraints": joint_constraints,
-    }
-    if repetition_rate is not None:
-        out["key_rate"] = out["key_rate_per_pulse"] * repetition_rate
-    return out
+
+def _clip_warning(length: float, infeasible: bool) -> str | None:
+    """Why a key length ``length`` [bit] < 0 was clipped to zero; None for a key."""
+    if length >= 0:
+        return None
+    reason = " (no expected counts fit the data with s₁₁e₁₁ ≥ 0: estimation failed)" if infeasible else ""
+    return f"negative key length {length:.4g} bit clipped to 0: no secure key from these counts{reason}"
 
 
 def finite_key_rate(link: MDILink, intensities: Mapping, probabilities: Mapping, total_pulse_pairs: float, *,
-                    eps: float = 1e-10, f: float = 1.16, method: str = "joint", joint_constraints: bool = True,
-                    repetition_rate: float | None = None) -> dict:
+                    eps: float = SYSTEM_A.eps, f: float = SYSTEM_A.error_correction_efficiency,
+                    method: Method = "joint", joint_constraints: bool = True,
+                    repetition_rate: float | None = None) -> FiniteKeyEstimate:
     """Finite-key rate of ``link``: :func:`estimate_from_counts` of the model's expected counts.
 
     The usual simulation convention: the observed counts are set to their expected values
@@ -412,3 +456,40 @@ def finite_key_rate(link: MDILink, intensities: Mapping, probabilities: Mapping,
     counts = expected_counts(link, intensities, probabilities, total_pulse_pairs)
     return estimate_from_counts(counts, total_pulse_pairs, intensities, probabilities, eps, f, method=method,
                                 joint_constraints=joint_constraints, repetition_rate=repetition_rate)
+
+
+def rate_vs_loss(loss_db: ArrayLike, detector: Detector, *, v_hom: float, e_d_z: float = 0.0,
+                 intensities: Mapping = SYSTEM_A.intensities, probabilities: Mapping = SYSTEM_A.probabilities,
+                 f: float = SYSTEM_A.error_correction_efficiency, total_pulse_pairs: float | None = None,
+                 eps: float = SYSTEM_A.eps, encoding: Encoding = "time-bin", bsm: BSM | None = None) -> xr.Dataset:
+    """Key rate per pulse pair against the user-to-user channel loss [dB], split equally between the users.
+
+    Holds the asymptotic rate (:func:`combchip.link.qkd.mdi.asymptotic_rate`, closed-form decoy bounds and
+    infinite decoys), the finite-key rate (:func:`finite_key_rate`) when ``total_pulse_pairs`` is given, and
+    PLOB −log₂(1 − η_aη_b) of the end-to-end transmittance.
+    """
+    loss = np.atleast_1d(_check_array("loss_db", loss_db, 0.0, np.inf, "dB"))
+    names = ["asymptotic", "infinite_decoy"] + (["finite"] if total_pulse_pairs is not None else [])
+    rates = {k: np.zeros(loss.size) for k in names}
+    eta = np.zeros(loss.size)
+    for i, total in enumerate(loss):
+        link = MDILink.from_losses(total / 2, total / 2, detector, v_hom=v_hom, e_d_z=e_d_z, encoding=encoding,
+                                   bsm=bsm)
+        eta[i] = link.eta_a * link.eta_b
+        rates["asymptotic"][i] = asymptotic_rate(link, intensities, probabilities, f).key_rate_per_pulse
+        rates["infinite_decoy"][i] = asymptotic_rate(link, intensities, probabilities, f,
+                                                     decoy="infinite").key_rate_per_pulse
+        if total_pulse_pairs is not None:
+            rates["finite"][i] = finite_key_rate(link, intensities, probabilities, total_pulse_pairs, eps=eps,
+                                                 f=f).key_rate_per_pulse
+    data = {f"rate_{k}": ("loss_db", v, {"units": "bit/pulse pair", "long_name": f"{k} key rate"})
+            for k, v in rates.items()}
+    data["plob"] = ("loss_db", plob(eta), {"units": "bit/pulse pair", "long_name": "PLOB bound of η_aη_b"})
+    data["eta"] = ("loss_db", eta, {"units": "1", "long_name": "end-to-end transmittance η_aη_b"})
+    attrs = {"detector_efficiency": detector.efficiency, "dark_count_probability": detector.dark_count_probability,
+             "v_hom": v_hom, "e_d_z": e_d_z, "f": f, "eps": eps, "encoding": encoding,
+             "total_pulse_pairs": np.nan if total_pulse_pairs is None else float(total_pulse_pairs),
+             **{f"intensity_{k}": float(v) for k, v in intensities.items()},
+             **{f"probability_{k}": float(v) for k, v in probabilities.items()}}
+    return xr.Dataset(data, coords={"loss_db": ("loss_db", loss, {"units": "dB", "long_name": "user-to-user loss"})},
+                      attrs=attrs)

@@ -1,4 +1,4 @@
-"""Four-intensity decoy-state MDI-QKD: decoy estimation, asymptotic key rate, parameter optimisation.
+"""Four-intensity decoy-state MDI-QKD: decoy estimation and the asymptotic key rate.
 
 Protocol (Zhou, Yu & Wang 2016): Alice and Bob each send, independently, a phase-randomized weak
 coherent pulse from one of four sources
@@ -17,31 +17,34 @@ a_k = e^(−x)x^k/k!, a'_k = e^(−y)y^k/k! are the photon-number distributions 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
-import xarray as xr
-from scipy.optimize import linprog, minimize, minimize_scalar
-from scipy.special import entr, expit, logit, softmax
+from numpy.typing import ArrayLike
+from scipy.optimize import linprog
+from scipy.special import entr
 from scipy.stats import poisson
 
 from ...systems.published import SYSTEM_A
-from ...validation import check_positive, check_range
-from .bounds import _check_array, plob
-from .channel import Detector, MDILink
+from ...validation import check_choice, check_positive, check_range
+from ..records import quantity
+from .channel import MDILink
 
 SOURCES = ("z", "y", "x", "o")
 X_OBSERVABLES = ("xx", "yy", "xo+ox", "yo+oy", "oo")
+DecoyMethod = Literal["four-intensity", "lp", "infinite"]
+"""How :func:`asymptotic_rate` bounds s₁₁ and e₁₁."""
 
 
-
-def binary_entropy(p):
+def binary_entropy(p: ArrayLike) -> float | np.ndarray:
     """h(p) = −p log₂ p − (1 − p) log₂(1 − p), from :func:`scipy.special.entr`."""
     p = np.asarray(p, dtype=float)
     value = (entr(p) + entr(1 - p)) / np.log(2)
     return float(value) if value.ndim == 0 else value
 
 
-def check_protocol(intensities: Mapping, probabilities: Mapping) -> tuple[dict, dict]:
+def check_protocol(intensities: Mapping, probabilities: Mapping) -> tuple[dict[str, float], dict[str, float]]:
     """Validate the four-intensity settings; return them as float dicts keyed ``"z", "y", "x", "o"``.
 
     Requires o = 0 (vacuum), 0 < x < y, z > 0, probabilities in [0, 1] summing to 1 (±1e-9) and
@@ -66,7 +69,7 @@ def _poisson(mu, n):
     return poisson.pmf(n, mu)
 
 
-def decoy_coefficients(intensities: Mapping) -> tuple[dict, dict]:
+def decoy_coefficients(intensities: Mapping) -> tuple[dict[str, float], dict[str, float]]:
     """Linear coefficients of the single-photon-pair bounds on the X-basis yields.
 
     With D = a₁a'₁(a₁a'₂ − a'₁a₂) > 0 for x < y,
@@ -161,7 +164,7 @@ def s11_lower_bound_lp(yields: Mapping, intensities: Mapping, n_max: int = 12) -
     return float(result.fun) * unit
 
 
-def expected_yields(link: MDILink, intensities: Mapping) -> dict:
+def expected_yields(link: MDILink, intensities: Mapping) -> dict[str, float]:
     """Model yields of all observables of the protocol (keys of :func:`expected_counts`, per pulse pair)."""
     mu = intensities
     g = {pair: link.gains(mu[pair[0]], mu[pair[1]]) for pair in ("zz", "xx", "yy", "xo", "ox", "yo", "oy", "oo")}
@@ -169,14 +172,15 @@ def expected_yields(link: MDILink, intensities: Mapping) -> dict:
             "xo+ox": g["xo"].q_x + g["ox"].q_x, "yo+oy": g["yo"].q_x + g["oy"].q_x, "oo": g["oo"].q_x}
 
 
-def pulse_pairs(total_pulse_pairs: float, probabilities: Mapping) -> dict:
+def pulse_pairs(total_pulse_pairs: float, probabilities: Mapping) -> dict[str, float]:
     """Pulse pairs N_k = N p_α p_β behind each observable; for "αo+oα" the count per order, N p_α p_o."""
     p, n = probabilities, total_pulse_pairs
     return {"zz": n * p["z"] ** 2, "zz_err": n * p["z"] ** 2, "xx": n * p["x"] ** 2, "xx_err": n * p["x"] ** 2,
             "yy": n * p["y"] ** 2, "xo+ox": n * p["x"] * p["o"], "yo+oy": n * p["y"] * p["o"], "oo": n * p["o"] ** 2}
 
 
-def expected_counts(link: MDILink, intensities: Mapping, probabilities: Mapping, total_pulse_pairs: float) -> dict:
+def expected_counts(link: MDILink, intensities: Mapping, probabilities: Mapping,
+                    total_pulse_pairs: float) -> dict[str, float]:
     """Expected detection counts ⟨n_k⟩ = N_k S_k of every observable (the input format of
     :func:`combchip.link.qkd.finite_key.estimate_from_counts`)."""
     intensities, probabilities = check_protocol(intensities, probabilities)
@@ -187,7 +191,7 @@ def expected_counts(link: MDILink, intensities: Mapping, probabilities: Mapping,
 
 
 def sample_counts(link: MDILink, intensities: Mapping, probabilities: Mapping, total_pulse_pairs: float, *,
-                  seed=None) -> dict:
+                  seed: int | np.random.Generator | None = None) -> dict[str, int]:
     """Counts drawn around :func:`expected_counts`: n_k ~ Poisson(⟨n_k⟩), errors ~ Binomial(n_k, E_k)."""
     rng = np.random.default_rng(seed)
     mean = expected_counts(link, intensities, probabilities, total_pulse_pairs)
@@ -205,9 +209,23 @@ def ideal_single_photon(link: MDILink) -> tuple[float, float]:
     return float(z["yield"][1, 1]), float(x["error_yield"][1, 1] / x["yield"][1, 1])
 
 
+@dataclass(frozen=True)
+class AsymptoticRate:
+    """Asymptotic key rate of four-intensity MDI-QKD and the estimates behind it (:func:`asymptotic_rate`)."""
+
+    key_rate_per_pulse: float = quantity("bit/pulse pair", "key rate R, clipped at 0")
+    key_rate_raw: float = quantity("bit/pulse pair", "key rate R, unclipped")
+    clipped: bool = quantity("", "True when a negative R was clipped to 0")
+    s11: float = quantity("1", "single-photon-pair yield s₁₁ (lower bound, or exact for decoy='infinite')")
+    e11: float = quantity("1", "single-photon-pair X-basis error rate e₁₁ (upper bound, or exact)")
+    q_zz: float = quantity("1", "gain Q_zz of the zz source pair (announced BSM per pulse pair)")
+    e_zz: float = quantity("1", "quantum bit-error rate E_zz of the zz source pair")
+
+
 def asymptotic_rate(link: MDILink, intensities: Mapping = SYSTEM_A.intensities,
-                    probabilities: Mapping = SYSTEM_A.probabilities, f: float = 1.16,
-                    decoy: str = "four-intensity") -> dict:
+                    probabilities: Mapping = SYSTEM_A.probabilities,
+                    f: float = SYSTEM_A.error_correction_efficiency,
+                    decoy: DecoyMethod = "four-intensity") -> AsymptoticRate:
     """Asymptotic key rate per pulse pair of four-intensity MDI-QKD.
 
         R = p_z² [a₁ᶻ² s₁₁ (1 − h(e₁₁)) − f Q_zz h(E_zz)],   a₁ᶻ = z e^(−z),
@@ -228,8 +246,7 @@ def asymptotic_rate(link: MDILink, intensities: Mapping = SYSTEM_A.intensities,
 
     Returns
     -------
-    dict
-        ``key_rate_per_pulse``, ``key_rate_raw``, ``clipped``, ``s11``, ``e11``, ``q_zz``, ``e_zz``.
+    AsymptoticRate
 
     References
     ----------
@@ -237,142 +254,16 @@ def asymptotic_rate(link: MDILink, intensities: Mapping = SYSTEM_A.intensities,
     """
     mu, prob = check_protocol(intensities, probabilities)
     check_range("f", f, 1.0, np.inf)
+    check_choice("decoy", decoy, DecoyMethod)
     y = expected_yields(link, mu)
     if decoy == "infinite":
         s11, e11 = ideal_single_photon(link)
-    elif decoy == "four-intensity":
-        s11 = s11_lower_bound(y, mu)
-        e11 = e11_upper_bound(y, mu, s11)
-    elif decoy == "lp":
-        s11 = s11_lower_bound_lp(y, mu)
-        e11 = e11_upper_bound(y, mu, s11)
     else:
-        raise ValueError(f"decoy must be 'four-intensity', 'lp' or 'infinite', got {decoy!r}")
+        s11 = (s11_lower_bound if decoy == "four-intensity" else s11_lower_bound_lp)(y, mu)
+        e11 = e11_upper_bound(y, mu, s11)
     s11 = max(s11, 0.0)
     a1z = _poisson(mu["z"], 1)
     e_zz = y["zz_err"] / y["zz"]
     raw = prob["z"] ** 2 * (a1z**2 * s11 * (1 - binary_entropy(e11)) - f * y["zz"] * binary_entropy(e_zz))
-    return {"key_rate_per_pulse": float(max(raw, 0.0)), "key_rate_raw": float(raw), "clipped": bool(raw < 0),
-            "s11": float(s11), "e11": float(e11), "q_zz": float(y["zz"]), "e_zz": float(e_zz)}
-
-
-def unpack_settings(theta):
-    """Intensities and probabilities from the optimizer's coordinates (:func:`pack_settings`)."""
-    z, y = np.exp(theta[0]), np.exp(theta[1])
-    x = y * expit(theta[2])
-    p = softmax(np.append(theta[3:6], 0.0))
-    return {"z": z, "y": y, "x": x, "o": 0.0}, dict(zip(SOURCES, p))
-
-
-def pack_settings(intensities, probabilities):
-    """Unconstrained coordinates (log z, log y, logit(x/y), log(p_z/p_o), log(p_y/p_o), log(p_x/p_o)) of a
-    four-intensity protocol with o = 0 < x < y."""
-    p = np.array([probabilities[k] for k in SOURCES])
-    return np.concatenate([[np.log(intensities["z"]), np.log(intensities["y"]),
-                            logit(intensities["x"] / intensities["y"])], np.log(p[:3] / p[3])])
-
-
-def optimize_parameters(link: MDILink, total_pulse_pairs: float | None = None, *, eps: float = 1e-10,
-                        f: float = 1.16, initial: tuple[Mapping, Mapping] | None = None, method: str = "joint",
-                        joint_constraints: bool = True, maxiter: int = 2000, xatol: float = 1e-4,
-                        fatol: float = 1e-7) -> dict:
-    """Intensities and probabilities that maximize the key rate of ``link``.
-
-    With ``total_pulse_pairs``: the finite-key rate (:func:`combchip.link.qkd.finite_key.finite_key_rate`)
-    is maximized by Nelder–Mead (:func:`scipy.optimize.minimize`) over the unconstrained coordinates
-    (log z, log y, logit(x/y), log(p_z/p_o), log(p_y/p_o), log(p_x/p_o)), which keep o = 0 < x < y and
-    Σp = 1; the objective is the unclipped rate, so that it has a slope where the key is zero.
-    ``xatol`` (in those coordinates) and ``fatol`` (relative to the starting rate) stop the search; a
-    warm start near the optimum tolerates 1e-2 and 1e-4. Without ``total_pulse_pairs`` (asymptotic
-    limit) the decoys cost nothing, the optimum is the degenerate x, y → 0,
-    p_z → 1, and only the signal intensity z is optimized (bounded scalar search,
-    :func:`scipy.optimize.minimize_scalar`), the other settings held at ``initial``.
-
-    Returns
-    -------
-    dict
-        ``intensities``, ``probabilities``, ``key_rate_per_pulse`` (clipped), ``key_rate_raw``,
-        ``initial_rate`` and the optimizer's ``result``.
-
-    References
-    ----------
-    F. Xu, H. Xu, H.-K. Lo, Phys. Rev. A 89, 052333 (2014) (parameter optimisation of MDI-QKD).
-    """
-    from .finite_key import finite_key_rate  # finite_key imports this module
-
-    start = initial if initial is not None else (SYSTEM_A.intensities, SYSTEM_A.probabilities)
-    mu0, p0 = check_protocol(*start)
-    check_range("maxiter", maxiter, 1, np.inf)
-    check_positive("xatol", xatol)
-    check_positive("fatol", fatol)
-
-    if total_pulse_pairs is None:
-        r0 = asymptotic_rate(link, mu0, p0, f)["key_rate_raw"]
-        scale = abs(r0) if r0 != 0 else 1.0
-        result = minimize_scalar(lambda z: -asymptotic_rate(link, {**mu0, "z": z}, p0, f)["key_rate_raw"] / scale,
-                                 bounds=(mu0["y"] * (1 + 1e-6), 5.0), method="bounded",
-                                 options={"maxiter": int(maxiter), "xatol": 1e-6})
-        mu, p, best = {**mu0, "z": float(result.x)}, p0, -result.fun * scale
-    else:
-        check_positive("total_pulse_pairs", total_pulse_pairs)
-
-        def rate(mu, p):
-            out = finite_key_rate(link, mu, p, total_pulse_pairs, eps=eps, f=f, method=method,
-                                  joint_constraints=joint_constraints)
-            return out["key_length"] / total_pulse_pairs
-
-        r0 = rate(mu0, p0)
-        scale = abs(r0) if r0 != 0 else 1.0
-
-        def objective(theta):
-            if not np.all(np.isfinite(theta)) or np.any(np.abs(theta) > 30):
-                return np.inf
-            return -rate(*unpack_settings(theta)) / scale
-
-        result = minimize(objective, pack_settings(mu0, p0), method="Nelder-Mead",
-                          options={"maxiter": int(maxiter), "xatol": xatol, "fatol": fatol, "adaptive": True})
-        mu, p = unpack_settings(result.x)
-        best = -result.fun * scale
-    if best < r0:
-        mu, p, best = mu0, p0, r0
-    return {"intensities": {k: float(v) for k, v in mu.items()}, "probabilities": {k: float(v) for k, v in p.items()},
-            "key_rate_per_pulse": max(best, 0.0), "key_rate_raw": float(best), "initial_rate": float(r0),
-            "result": result}
-
-
-def rate_vs_loss(loss_db, detector: Detector, *, v_hom: float, e_d_z: float = 0.0,
-                 intensities: Mapping = SYSTEM_A.intensities, probabilities: Mapping = SYSTEM_A.probabilities,
-                 f: float = 1.16, total_pulse_pairs: float | None = None, eps: float = 1e-10,
-                 encoding: str = "time-bin", bsm: str | None = None) -> xr.Dataset:
-    """Key rate per pulse pair against the user-to-user channel loss, split equally between the users.
-
-    Holds the asymptotic rate (closed-form decoy bounds and infinite decoys), the finite-key rate when
-    ``total_pulse_pairs`` is given, and PLOB/TGW of the end-to-end transmittance η_aη_b.
-    """
-    loss = np.atleast_1d(_check_array("loss_db", loss_db, 0.0, np.inf, "dB"))
-    from .finite_key import finite_key_rate
-
-    names = ["asymptotic", "infinite_decoy"] + (["finite"] if total_pulse_pairs is not None else [])
-    rates = {k: np.zeros(loss.size) for k in names}
-    eta = np.zeros(loss.size)
-    for i, total in enumerate(loss):
-        link = MDILink.from_losses(total / 2, total / 2, detector, v_hom=v_hom, e_d_z=e_d_z, encoding=encoding,
-                                   bsm=bsm)
-        eta[i] = link.eta_a * link.eta_b
-        rates["asymptotic"][i] = asymptotic_rate(link, intensities, probabilities, f)["key_rate_per_pulse"]
-        rates["infinite_decoy"][i] = asymptotic_rate(link, intensities, probabilities, f,
-                                                     decoy="infinite")["key_rate_per_pulse"]
-        if total_pulse_pairs is not None:
-            rates["finite"][i] = finite_key_rate(link, intensities, probabilities, total_pulse_pairs, eps=eps,
-                                                 f=f)["key_rate_per_pulse"]
-    data = {f"rate_{k}": ("loss_db", v, {"units": "bit/pulse pair", "long_name": f"{k} key rate"})
-            for k, v in rates.items()}
-    data["plob"] = ("loss_db", plob(eta), {"units": "bit/pulse pair", "long_name": "PLOB bound of η_aη_b"})
-    data["eta"] = ("loss_db", eta, {"units": "1", "long_name": "end-to-end transmittance η_aη_b"})
-    attrs = {"detector_efficiency": detector.efficiency, "dark_count_probability": detector.dark_count_probability,
-             "v_hom": v_hom, "e_d_z": e_d_z, "f": f, "eps": eps, "encoding": encoding,
-             "total_pulse_pairs": np.nan if total_pulse_pairs is None else float(total_pulse_pairs),
-             **{f"intensity_{k}": float(v) for k, v in intensities.items()},
-             **{f"probability_{k}": float(v) for k, v in probabilities.items()}}
-    return xr.Dataset(data, coords={"loss_db": ("loss_db", loss, {"units": "dB", "long_name": "user-to-user loss"})},
-                      attrs=attrs)
+    return AsymptoticRate(key_rate_per_pulse=float(max(raw, 0.0)), key_rate_raw=float(raw), clipped=bool(raw < 0),
+                          s11=float(s11), e11=float(e11), q_zz=float(y["zz"]), e_zz=float(e_zz))

@@ -61,21 +61,27 @@ X.-B. Wang, Z.-W. Yu, X.-L. Hu, Phys. Rev. A 98, 062323 (2018).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.special import expit, i0e, logit
 
-from ...validation import check_nonnegative, check_positive, check_range
+from ...validation import check_choice, check_int, check_nonnegative, check_positive, check_range
+from ..records import quantity
 from .aopp import N_STATEMENTS as N_AOPP_HOEFFDING
-from .aopp import odd_parity_pairing, one_sided_s1_lower
+from .aopp import OddParityPairing, odd_parity_pairing, one_sided_s1_lower
 from .bounds import plob, transmittance
 from .finite_key import _check_eps, chernoff_expected, chernoff_observed, key_length
 from .mdi import binary_entropy
 
 N_STATEMENTS = 7
-DECOY_METHODS = ("one-sided", "two-mode")
+SNSDecoy = Literal["one-sided", "two-mode"]
+"""Source of ⟨s₁⟩ᴸ: X windows in which one user sends, or the two-mode sources ρ_kk (module docstring)."""
+PhaseDistribution = Literal["uniform", "gaussian"]
+"""Distribution of the residual phase in :func:`phase_drift_misalignment`."""
 N_STATEMENTS_AOPP = 4 + 2 + N_AOPP_HOEFFDING
 """Extra statements with AOPP: one-sided decoy counts (4: S₀₁ᴸ, S₀₂ᵁ, S₁₀ᴸ, S₂₀ᵁ; S₀₀ is shared), the two
 untagged counts, and the pairing bounds."""
@@ -157,7 +163,7 @@ class SNSChannel:
     efficiency: float = 0.7
     dark_count_probability: float = 1e-8
     misalignment: float = 0.0
-    phase_noise: tuple = field(default_factory=tuple)
+    phase_noise: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self):
         check_nonnegative("loss_db_per_km", self.loss_db_per_km, "dB/km")
@@ -182,7 +188,8 @@ class SNSChannel:
         return float(eta[0]), float(eta[1])
 
 
-def phase_drift_misalignment(drift_rate, interval, distribution: str = "uniform") -> float:
+def phase_drift_misalignment(drift_rate: float, interval: float,
+                             distribution: PhaseDistribution = "uniform") -> float:
     """Misalignment e_d = (1 − ⟨cos φ⟩)/2 from a phase drifting at ω [rad/s], re-referenced every T [s].
 
     A linear drift φ(t) = ωt measured against the reference taken over the same interval leaves a
@@ -197,13 +204,10 @@ def phase_drift_misalignment(drift_rate, interval, distribution: str = "uniform"
     """
     omega = check_nonnegative("drift_rate", drift_rate, "rad/s")
     t = check_nonnegative("interval", interval, "s")
-    half = omega * t / 2
-    if distribution == "uniform":
-        mean_cos = np.sinc(half / np.pi)
-    elif distribution == "gaussian":
-        mean_cos = np.exp(-(omega * t) ** 2 / 24)
+    if check_choice("distribution", distribution, PhaseDistribution) == "uniform":
+        mean_cos = np.sinc(omega * t / (2 * np.pi))
     else:
-        raise ValueError(f"distribution must be 'uniform' or 'gaussian', got {distribution!r}")
+        mean_cos = np.exp(-(omega * t) ** 2 / 24)
     return float((1 - mean_cos) / 2)
 
 
@@ -213,7 +217,8 @@ def slice_misalignment(phase_slice: float) -> float:
     return float((1 - np.sinc(delta / (2 * np.pi))) / 2)
 
 
-def single_click_yield(mu_a, mu_b, eta_a, eta_b, p_d):
+def single_click_yield(mu_a: ArrayLike, mu_b: ArrayLike, eta_a: ArrayLike, eta_b: ArrayLike,
+                       p_d: float) -> float | np.ndarray:
     """Phase-averaged probability that exactly one detector clicks, 2[(1−p_d)e^{−(a+b)}I₀(2√(ab)) − (1−p_d)²e^{−2(a+b)}].
 
     a = η_Aμ_A/2, b = η_Bμ_B/2. Arrays broadcast.
@@ -236,7 +241,8 @@ def _residual_phase_nodes(phase_slice, phase_noise):
     return nodes, weights
 
 
-def slice_error_yield(mu, eta_a, eta_b, p_d, phase_slice, misalignment=0.0, phase_noise=()):
+def slice_error_yield(mu: float, eta_a: float, eta_b: float, p_d: float, phase_slice: float,
+                      misalignment: float = 0.0, phase_noise: tuple[tuple[float, float], ...] = ()) -> float:
     """Error yield T_Δ of ρ_μμ windows kept by the phase slice: wrong detector only clicks.
 
     T_Δ = ⟨(1 − p_d)e^{−I_c(δ)} − (1 − p_d)²e^{−2(a+b)}⟩, I_c = a + b + 2v√(ab) cos δ, averaged over
@@ -250,15 +256,53 @@ def slice_error_yield(mu, eta_a, eta_b, p_d, phase_slice, misalignment=0.0, phas
     return float(weights @ ((1 - p_d) * np.exp(-correct)) - (1 - p_d) ** 2 * np.exp(-2 * (a + b)))
 
 
-def decoy_s1_lower(s_11, s_22, s_00, mu_1, mu_2):
+def decoy_s1_lower(s_11: ArrayLike, s_22: ArrayLike, s_00: ArrayLike, mu_1: float,
+                   mu_2: float) -> float | np.ndarray:
     """⟨s₁⟩ᴸ = [μ₂²e^{2μ₁}S₁₁ − μ₁²e^{2μ₂}S₂₂ − (μ₂² − μ₁²)S₀₀] / [2μ₁μ₂(μ₂ − μ₁)] (Jiang et al. 2019)."""
     return (mu_2**2 * np.exp(2 * mu_1) * s_11 - mu_1**2 * np.exp(2 * mu_2) * s_22
             - (mu_2**2 - mu_1**2) * s_00) / (2 * mu_1 * mu_2 * (mu_2 - mu_1))
 
 
+@dataclass(frozen=True)
+class SNSKeyRate:
+    """Key rate of SNS-TF-QKD and the estimates behind it (:func:`sns_key_rate`).
+
+    With AOPP, ``n1``, ``e1_ph``, ``n_t`` and ``e_z`` are those of the bits kept after pairing.
+    """
+
+    key_rate_per_pulse: float = quantity("bit/pulse", "N_f/N, clipped at 0")
+    key_length: float = quantity("bit", "N_f, unclipped")
+    clipped: bool = quantity("", "True when a negative N_f was clipped to 0")
+    warning: str | None = quantity("", "why the key was clipped, else None")
+    s1_lower: float = quantity("1", "lower bound ⟨s₁⟩ᴸ on the one-photon yield")
+    e1_upper: float = quantity("1", "upper bound e₁ᵁ on the one-photon X-window error rate")
+    n1: float = quantity("1", "number of untagged Z bits n₁ (lower bound)")
+    e1_ph: float = quantity("1", "phase-error rate e₁^ph of the untagged bits (upper bound)")
+    n_t: float = quantity("1", "number of effective Z bits n_t")
+    e_z: float = quantity("1", "bit-error rate E_Z of the effective Z bits")
+    t_slice: float = quantity("1", "error yield T_Δ of the post-selected ρ_11 windows")
+    e_x: float = quantity("1", "error rate of the post-selected ρ_11 windows")
+    eta_a: float = quantity("1", "Alice's arm transmittance, detector efficiency included")
+    eta_b: float = quantity("1", "Bob's arm transmittance, detector efficiency included")
+    eta_channel: float = quantity("1", "fibre and extra loss end to end, no detector")
+    plob: float = quantity("bit/pulse", "PLOB bound −log₂(1 − eta_channel)")
+    eps_total: float = quantity("1", "security parameter 4ε + (statements)·ε; 0 for the asymptotic rate")
+    finite_key: bool = quantity("", "False for the asymptotic rate")
+    aopp: bool = quantity("", "whether the Z bits were paired (AOPP)")
+    decoy: SNSDecoy = quantity("", "source of ⟨s₁⟩ᴸ")
+    protocol: SNSProtocol = quantity("", "the source settings used")
+
+
+@dataclass(frozen=True)
+class SNSOptimum(SNSKeyRate):
+    """:class:`SNSKeyRate` at the settings found by :func:`optimize_sns` (its ``protocol``)."""
+
+    optimizer_success: bool = quantity("", "whether Nelder–Mead reported convergence")
+
+
 def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None = None,
                  channel: SNSChannel | None = None, *, eps: float = 1e-10, f: float = 1.1,
-                 finite_key: bool = True, aopp: bool = False, decoy: str = "one-sided") -> dict:
+                 finite_key: bool = True, aopp: bool = False, decoy: SNSDecoy = "one-sided") -> SNSKeyRate:
     """Secret key per sent pulse (per time window) of SNS-TF-QKD over ``distance_m`` of fibre.
 
     N_f from the module-docstring equations (Jiang et al. 2019); the rate is N_f/N, clipped at 0.
@@ -279,19 +323,14 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         False: asymptotic rate (expected values, no Chernoff margins, no finite-size tail).
     aopp : bool
         Distil the Z bits by actively odd-parity pairing (:mod:`combchip.link.qkd.aopp`) before error
-        correction; ``n1``, ``e1_ph``, ``n_t`` and ``e_z`` are then those after pairing.
+        correction.
     decoy : {"one-sided", "two-mode"}
         Source of ⟨s₁⟩ᴸ: the X windows in which exactly one user sends μ₁ or μ₂, both sides pooled
         (Jiang et al. 2019), or the two-mode sources ρ₁₁, ρ₂₂ (module docstring).
 
     Returns
     -------
-    dict
-        ``key_rate_per_pulse`` (bit, clipped at 0), ``key_length`` (bit, unclipped), ``clipped``,
-        ``warning``, ``s1_lower``, ``e1_upper``, ``n1``, ``e1_ph``, ``n_t``, ``e_z``, ``t_slice``,
-        ``e_x`` (error rate of the post-selected ρ_11 windows), ``eta_a``, ``eta_b``, ``eta_channel``
-        (fibre and extra loss end to end, no detector), ``plob`` (PLOB of ``eta_channel``),
-        ``eps_total``.
+    SNSKeyRate
 
     References
     ----------
@@ -306,11 +345,11 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
     n = check_positive("pulses", pulses)
     eps = _check_eps(eps)
     check_range("f", f, 1.0, np.inf)
-    if decoy not in DECOY_METHODS:
-        raise ValueError(f"decoy = {decoy!r} is not allowed; allowed: {', '.join(map(repr, DECOY_METHODS))}")
+    check_choice("decoy", decoy, SNSDecoy)
     p = protocol
     eta_a, eta_b = channel.arm_transmittances(distance_m)
     p_d = channel.dark_count_probability
+    margin = eps if finite_key else None
 
     # Z windows
     s_00 = single_click_yield(0.0, 0.0, eta_a, eta_b, p_d)
@@ -322,27 +361,8 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
     n_t = n_zw * (wrong + p.epsilon * (1 - p.epsilon) * (s_a + s_b))
     e_z = n_zw * wrong / n_t
 
-    # X windows: counts of ρ_00, ρ_11, ρ_22 and errors of post-selected ρ_11
     n_xw = n * (1 - p.p_z) ** 2
-    pairs = {"00": n_xw * p.p_0**2, "11": n_xw * p.p_1**2, "22": n_xw * p.p_2**2}
-    pairs["slice"] = pairs["11"] * p.phase_slice / np.pi
-    yields = {"00": s_00, "11": single_click_yield(p.mu_1, p.mu_1, eta_a, eta_b, p_d),
-              "22": single_click_yield(p.mu_2, p.mu_2, eta_a, eta_b, p_d),
-              "slice": slice_error_yield(p.mu_1, eta_a, eta_b, p_d, p.phase_slice, channel.misalignment,
-                                         channel.phase_noise)}
-    counts = {k: pairs[k] * yields[k] for k in pairs}
-    if finite_key:
-        lower = {k: chernoff_expected(counts[k], eps)[0] / pairs[k] for k in counts}
-        upper = {k: chernoff_expected(counts[k], eps)[1] / pairs[k] for k in counts}
-    else:
-        lower = upper = yields
-
-    if decoy == "two-mode":
-        s1 = max(decoy_s1_lower(lower["11"], upper["22"], upper["00"], p.mu_1, p.mu_2), 0.0)
-    else:
-        s1 = _one_sided_s1(p, n_xw, ("a", "b"), eta_a, eta_b, p_d, eps if finite_key else None)
-    s1e1 = max((upper["slice"] - np.exp(-2 * p.mu_1) * lower["00"] / 2) / (2 * p.mu_1 * np.exp(-2 * p.mu_1)), 0.0)
-    e1 = min(s1e1 / s1, 0.5) if s1 > 0 else 0.5
+    yields, s1, e1 = _x_window_estimates(p, channel, n_xw, eta_a, eta_b, decoy, margin)
     single_z = n_zw * 2 * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
     if finite_key:
         n1 = float(chernoff_observed(single_z * s1, eps)[0])
@@ -352,8 +372,8 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         n1, e1_ph = single_z * s1, e1
     statements = N_STATEMENTS
     if aopp:
-        paired = _aopp(p, n_xw, n_zw, (s_00, s_a, s_b, s_zz), e1_ph, eta_a, eta_b, p_d, eps if finite_key else None)
-        n1, e1_ph, n_t, e_z = paired["n1"], paired["e1_ph"], paired["n_t"], paired["e_z"]
+        paired = _aopp(p, n_xw, n_zw, (s_00, s_a, s_b, s_zz), e1_ph, eta_a, eta_b, p_d, margin)
+        n1, e1_ph, n_t, e_z = paired.n1, paired.e1_ph, paired.n_t, paired.e_z
         statements += N_STATEMENTS_AOPP
     if finite_key:
         length = key_length(n1, e1_ph, n_t, e_z, f=f, eps_cor=eps, eps_pa=eps, eps_hat=eps)
@@ -362,16 +382,41 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
 
     clipped = length < 0
     eta_channel = transmittance(distance_m, channel.loss_db_per_km, 2 * channel.extra_loss_db)
-    return {
-        "key_rate_per_pulse": max(length, 0.0) / n, "key_length": float(length), "clipped": bool(clipped),
-        "warning": f"negative key length {length:.4g} bit clipped to 0" if clipped else None,
-        "s1_lower": float(s1), "e1_upper": float(e1), "n1": float(n1), "e1_ph": float(e1_ph),
-        "n_t": float(n_t), "e_z": float(e_z), "t_slice": yields["slice"],
-        "e_x": float(yields["slice"] / yields["11"]) if yields["11"] > 0 else 0.5,
-        "eta_a": eta_a, "eta_b": eta_b, "eta_channel": float(eta_channel), "plob": float(plob(eta_channel)),
-        "eps_total": 4 * eps + statements * eps if finite_key else 0.0,
-        "finite_key": finite_key, "aopp": bool(aopp), "decoy": decoy, "protocol": asdict(protocol),
-    }
+    return SNSKeyRate(
+        key_rate_per_pulse=max(length, 0.0) / n, key_length=float(length), clipped=bool(clipped),
+        warning=f"negative key length {length:.4g} bit clipped to 0" if clipped else None,
+        s1_lower=float(s1), e1_upper=float(e1), n1=float(n1), e1_ph=float(e1_ph), n_t=float(n_t), e_z=float(e_z),
+        t_slice=yields["slice"], e_x=float(yields["slice"] / yields["11"]) if yields["11"] > 0 else 0.5,
+        eta_a=eta_a, eta_b=eta_b, eta_channel=float(eta_channel), plob=float(plob(eta_channel)),
+        eps_total=4 * eps + statements * eps if finite_key else 0.0, finite_key=finite_key, aopp=bool(aopp),
+        decoy=decoy, protocol=protocol,
+    )
+
+
+def _x_window_estimates(p: SNSProtocol, channel: SNSChannel, n_xw, eta_a, eta_b, decoy, eps):
+    """Yields of the X-window sources ρ_00, ρ_11, ρ_22 and of the post-selected ρ_11 errors ("slice"), and
+    ⟨s₁⟩ᴸ and e₁ᵁ from them (module docstring); Chernoff bounds of the counts, or expected values if ``eps`` is
+    None."""
+    p_d = channel.dark_count_probability
+    pairs = {"00": n_xw * p.p_0**2, "11": n_xw * p.p_1**2, "22": n_xw * p.p_2**2}
+    pairs["slice"] = pairs["11"] * p.phase_slice / np.pi
+    yields = {"00": single_click_yield(0.0, 0.0, eta_a, eta_b, p_d),
+              "11": single_click_yield(p.mu_1, p.mu_1, eta_a, eta_b, p_d),
+              "22": single_click_yield(p.mu_2, p.mu_2, eta_a, eta_b, p_d),
+              "slice": slice_error_yield(p.mu_1, eta_a, eta_b, p_d, p.phase_slice, channel.misalignment,
+                                         channel.phase_noise)}
+    if eps is None:
+        lower = upper = yields
+    else:
+        bounds = {k: chernoff_expected(pairs[k] * yields[k], eps) for k in pairs}
+        lower = {k: b[0] / pairs[k] for k, b in bounds.items()}
+        upper = {k: b[1] / pairs[k] for k, b in bounds.items()}
+    if decoy == "two-mode":
+        s1 = max(decoy_s1_lower(lower["11"], upper["22"], upper["00"], p.mu_1, p.mu_2), 0.0)
+    else:
+        s1 = _one_sided_s1(p, n_xw, ("a", "b"), eta_a, eta_b, p_d, eps)
+    s1e1 = max((upper["slice"] - np.exp(-2 * p.mu_1) * lower["00"] / 2) / (2 * p.mu_1 * np.exp(-2 * p.mu_1)), 0.0)
+    return yields, s1, min(s1e1 / s1, 0.5) if s1 > 0 else 0.5
 
 
 def _one_sided_s1(p: SNSProtocol, n_xw, senders, eta_a, eta_b, p_d, eps) -> float:
@@ -391,7 +436,7 @@ def _one_sided_s1(p: SNSProtocol, n_xw, senders, eta_a, eta_b, p_d, eps) -> floa
     return max(one_sided_s1_lower(bounds["1"][0], bounds["2"][1], bounds["0"][1], p.mu_1, p.mu_2), 0.0)
 
 
-def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -> dict:
+def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -> OddParityPairing:
     """:func:`combchip.link.qkd.aopp.odd_parity_pairing` of the Z bits, with one-sided decoys for each kind of untagged bit."""
     s_00, s_a, s_b, s_zz = z_yields
     one_photon = n_zw * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
@@ -403,9 +448,6 @@ def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -
     not_sent = n_zw * (p.epsilon * (1 - p.epsilon) * s_a + (1 - p.epsilon) ** 2 * s_00)
     return odd_parity_pairing(sent, n_zw * p.epsilon**2 * s_zz, not_sent, n_zw * (1 - p.epsilon) ** 2 * s_00,
                               min(untagged[0], sent), min(untagged[1], not_sent), e1_ph, eps)
-
-
-_FREE = ("mu_z", "epsilon", "mu_1", "mu_2", "p_z", "p_1", "p_2")
 
 
 def _to_protocol(x, phase_slice):
@@ -420,7 +462,7 @@ def _to_protocol(x, phase_slice):
 
 def optimize_sns(distance_m: float, pulses: float, channel: SNSChannel | None = None,
                  initial: SNSProtocol | None = None, *, eps: float = 1e-10, f: float = 1.1,
-                 finite_key: bool = True, aopp: bool = False, maxiter: int = 2000) -> dict:
+                 finite_key: bool = True, aopp: bool = False, maxiter: int = 2000) -> SNSOptimum:
     """Maximize :func:`sns_key_rate` over μ_z, ε, μ₁, μ₂, p_Z, p_0, p_1, p_2 (Δ fixed at ``initial``'s).
 
     Nelder–Mead (:func:`scipy.optimize.minimize`) on the unclipped key length per pulse in an
@@ -429,11 +471,17 @@ def optimize_sns(distance_m: float, pulses: float, channel: SNSChannel | None = 
 
     Returns
     -------
-    dict
-        The :func:`sns_key_rate` result at the optimum, plus ``protocol_opt`` (the SNSProtocol) and
-        ``optimizer_success``.
+    SNSOptimum
+        The :func:`sns_key_rate` record at the optimum (``protocol``), and ``optimizer_success``.
+
+    References
+    ----------
+    C. Jiang, Z.-W. Yu, X.-L. Hu, X.-B. Wang, Phys. Rev. Applied 12, 024061 (2019).
     """
     initial = SNSProtocol() if initial is None else initial
+    if not isinstance(initial, SNSProtocol):
+        raise ValueError(f"initial must be an SNSProtocol, got {initial!r}")
+    check_int("maxiter", maxiter, 1)
     x0 = np.array([np.log(initial.mu_z), logit(initial.epsilon), np.log(initial.mu_1),
                    np.log(initial.mu_2 - initial.mu_1), logit(initial.p_z),
                    np.log(initial.p_1 / initial.p_0), np.log(initial.p_2 / initial.p_0)])
@@ -447,12 +495,10 @@ def optimize_sns(distance_m: float, pulses: float, channel: SNSChannel | None = 
         except ValueError:
             return 1e300
         return -sns_key_rate(distance_m, pulses, proto, channel, eps=eps, f=f, finite_key=finite_key,
-                             aopp=aopp)["key_length"] / scale
+                             aopp=aopp).key_length / scale
 
     result = minimize(objective, x0, method="Nelder-Mead",
                       options={"maxiter": maxiter, "xatol": 1e-4, "fatol": 1e-8, "adaptive": True})
     best = _to_protocol(np.clip(result.x, -30, 30), initial.phase_slice)
     out = sns_key_rate(distance_m, pulses, best, channel, eps=eps, f=f, finite_key=finite_key, aopp=aopp)
-    out["protocol_opt"] = best
-    out["optimizer_success"] = bool(result.success)
-    return out
+    return SNSOptimum(**vars(out), optimizer_success=bool(result.success))

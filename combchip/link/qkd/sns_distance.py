@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
 from ...validation import check_nonnegative
@@ -15,15 +16,15 @@ from .sns import SNSChannel, SNSProtocol, optimize_sns, sns_key_rate
 __all__ = ["sns_rate_vs_distance"]
 
 
-def sns_rate_vs_distance(distance_km, pulses, channel: SNSChannel | None = None, *, aopp: bool = False,
-                         optimize: bool = True, protocol: SNSProtocol | None = None, eps: float = 1e-10,
-                         f: float = 1.1, progress: bool = True) -> xr.Dataset:
+def sns_rate_vs_distance(distance: ArrayLike, pulses: float, channel: SNSChannel | None = None, *,
+                         aopp: bool = False, optimize: bool = True, protocol: SNSProtocol | None = None,
+                         eps: float = 1e-10, f: float = 1.1, progress: bool = True) -> xr.Dataset:
     """Finite-key SNS-TF-QKD rate per pulse at each total Alice–Bob distance, and the PLOB bound.
 
     Parameters
     ----------
-    distance_km : array_like
-        Total fibre lengths [km].
+    distance : array_like
+        Total Alice–Bob fibre lengths [m].
     pulses : float
         Time windows N sent at each distance.
     channel : SNSChannel, optional
@@ -43,26 +44,26 @@ def sns_rate_vs_distance(distance_km, pulses, channel: SNSChannel | None = None,
     xarray.Dataset on ``distance`` [m]: ``key_rate_per_pulse`` and ``plob`` [bit/pulse], ``e_z``,
     ``e1_ph``, and the settings ``mu_z`` and ``epsilon`` used; inputs in ``attrs``.
     """
-    distance = np.atleast_1d(np.asarray(distance_km, dtype=float))
+    distance = np.atleast_1d(np.asarray(distance, dtype=float))
     if distance.ndim != 1 or distance.size == 0:
-        raise ValueError("distance_km must be a non-empty 1-D array [km]")
+        raise ValueError("distance must be a non-empty 1-D array [m]")
     for k, d in enumerate(distance):
-        check_nonnegative(f"distance_km[{k}]", d, "km")
+        check_nonnegative(f"distance[{k}]", float(d), "m")
     channel = SNSChannel() if channel is None else channel
     start = SNSProtocol() if protocol is None else protocol
     rows = []
     for d in tqdm(distance, desc="SNS rate vs distance", disable=not progress):
         if optimize:
-            r = optimize_sns(d * 1e3, pulses, channel, start, eps=eps, f=f, aopp=aopp)
-            start = r["protocol_opt"]
+            r = optimize_sns(d, pulses, channel, start, eps=eps, f=f, aopp=aopp)
+            start = r.protocol
         else:
-            r = sns_key_rate(d * 1e3, pulses, start, channel, eps=eps, f=f, aopp=aopp)
+            r = sns_key_rate(d, pulses, start, channel, eps=eps, f=f, aopp=aopp)
         rows.append(r)
 
-    def var(key, units, long_name, get=lambda r, key: r[key]):
+    def var(key, units, long_name, get=getattr):
         return ("distance", np.array([get(r, key) for r in rows]), {"units": units, "long_name": long_name})
 
-    protocol_of = lambda r, key: r["protocol"][key]  # noqa: E731
+    protocol_of = lambda r, key: getattr(r.protocol, key)  # noqa: E731
     label = "finite-key SNS-TF-QKD" + (" with AOPP" if aopp else "")
     return xr.Dataset(
         {"key_rate_per_pulse": var("key_rate_per_pulse", "bit/pulse", label),
@@ -71,7 +72,7 @@ def sns_rate_vs_distance(distance_km, pulses, channel: SNSChannel | None = None,
          "e1_ph": var("e1_ph", "1", "phase-error bound of the untagged key bits"),
          "mu_z": var("mu_z", "1", "Z-window sending intensity", protocol_of),
          "epsilon": var("epsilon", "1", "sending probability", protocol_of)},
-        coords={"distance": ("distance", distance * 1e3, {"units": "m", "long_name": "Alice–Bob fibre length"})},
+        coords={"distance": ("distance", distance, {"units": "m", "long_name": "Alice–Bob fibre length"})},
         attrs={"pulses": float(pulses), "eps": float(eps), "f": float(f), "aopp": int(aopp), "optimized": int(optimize),
                "channel": json.dumps(asdict(channel))},
     )
