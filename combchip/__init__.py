@@ -15,10 +15,12 @@ from .tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, 
 from .comb.resonator import Ring
 from .schema import CombLine
 from .tx.rf import RCResponse, TravelingWaveResponse
+from .comb.thermal import AuxLaser, Thermal
 from .comb.steps import analyse_steps, count_solitons, single_soliton
 from .tx.chips import InPClientChip, SiPolarizationChip, TimeBinEncoder
 
 __all__ = [
+    "AuxLaser",
     "DepletionPhaseShifter",
     "DetuningSchedule",
     "Drive",
@@ -35,6 +37,7 @@ __all__ = [
     "Ring",
     "SiPolarizationChip",
     "ThermoOpticPhaseShifter",
+    "Thermal",
     "TimeBinEncoder",
     "TravelingWaveResponse",
     "analyse_steps",

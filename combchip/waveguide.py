@@ -39,6 +39,7 @@ __all__ = [
     "Material",
     "ModeSolver",
     "Polarization",
+    "THERMO_OPTIC",
     "refractive_index",
     "effective_index",
     "mode_index_fd",
@@ -86,6 +87,13 @@ _MATERIALS = {
     "SiO2": (_sellmeier_sio2, (0.21e-6, 6.7e-6)),
     "Si": (_sellmeier_si, (1.2e-6, 10e-6)),
 }
+
+THERMO_OPTIC = {"Si": 1.8e-4, "Si3N4": 2.45e-5, "SiO2": 0.95e-5, "InP": 2.0e-4}
+"""Thermo-optic coefficients dn/dT [1/K] near 1550 nm and 300 K.
+
+Si: J. Komma et al., Appl. Phys. Lett. 101, 041905 (2012); Si3N4 and SiO2: A. Arbabi and L. L. Goddard,
+Opt. Lett. 38, 3878 (2013); InP: F. G. Della Corte et al., J. Appl. Phys. 88, 7115 (2000).
+"""
 
 _SIZE_MAX = 1e-4
 _RADIUS_MAX = 1.0

@@ -5,7 +5,7 @@ normalized Lugiato–Lefever units of Herr et al., Nat. Photon. 8, 145 (2014).
 """
 
 from .lle import LLESolver, LLEResult
-from .protocols import Schedule
+from .protocols import AuxMode, HeatPoles, Schedule
 from .stationary import (
     Branch,
     StationaryState,
@@ -18,6 +18,8 @@ from .stationary import (
 )
 
 __all__ = [
+    "AuxMode",
+    "HeatPoles",
     "Branch",
     "LLEResult",
     "LLESolver",

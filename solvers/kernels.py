@@ -61,3 +61,51 @@ def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.nda
         for j in range(n):
             out[b, j] = spec[b, j] * half[j]
         out[b, 0] += drive[b]
+
+
+@_jit
+def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray, k: int, h: float,
+                      shift: np.ndarray, aux: np.ndarray, aux_par: np.ndarray, acc: np.ndarray,
+                      offset: np.ndarray) -> None:
+    """Kerr substep of ψ with the thermal shift x and, if ``aux_par[2]`` ≠ 0, one full step of the aux mode b.
+
+    |ψ(θ)|² and |b|² are invariant under the Kerr rotations, so the midpoint powers P = ⟨|ψ|²⟩ and
+    B = |b|² (after b's first linear half step) make the coupled splitting symmetric (Strang, O(h²)):
+
+    * b ← L_b(h/2) R((B + 2P)h) L_b(h/2) b, with the exact linear flow L_b of −(l_b + i(ζ_b + x))b + f_b;
+    * ψ ← R((|ψ|² − ζ − x + 2B)h) ψ.
+
+    ``aux_par`` = (l_b, f_b, on); ``acc[b]`` accumulates (P, B) for the block average of the heat;
+    ``offset[b]`` receives x − 2B, the shift of ζ felt by ψ.
+    """
+    rows, n = field.shape
+    for b in range(rows):
+        total = 0.0
+        for j in range(n):
+            v = field[b, j]
+            total += v.real * v.real + v.imag * v.imag
+        power = total / n
+        cross = 0.0
+        if aux_par[2] != 0.0:
+            a = complex(aux_par[0], aux_zeta[k, b] + shift[b])
+            e = np.exp(-a * (0.5 * h))
+            drive = aux_par[1] * (1.0 - e) / a
+            w = aux[b] * e + drive
+            cross = w.real * w.real + w.imag * w.imag
+            p = (cross + 2.0 * power) * h
+            q = 0.25 * p * p
+            inv = 1.0 / (1.0 + q)
+            w = w * complex((1.0 - q) * inv, p * inv)
+            aux[b] = w * e + drive
+        acc[b, 0] += power
+        acc[b, 1] += cross
+        z = zeta[k, b] + shift[b] - 2.0 * cross
+        offset[b] = shift[b] - 2.0 * cross
+        for j in range(n):
+            v = field[b, j]
+            p = (v.real * v.real + v.imag * v.imag - z) * h
+            q = 0.25 * p * p
+            inv = 1.0 / (1.0 + q)
+            c = (1.0 - q) * inv
+            s = p * inv
+            field[b, j] = complex(v.real * c - v.imag * s, v.real * s + v.imag * c)

@@ -13,6 +13,13 @@ Stepping is symmetric Strang splitting L(h/2)·N(h)·L(h/2):
   avoids a complex exponential per element;
 * ζ is taken at the midpoint of each step.
 
+Slow couplings (multirate). With ``thermal`` (a :class:`~.protocols.HeatPoles`) ζ becomes
+ζ + x, the thermal shift x obeying dx_i/dτ = r_i(g_i P − x_i) with r_i = 2/(κτ_i) ≪ 1. x is held
+over a block of fast steps (``slow_every``, and every trace, snapshot, noise or chunk stop) and
+then advanced by the exact exponential update x_i ← g_iP̄ + (x_i − g_iP̄)e^{−r_iΔτ}, with P̄ the
+block average of the midpoint powers, so heat costs nothing per step. An ``aux`` mode b (one
+number per row, :class:`~.protocols.AuxMode`) is stepped with ψ in the same Strang step.
+
 FFTs are pyfftw plans built once per shape (FFTW_ESTIMATE, so plans, and therefore
 results, are reproducible run to run). Vacuum-like noise enters every ``noise_interval``
 as the Langevin increment of that interval, drawn from one generator per row, so a batch
@@ -34,7 +41,7 @@ from tqdm.auto import tqdm
 
 from . import checkpoint as checkpoints
 from . import kernels
-from .protocols import Schedule
+from .protocols import AuxMode, HeatPoles, Schedule
 
 
 class DivergenceError(RuntimeError):
@@ -52,6 +59,8 @@ class LLEResult:
 
     Traces have shape (B, T) at times ``trace_tau``; snapshots (B, S, N) hold the Fourier
     coefficients ψ_μ (FFT order) at ``snapshot_tau``; ``final`` (B, N) is the last state.
+    ``thermal_shift`` (x, added to ζ), ``aux_power`` (|b|²) and ``aux_zeta`` (ζ_b) are traces of
+    runs with a slow coupling, else None.
     """
 
     trace_tau: np.ndarray
@@ -65,6 +74,9 @@ class LLEResult:
     final: np.ndarray
     dt: float
     meta: dict = field(default_factory=dict)
+    thermal_shift: np.ndarray | None = None
+    aux_power: np.ndarray | None = None
+    aux_zeta: np.ndarray | None = None
 
     def fields(self) -> np.ndarray:
         """Snapshot fields ψ(θ), shape (B, S, N)."""
@@ -85,6 +97,19 @@ class _Group:
     drive: np.ndarray
     schedules: list
     generators: list
+    slow: _Slow | None = None
+
+
+@dataclass
+class _Slow:
+    """Per-row state of the slow couplings: poles x_i, aux field b, block sums of (P, B)."""
+
+    poles: np.ndarray
+    shift: np.ndarray
+    aux: np.ndarray
+    acc: np.ndarray
+    offset: np.ndarray
+    since: int = 0
 
 
 @dataclass
@@ -184,6 +209,9 @@ class LLESolver:
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int = 200_000,
         progress: bool = True,
+        thermal: HeatPoles | None = None,
+        aux: AuxMode | None = None,
+        slow_every: int | None = None,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 
@@ -219,6 +247,12 @@ class LLESolver:
             was written by the same run, the run resumes from it and ends bit for bit as if never stopped.
         progress : bool
             Show a tqdm bar.
+        thermal : HeatPoles, optional
+            Thermal shift of ζ, starting from x = 0 (ambient).
+        aux : AuxMode, optional
+            Counter-propagating pumped mode, starting empty.
+        slow_every : int, optional
+            Largest block of steps between thermal updates; by default max r_i·Δτ ≤ 10⁻³.
         """
         rows, f, schedules, seeds = self._rows(f, schedule, seeds, initial)
         if not (np.isfinite(duration) and duration > 0):
@@ -229,6 +263,17 @@ class LLESolver:
             raise ValueError(f"trace_every must be an integer >= 1, got {trace_every}")
         if not noise_interval > 0:
             raise ValueError(f"noise_interval must be > 0, got {noise_interval}")
+        if thermal is not None and not isinstance(thermal, HeatPoles):
+            raise ValueError(f"thermal must be a HeatPoles or None, got {type(thermal).__name__}")
+        if aux is not None and not isinstance(aux, AuxMode):
+            raise ValueError(f"aux must be an AuxMode or None, got {type(aux).__name__}")
+        coupled = thermal is not None or aux is not None
+        if coupled and checkpoint is not None:
+            raise ValueError("checkpoint is not supported with thermal or aux (their state is not saved yet)")
+        if slow_every is None:
+            slow_every = max(1, int(1e-3 / (max(thermal.rates) * self.dt))) if thermal is not None else chunk
+        if not (isinstance(slow_every, (int, np.integer)) and slow_every >= 1):
+            raise ValueError(f"slow_every must be an integer >= 1, got {slow_every!r}")
         snapshot_tau = np.asarray(snapshot_tau, dtype=float).ravel()
         if np.any(snapshot_tau < 0):
             raise ValueError("snapshot_tau must be >= 0")
@@ -245,6 +290,7 @@ class LLESolver:
             snapshots=snap_steps,
             noise=frozenset(range(noise_every, steps + 1, noise_every)) if noise > 0 else frozenset(),
             stops=np.unique(np.r_[samples, snap_steps, np.arange(0, steps, chunk), np.arange(0, steps, checkpoint_every), steps,
+                                  np.arange(0, steps, slow_every) if coupled else [],
                                   np.arange(noise_every, steps + 1, noise_every) if noise > 0 else []]).astype(int),
         )
         generators = [np.random.default_rng(s) for s in seeds]
@@ -254,7 +300,7 @@ class LLESolver:
         if noise > 0:
             spec += self._noise(generators, noise, None)
         coef = np.stack([self._half / n, self._half])
-        trace = np.zeros((len(samples), rows, 6))
+        trace = np.zeros((len(samples), rows, 9 if coupled else 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
         lin = np.zeros_like(spec)
         kernels.half_step(spec, lin, self._half, self.drive_term(f))
@@ -269,13 +315,19 @@ class LLESolver:
             if restored is not None:
                 done, spec[:], lin[:] = restored
         groups = [self._group(part, spec, lin, f, schedules, generators) for part in self._partition(rows)]
+        if coupled:
+            for g in groups:
+                size = g.rows.stop - g.rows.start
+                g.slow = _Slow(poles=np.zeros((size, len(thermal.rates) if thermal else 0)), shift=np.zeros(size),
+                               aux=np.zeros(size, dtype=complex), acc=np.zeros((size, 2)), offset=np.zeros(size))
+        slow = (thermal, aux) if coupled else None
         bar = tqdm(total=steps * rows, initial=done * rows, disable=not progress, unit="row-step", unit_scale=True,
                    desc="LLE", leave=False)
         ends = np.r_[np.arange(done, steps, checkpoint_every)[1:], steps] if checkpoint is not None else [steps]
         try:
             for end in ends:
                 self._advance(groups, done, int(end), steps, events, coef, weight, noise * 2 * noise_every * h,
-                              max_phase, chunk, trace, snaps, bar)
+                              max_phase, chunk, trace, snaps, bar, slow)
                 done = int(end)
                 if checkpoint is not None:
                     checkpoints.save(checkpoint, key, done, np.concatenate([g.spec for g in groups]),
@@ -294,7 +346,11 @@ class LLESolver:
             snapshots=snaps,
             final=final,
             dt=h,
-            meta=dict(steps=steps, seeds=list(seeds), noise=noise, noise_interval=noise_every * h, groups=len(groups)),
+            meta=dict(steps=steps, seeds=list(seeds), noise=noise, noise_interval=noise_every * h, groups=len(groups),
+                      slow_every=slow_every if coupled else None),
+            thermal_shift=trace[:, :, 6].T.copy() if coupled else None,
+            aux_power=trace[:, :, 7].T.copy() if aux is not None else None,
+            aux_zeta=trace[:, :, 8].T.copy() if aux is not None else None,
         )
 
     def _partition(self, rows):
@@ -321,7 +377,7 @@ class LLESolver:
             list(pool.map(lambda g: self._integrate(g, start, end, *args), groups))
 
     def _integrate(self, g, start, end, steps, events, coef, weight, noise_variance, max_phase, chunk, trace, snaps,
-                   bar):
+                   bar, slow):
         """Step group ``g`` from ``start`` to ``end``, leaving the tight loop only at event steps.
 
         Events at ``start`` belong to the previous segment unless ``start`` is 0.
@@ -333,27 +389,57 @@ class LLESolver:
         kerr, linear = kernels.kerr_step, kernels.linear_step
         backward, forward = g.backward.execute, g.forward.execute
         fld, raw, spec, lin, drive = g.fld, g.raw, g.spec, g.lin, g.drive
-        zeta, base, done = None, start, start
+        zeta, aux_zeta, base, done = None, None, start, start
+        if slow is not None:
+            coupled, st = kernels.coupled_kerr_step, g.slow
+            aux = slow[1]
+            aux_par = np.array([aux.loss, aux.f, 1.0]) if aux is not None else np.zeros(3)
         for stop in events.stops[(events.stops >= start) & (events.stops <= end)]:
             stop = int(stop)
             if stop > done:
                 offset = done - base
-                for k in range(offset, offset + stop - done):
-                    backward()
-                    kerr(fld, zeta, k, h)
-                    forward()
-                    linear(raw, spec, lin, coef, drive)
+                if slow is None:
+                    for k in range(offset, offset + stop - done):
+                        backward()
+                        kerr(fld, zeta, k, h)
+                        forward()
+                        linear(raw, spec, lin, coef, drive)
+                else:
+                    shift, field_b, acc, off = st.shift, st.aux, st.acc, st.offset
+                    for k in range(offset, offset + stop - done):
+                        backward()
+                        coupled(fld, zeta, aux_zeta, k, h, shift, field_b, aux_par, acc, off)
+                        forward()
+                        linear(raw, spec, lin, coef, drive)
                 bar.update((stop - done) * (rows.stop - rows.start))
                 done = stop
-                self._check(fld, spec, zeta[stop - base - 1], max_phase, done)
+                self._check(fld, spec, zeta[stop - base - 1] + (0.0 if slow is None else st.offset), max_phase, done)
+            if slow is not None and done > st.since:
+                self._relax(st, slow[0], done)
             if done > start or start == 0:
-                self._events(g, done, events, weight, noise_variance, trace, snaps)
+                self._events(g, done, events, weight, noise_variance, trace, snaps, slow)
             if done < end and (zeta is None or done % chunk == 0 or done - base >= zeta.shape[0]):
                 base = done
                 mid = (base + np.arange(min(chunk - done % chunk, steps - done)) + 0.5) * h
                 zeta = np.ascontiguousarray(np.stack([s(mid) for s in g.schedules], axis=1))
+                if slow is not None:
+                    aux_mid = slow[1].schedule(mid) if slow[1] is not None else np.zeros_like(mid)
+                    aux_zeta = np.ascontiguousarray(np.broadcast_to(aux_mid[:, None], zeta.shape))
 
-    def _events(self, g, done, events, weight, noise_variance, trace, snaps):
+    def _relax(self, st, thermal, done):
+        """Exact exponential update of the thermal poles over the block ending at ``done``."""
+        count = done - st.since
+        if thermal is not None:
+            mean = st.acc / count
+            forcing = mean[:, 0] + thermal.aux_weight * mean[:, 1]
+            for i, (rate, gain) in enumerate(zip(thermal.rates, thermal.gains)):
+                target = gain * forcing
+                st.poles[:, i] = target + (st.poles[:, i] - target) * np.exp(-rate * count * self.dt)
+            st.shift[:] = st.poles.sum(axis=1)
+        st.acc[:] = 0.0
+        st.since = done
+
+    def _events(self, g, done, events, weight, noise_variance, trace, snaps, slow=None):
         """Trace sample, snapshots and noise refresh due after step ``done``."""
         rows, spec = g.rows, g.spec
         if done in events.sample_index:
@@ -365,6 +451,10 @@ class LLESolver:
             row[:, 3] = spec[:, 0].imag
             row[:, 4] = (np.abs(np.fft.ifft(spec, axis=1)) ** 2).max(axis=1) * self.modes**2
             row[:, 5] = [s(done * self.dt) for s in g.schedules]
+            if slow is not None:
+                row[:, 6] = g.slow.shift
+                row[:, 7] = np.abs(g.slow.aux) ** 2
+                row[:, 8] = slow[1].schedule(done * self.dt) if slow[1] is not None else 0.0
         for k in events.snapshot_index.get(done, ()):
             snaps[rows, k] = spec
         if done in events.noise:

@@ -1,5 +1,5 @@
-"""AOPP for SNS-TF-QKD: pairing statistics against a Monte-Carlo of the protocol, finite-size bounds, and
-the gain at long distance (the one-sided decoy bound is tested with the others in test_qkd_sns)."""
+"""AOPP for SNS-TF-QKD: pairing statistics against a Monte-Carlo of the protocol, the proven finite-size bounds
+for any split of the phase errors, and the gain at long distance (the one-sided decoy bound is tested with the others in test_qkd_sns)."""
 
 import dataclasses
 
@@ -13,16 +13,19 @@ from combchip.systems import system_c_channel
 SYSTEM_C_CHANNEL = system_c_channel()
 
 
-def run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph):
-    """The protocol itself on random bits: Bob pairs each of his rarer bits with a random bit of the other kind,
-    Alice keeps odd-parity pairs; returns kept pairs, wrong kept bits, untagged pairs and their phase errors."""
-    def bits(n, e, f):
-        untagged = rng.random(n) < f
-        wrong = ~untagged & (rng.random(n) < e / (1 - f))     # untagged bits are always right
-        phase = untagged & (rng.random(n) < e_ph)
+def run_pairing(rng, n_s, n_n, e_s, e_n, a_s, a_n, m_s, m_n):
+    """The protocol itself on random bits: exactly a_s (a_n) untagged "sent" ("not sent") bits, m_s (m_n) of them
+    with a phase error; Bob pairs each of his rarer bits with a random bit of the other kind, Alice keeps odd-parity
+    pairs. Returns kept pairs, wrong kept bits, untagged pairs and their phase errors (XOR of the two bits')."""
+    def bits(n, e, a, m):
+        untagged = np.zeros(n, bool)
+        untagged[rng.choice(n, a, replace=False)] = True
+        wrong = ~untagged & (rng.random(n) < e * n / (n - a))     # untagged bits are always right
+        phase = np.zeros(n, bool)
+        phase[rng.choice(np.flatnonzero(untagged), m, replace=False)] = True
         return wrong, untagged, phase
 
-    sent, not_sent = bits(n_s, e_s, f_s), bits(n_n, e_n, f_n)
+    sent, not_sent = bits(n_s, e_s, a_s, m_s), bits(n_n, e_n, a_n, m_n)
     pairs = min(n_s, n_n)
     a = rng.permutation(n_s)[:pairs]
     b = rng.permutation(n_n)[:pairs]
@@ -35,30 +38,38 @@ def run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph):
 
 def test_pairing_formulas_match_a_monte_carlo_of_the_protocol():
     rng = np.random.default_rng(5)
-    n_s, n_n, e_s, e_n, f_s, f_n, e_ph = 200_000, 260_000, 0.08, 0.2, 0.3, 0.25, 0.04
-    kept, wrong, untagged, phase = run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph)
-    model = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, f_s * n_s, f_n * n_n, e_ph)
+    n_s, n_n, e_s, e_n, a_s, a_n, e_bar = 200_000, 260_000, 0.08, 0.2, 60_000, 65_000, 0.1
+    m = int(e_bar * (a_s + a_n))
+    model = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, a_s, a_n, m)
     assert isinstance(model, OddParityPairing)
     assert all(f.metadata["unit"] == "1" and f.metadata["meaning"] for f in dataclasses.fields(model))
-    # binomial spreads of 2e5 pairs: < 1 % relative at these rates (4σ)
     assert model.pairs == n_s
+    assert model.e1_ph == pytest.approx(m / a_s, rel=1e-12)
+    assert model.e_z == pytest.approx(e_s * e_n / ((1 - e_s) * (1 - e_n) + e_s * e_n), rel=1e-12)
+    # every phase error in the smaller untagged kind: the proven bound is reached, the form 2ē(1 − ē) of equal
+    # independent rates (0.18) is broken; binomial spreads of 1.5e4 untagged pairs: < 3 % relative (4σ)
+    kept, wrong, untagged, phase = run_pairing(rng, n_s, n_n, e_s, e_n, a_s, a_n, m, 0)
     assert kept == pytest.approx(model.n_t, rel=0.01)
     assert wrong / kept == pytest.approx(model.e_z, rel=0.05)
-    assert untagged == pytest.approx(model.n1, rel=0.02)
-    assert phase / untagged == pytest.approx(model.e1_ph, rel=0.1)
-    assert model.e1_ph == pytest.approx(2 * e_ph * (1 - e_ph), rel=1e-12)
-    assert model.e_z == pytest.approx(e_s * e_n / ((1 - e_s) * (1 - e_n) + e_s * e_n), rel=1e-12)
+    assert untagged == pytest.approx(model.n1, rel=0.03)
+    assert phase / untagged == pytest.approx(model.e1_ph, rel=0.05)
+    assert phase / untagged > 2 * e_bar * (1 - e_bar) * 1.1
+    # errors spread evenly: the observed rate is 2e(1 − e) with e = ē, below the bound
+    _, _, untagged, phase = run_pairing(rng, n_s, n_n, e_s, e_n, a_s, a_n, int(e_bar * a_s), int(e_bar * a_n))
+    assert phase / untagged == pytest.approx(2 * e_bar * (1 - e_bar), rel=0.05)
 
 
-def test_finite_size_bounds_hold_in_repeated_protocol_runs():
+@pytest.mark.parametrize("split", [1.0, 0.5, 0.0])
+def test_finite_size_bounds_hold_in_repeated_protocol_runs(split):
     rng = np.random.default_rng(11)
-    n_s, n_n, e_s, e_n, f_s, f_n, e_ph, eps = 20_000, 20_000, 0.1, 0.1, 0.2, 0.2, 0.05, 1e-3
-    bound = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, f_s * n_s, f_n * n_n, e_ph, eps=eps)
-    runs = [run_pairing(rng, n_s, n_n, e_s, e_n, f_s, f_n, e_ph) for _ in range(200)]
-    # each Hoeffding statement fails with probability ≤ 1e-3: no failure is expected in 200 runs
+    n_s, n_n, e_s, e_n, a_s, a_n, m, eps = 20_000, 24_000, 0.1, 0.1, 4_000, 5_000, 450, 1e-3
+    bound = odd_parity_pairing(n_s, e_s * n_s, n_n, e_n * n_n, a_s, a_n, m, eps=eps)
+    runs = [run_pairing(rng, n_s, n_n, e_s, e_n, a_s, a_n, int(split * m), m - int(split * m)) for _ in range(100)]
+    # each Hoeffding statement fails with probability ≤ 1e-3: no failure is expected in 100 runs, however the
+    # phase errors split between the kinds
     assert all(untagged >= bound.n1 for _, _, untagged, _ in runs)
     assert all(phase / untagged <= bound.e1_ph for _, _, untagged, phase in runs)
-    assert bound.n1 < 0.04 * 20_000 and bound.e1_ph > 2 * e_ph * (1 - e_ph)
+    assert bound.n1 < 20_000 * 0.2 * 5_000 / 24_000 and bound.e1_ph > m / a_s
 
 
 def test_aopp_cuts_the_bit_error_and_counts_its_statements():
@@ -89,10 +100,10 @@ def test_aopp_raises_the_optimized_system_c_rate_at_370_km(system_c_aopp):
 @pytest.mark.parametrize("kwargs, name", [
     ({"sent": -1.0}, "sent"), ({"sent_errors": 11.0}, "sent_errors"), ({"not_sent_errors": -1.0}, "not_sent_errors"),
     ({"untagged_sent": 11.0}, "untagged_sent"), ({"untagged_not_sent": -1.0}, "untagged_not_sent"),
-    ({"e1_ph": 0.6}, "e1_ph"), ({"eps": 0.0}, "eps"), ({"eps": 1.0}, "eps"),
+    ({"phase_errors": -1.0}, "phase_errors"), ({"eps": 0.0}, "eps"), ({"eps": 1.0}, "eps"),
 ])
 def test_bad_pairing_inputs_raise_naming_parameter(kwargs, name):
     args = {"sent": 10.0, "sent_errors": 1.0, "not_sent": 10.0, "not_sent_errors": 1.0, "untagged_sent": 2.0,
-            "untagged_not_sent": 2.0, "e1_ph": 0.1, "eps": None}
+            "untagged_not_sent": 2.0, "phase_errors": 0.4, "eps": None}
     with pytest.raises(ValueError, match=name):
         odd_parity_pairing(**{**args, **kwargs})

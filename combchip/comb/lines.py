@@ -40,7 +40,8 @@ def _aligned(field: np.ndarray) -> np.ndarray:
     """Fourier coefficients (S, N) of snapshots translated onto the first one.
 
     The shift δ_s of each snapshot is the argmax of the intensity cross-correlation, refined below
-    one grid step by the phase of the first intensity harmonic; coefficients are multiplied by e^{iμδ_s}.
+    one grid step by the phase of the first intensity harmonic (kept only when below one step: the phase of a
+    pattern whose pulses change shape, such as breathers, is no translation); coefficients are multiplied by e^{iμδ_s}.
     """
     n = field.shape[-1]
     coeff = np.fft.fft(field, axis=-1) / n
@@ -49,7 +50,7 @@ def _aligned(field: np.ndarray) -> np.ndarray:
     step = np.argmax(np.fft.ifft(cross, axis=-1).real, axis=-1)
     shift = 2 * np.pi * step / n
     residual = np.angle(cross[:, 1] * np.exp(1j * shift))
-    shift = shift - residual
+    shift = shift - np.where(np.abs(residual) <= 2 * np.pi / n, residual, 0.0)
     mu = np.fft.fftfreq(n, 1.0 / n)
     return coeff * np.exp(1j * mu[None, :] * shift[:, None])
 

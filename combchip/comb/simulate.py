@@ -20,6 +20,7 @@ from .detuning import DetuningSchedule
 from .lasers import Laser
 from .normalization import Normalization, normalize
 from .resonator import Ring
+from .thermal import AuxLaser, Thermal
 from ..units import ratio_to_db
 from ..validation import check_choice, check_int, check_positive
 
@@ -73,6 +74,8 @@ def simulate_comb(
     noise: bool = True,
     checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
+    thermal: Thermal | None = None,
+    aux: AuxLaser | None = None,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
 
@@ -106,6 +109,10 @@ def simulate_comb(
         interruption resumes from it and gives the uninterrupted result bit for bit.
     progress : bool
         Show a progress bar.
+    thermal : Thermal, optional
+        Heating of the ring (starts at ambient); adds ``temperature`` [K] and ``thermal_shift`` [Hz].
+    aux : AuxLaser, optional
+        Counter-propagating auxiliary pump; adds ``aux_intracavity_power`` [W] and ``aux_detuning`` [Hz].
 
     Returns
     -------
@@ -134,6 +141,13 @@ def simulate_comb(
     zeta_peak = max(max(abs(z) for z in s.zeta) for s in zeta_schedules)
     dt = default_dt(norm, zeta_peak) if dt is None else check_positive("dt", dt)
 
+    if thermal is not None and not isinstance(thermal, Thermal):
+        raise ValueError(f"thermal must be a combchip.Thermal or None, got {type(thermal).__name__}")
+    if aux is not None:
+        if not isinstance(aux, AuxLaser):
+            raise ValueError(f"aux must be a combchip.AuxLaser or None, got {type(aux).__name__}")
+        if not -modes // 2 <= aux.mode < modes // 2:
+            raise ValueError(f"aux.mode = {aux.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
     mu_fft = mode_numbers(modes)
     solver = LLESolver(norm.d_int(mu_fft), dt=dt)
     tau_total = float(norm.tau(duration))
@@ -161,12 +175,15 @@ def simulate_comb(
         output_weight=weight,
         checkpoint=checkpoint,
         progress=progress,
+        thermal=None if thermal is None else thermal.poles(norm, aux),
+        aux=None if aux is None else aux.normalized(norm),
     )
     ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)
+    ds = _add_slow(ds, result, norm, thermal, aux)
     ds.attrs.update(
         _attrs(norm, ring, pump, schedules, seeds, modes=modes, dt=dt, duration=duration, noise=noise, initial=initial,
                snapshots=snapshots if np.isscalar(snapshots) else [float(t) for t in snapshots],
-               trace_points=trace_points)
+               trace_points=trace_points, thermal=thermal, aux=aux)
     )
     _warn_if_aliased(ds)
     return ds if batched else ds.isel(run=0, drop=True)
@@ -250,6 +267,22 @@ def _to_dataset(result, norm, ring, pump, mu_fft, weight) -> xr.Dataset:
     )
 
 
+def _add_slow(ds, result, norm, thermal, aux) -> xr.Dataset:
+    """Thermal and auxiliary-pump traces in SI units."""
+    def var(data, units, long_name):
+        return xr.Variable(("run", "time"), data, {"units": units, "long_name": long_name})
+
+    if thermal is not None:
+        ds["temperature"] = var(thermal.temperature(result.thermal_shift, norm), "K", "ring temperature rise")
+        ds["thermal_shift"] = var(norm.detuning_hz(result.thermal_shift), "Hz",
+                                  "thermal resonance shift (dν/dT)·T")
+    if aux is not None:
+        ds["aux_intracavity_power"] = var(aux.power_per_unit(norm) * result.aux_power, "W",
+                                          "auxiliary (counter-propagating) circulating power")
+        ds["aux_detuning"] = var(norm.detuning_hz(result.aux_zeta), "Hz", "auxiliary laser detuning (ω_aux,0 − ω_aux)/2π")
+    return ds
+
+
 def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
     initial = settings.pop("initial")
     inputs = {
@@ -260,6 +293,8 @@ def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
         "initial": initial if initial is None or isinstance(initial, str) else "array",
         **settings,
     }
+    inputs["thermal"] = None if inputs["thermal"] is None else inputs["thermal"].to_dict()
+    inputs["aux"] = None if inputs["aux"] is None else inputs["aux"].to_dict()
     return {
         "title": "combchip Lugiato–Lefever comb simulation",
         "combchip_version": __version__,
@@ -298,6 +333,8 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
     ring = inputs.pop("ring")
     schedules = [DetuningSchedule(tuple(d["time"]), tuple(d["detuning"])) for d in inputs.pop("detuning")]
     seeds = inputs.pop("seed")
+    thermal = inputs.pop("thermal", None)
+    aux = inputs.pop("aux", None)
     batched = "run" in ds.dims
     if inputs.get("initial") == "array":
         raise ValueError("the run started from an array; pass initial= yourself")
@@ -306,5 +343,7 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
         pump=Laser(**inputs.pop("pump")),
         detuning=schedules if batched else schedules[0],
         seed=seeds if batched else seeds[0],
+        thermal=None if thermal is None else Thermal(**thermal),
+        aux=None if aux is None else AuxLaser.from_dict(aux),
         **inputs,
     )

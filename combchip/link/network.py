@@ -7,18 +7,20 @@
         ─► e_d^X = 1/2 − V_BSM ─► finite-key four-intensity MDI rate per pair (qkd.finite_key)
 
 Link model of one pair (a, b). Each user sits at loss L_a, L_b [dB] from the Bell-state-measurement relay
-of the pair, so the pair sees L = L_a + L_b. The rate is evaluated for the *balanced* link with L/2 on each
-arm: users with unequal arms re-balance their arrival intensities with their attenuators (as system A's
-VOAs do), which puts the finite-key rate on a function of the total loss only. Hence pairs of equal total
-loss (and equal misalignment) share one rate, and the rate is computed once per distinct
-(L, e_d^X) and reused (``method="exact"``), or, for large networks, on a grid of total losses
-(``loss_step_db``, default 0.5 dB) × at most five e_d^X values, and interpolated in log(rate): monotone
-cubic (PCHIP) along the loss, linear along e_d^X (``method="grid"``). The rate falls close to
-exponentially with loss, so the interpolation error is ≲ 0.2 % up to ~1 dB before the cut-off loss
-and a few per cent in the last dB; within the last grid step before the cut-off the rate may come out
-as 0 (it is interpolated towards 10⁻³⁰⁰). Every grid evaluation checks itself exactly at up to three
-cell midpoints away from the cut-off and records the largest relative error in
-``attrs["interpolation_max_rel_error"]``.
+of the pair, and the pair is rated on exactly these two arms, :meth:`MDILink.from_losses
+<combchip.link.qkd.MDILink.from_losses>` (L_a, L_b): both users send the same intensity set, so unequal arms
+unbalance the photon fluxes η_aμ and η_bμ at the beam splitter, which raises the X-basis errors of the
+vacuum-bearing terms and lowers the key well below that of a balanced link of the same total loss (a 10/20 dB
+pair has no key with system A's settings, where a 15/15 dB pair has ≈ 295 bit/s). The rate is symmetric
+under L_a ↔ L_b and is computed once per distinct (min, max, e_d^X) (``method="exact"``), or, for large
+networks, on a square grid of arm losses (``loss_step_db``, default 0.5 dB, mirrored across the diagonal)
+× at most five e_d^X values, interpolated in log(rate): monotone cubic (PCHIP) in both losses, linear
+along e_d^X (``method="grid"``). The grid is trusted only where it can be: a pair is interpolated only if
+every node of its 4 × 4 PCHIP stencil has key; a pair in a cell whose four corners all lack key gets 0;
+every other pair, which lies within two grid steps of the cut-off, is evaluated exactly. The grid checks
+itself exactly at up to five trusted cell centres (those nearest the cut-off among them); if the largest
+relative error, ``attrs["interpolation_max_rel_error"]``, exceeds ``grid_tolerance`` (default 1 %), every
+pair is evaluated exactly. ``attrs["exact_pairs"]`` and ``attrs["zero_cell_pairs"]`` count both kinds.
 
 Defaults are system A's (Yan et al. 2025, :data:`combchip.systems.published.SYSTEM_A`): its four
 intensities and probabilities, pulse pairs, ε, f, clock and time-bin |Ψ⁻⟩ BSM; stated SNSPD η_d = 0.75,
@@ -38,7 +40,7 @@ from collections.abc import Mapping
 import numpy as np
 import xarray as xr
 from scipy.constants import c as _C
-from scipy.interpolate import PchipInterpolator
+from scipy.interpolate import RegularGridInterpolator
 
 from . import hom as _hom
 from ..comb.coherence import MIN_SAMPLES, line_coherence
@@ -46,7 +48,7 @@ from ..comb.lines import comb_lines, line_table
 from ..schema import KEY_RATE_MATRIX, NETWORK_KEY_RATES, CombLine, validate
 from ..tx.protocol import Timing, Transmitter
 from .visibility import coherence_visibility, trace_limitation
-from .network_plan import wavelength_plan
+from .network_plan import _users as _plan_users, wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
 from .qkd.finite_key import finite_key_rate
@@ -79,7 +81,7 @@ system A's link at 20–45 dB, at a third of the evaluations."""
 
 # ----------------------------------------------------------------------------- inputs
 def _users(users) -> int:
-    return check_int("users", users, 2)
+    return _plan_users(users, "users")
 
 
 def _per_user(name, values, n, unit) -> np.ndarray:
@@ -129,7 +131,11 @@ def user_losses(users: int, *, losses_db=None, distances=None, loss_db_per_km: f
 
 # ----------------------------------------------------------------------------- rate engine
 class _RateModel:
-    """Finite-key rate per pulse pair of a balanced link of total loss L [dB] and misalignment e_d^X."""
+    """Finite-key rate per pulse pair of the link with arm losses (L_a, L_b) [dB] and misalignment e_d^X.
+
+    Both users send the same intensity set, so the gains (Ma & Razavi 2012) and the rate are symmetric under
+    L_a ↔ L_b; every evaluation is made at (min, max).
+    """
 
     def __init__(self, e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize=False):
         if not isinstance(detector, Detector):
@@ -142,134 +148,153 @@ class _RateModel:
         if not isinstance(optimize, bool):
             raise ValueError(f"optimize must be True or False, got {optimize!r}")
         self.detector, self.encoding, self.optimize = detector, encoding, optimize
-        self.anchors = None   # (losses [dB], packed settings) of optimized settings, interpolated in between
+        self.anchors = None   # (lo [dB], hi [dB], packed settings) of optimized settings
         self.calls = 0
 
-    def _link(self, loss_db, e_d_x) -> MDILink:
-        return MDILink.from_losses(loss_db / 2, loss_db / 2, self.detector, e_d_x=float(e_d_x), e_d_z=self.e_d_z,
-                                   encoding=self.encoding)
+    def _link(self, lo, hi, e_d_x) -> MDILink:
+        return MDILink.from_losses(lo, hi, self.detector, e_d_x=float(e_d_x), e_d_z=self.e_d_z, encoding=self.encoding)
 
-    def settings(self, loss_db: float) -> tuple[dict, dict]:
-        """Intensities and probabilities at ``loss_db``: the given ones, or the optimized ones interpolated
-        linearly in the optimizer's coordinates between the anchors (held beyond the last)."""
+    def settings(self, lo: float, hi: float) -> tuple[dict, dict]:
+        """Intensities and probabilities at arm losses (lo, hi): the given ones, or the optimized ones of the
+        nearest anchor in the plane of arm losses (an exact-mode anchor sits on its pair)."""
         if self.anchors is None:
             return self.mu, self.p
-        losses, packed = self.anchors
-        return unpack_settings(np.array([np.interp(loss_db, losses, column) for column in packed.T]))
+        a_lo, a_hi, packed = self.anchors
+        k = int(np.argmin((a_lo - min(lo, hi)) ** 2 + (a_hi - max(lo, hi)) ** 2))
+        return unpack_settings(packed[k])
 
-    def __call__(self, loss_db: float, e_d_x: float) -> float:
+    def __call__(self, la: float, lb: float, e_d_x: float) -> float:
         self.calls += 1
-        mu, p = self.settings(loss_db)
-        return float(finite_key_rate(self._link(loss_db, e_d_x), mu, p, self.pulses, eps=self.eps,
+        lo, hi = min(la, lb), max(la, lb)
+        mu, p = self.settings(lo, hi)
+        return float(finite_key_rate(self._link(lo, hi, e_d_x), mu, p, self.pulses, eps=self.eps,
                                      f=self.f).key_rate_per_pulse)
 
-    def optimized(self, loss_db: float, e_d_x: float, start) -> OptimizedSettings:
+    def optimized(self, lo: float, hi: float, e_d_x: float, start) -> OptimizedSettings:
         """:func:`combchip.link.qkd.optimize_parameters` warm-started from ``start`` (loose tolerances suffice there)."""
-        result = optimize_parameters(self._link(loss_db, e_d_x), self.pulses, eps=self.eps, f=self.f, initial=start,
+        result = optimize_parameters(self._link(lo, hi, e_d_x), self.pulses, eps=self.eps, f=self.f, initial=start,
                                      xatol=_WARM_XATOL, fatol=_WARM_FATOL)
-        self.calls += result.result.nfev
+        self.calls += result.evaluations
         return result
 
-    def optimize_chain(self, losses, e_d_x) -> None:
-        """Optimize at ascending ``losses``, each warm-started from the last, up to the first without key."""
-        start, done, packed = (self.mu, self.p), [], []
-        for loss in np.sort(np.asarray(losses, dtype=float)):
-            result = self.optimized(loss, e_d_x, start)
-            start = (result.intensities, result.probabilities)
-            done.append(loss)
-            packed.append(pack_settings(*start))
-            if result.key_rate_raw <= 0:
-                break
-        self.anchors = (np.array(done), np.array(packed))
+    def optimize_points(self, lo, hi, e_d_x) -> None:
+        """Optimize at the points (lo, hi), in ascending total loss, each warm-started from the last; a point
+        without key keeps the last settings that gave one."""
+        order = np.lexsort((hi - lo, lo + hi))
+        start, packed = (self.mu, self.p), np.empty((lo.size, 6))
+        for k in order:
+            result = self.optimized(lo[k], hi[k], e_d_x, start)
+            if result.key_rate_raw > 0:
+                start = (result.intensities, result.probabilities)
+            packed[k] = pack_settings(*start)
+        self.anchors = (np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), packed)
 
-    def exact(self, loss, e_dx) -> np.ndarray:
-        keys = np.round(np.column_stack([loss, e_dx]), 9)
+    def exact(self, lo, hi, e_dx) -> np.ndarray:
+        keys = np.round(np.column_stack([lo, hi, e_dx]), 9)
         unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        if self.optimize:
-            values = np.empty(len(unique))
-            for e in np.unique(unique[:, 1]):
-                group = np.flatnonzero(unique[:, 1] == e)
-                self.optimize_chain(unique[group, 0], e)
-                values[group] = [self(l, e) for l in unique[group, 0]]
-        else:
-            values = np.array([self(l, e) for l, e in unique])
+        values = np.empty(len(unique))
+        for e in np.unique(unique[:, 2]):
+            group = np.flatnonzero(unique[:, 2] == e)
+            if self.optimize:
+                self.optimize_points(unique[group, 0], unique[group, 1], e)
+            values[group] = [self(a, b, e) for a, b, _ in unique[group]]
         return values[np.ravel(inverse)]
 
-    def grid(self, loss, e_dx, step, optimize_step) -> tuple[np.ndarray, float, int]:
-        lo, hi = float(loss.min()), float(loss.max())
-        count = max(int(np.ceil((hi - lo) / step)) + 1, 2)
-        loss_grid = np.linspace(lo, max(hi, lo + step), count)
+    def grid(self, lo, hi, e_dx, step, optimize_step, tolerance) -> tuple[np.ndarray, dict]:
+        """Rates from a (L_a, L_b) grid of spacing ``step`` (module docstring), exact where it is not trusted."""
+        axis = np.arange(lo.min(), hi.max() + step, step)
+        axis = axis if axis.size >= 2 else np.array([lo.min(), lo.min() + step])
         e_unique = np.unique(np.round(e_dx, 9))
         e_grid = e_unique if e_unique.size <= 5 else np.linspace(e_unique[0], e_unique[-1], 5)
         if self.optimize:
-            anchors = max(int(np.ceil((loss_grid[-1] - lo) / optimize_step)) + 1, 2)
-            self.optimize_chain(np.linspace(lo, loss_grid[-1], anchors), e_grid[len(e_grid) // 2])
-        table = np.log(np.maximum([[self(l, e) for e in e_grid] for l in loss_grid], _TINY))
-        out = self._interpolate(table, loss_grid, e_grid, loss, e_dx)
-        # self-check at up to three cell midpoints away from the cut-off (both ends and the next node > 0)
-        j = len(e_grid) // 2
-        positive = np.append(table[:, j] > np.log(_TINY) / 2, False)
-        cells = np.flatnonzero(positive[:-2] & positive[1:-1] & positive[2:])
-        picks = cells[np.unique(np.linspace(0, cells.size - 1, min(3, cells.size)).astype(int))] if cells.size else []
+            anchor_axis = np.arange(axis[0], axis[-1] + optimize_step, optimize_step)
+            a_lo, a_hi = (v.ravel() for v in np.meshgrid(anchor_axis, anchor_axis, indexing="ij"))
+            keep = a_lo <= a_hi
+            self.optimize_points(a_lo[keep], a_hi[keep], e_grid[len(e_grid) // 2])
+        i = np.clip(np.searchsorted(axis, lo, side="right") - 1, 0, axis.size - 2)
+        j = np.clip(np.searchsorted(axis, hi, side="right") - 1, 0, axis.size - 2)
+        needed = np.zeros((axis.size, axis.size), dtype=bool)
+        for di in range(-1, 3):
+            for dj in range(-1, 3):
+                a, b = np.clip(i + di, 0, axis.size - 1), np.clip(j + dj, 0, axis.size - 1)
+                needed[np.minimum(a, b), np.maximum(a, b)] = True
+        table = np.full((e_grid.size, axis.size, axis.size), np.log(_TINY))
+        for u, v in np.argwhere(needed):
+            for k, e in enumerate(e_grid):
+                table[k, u, v] = table[k, v, u] = np.log(max(self(axis[u], axis[v], e), _TINY))
+        positive = table > np.log(_TINY) / 2
+        ok = np.ones(lo.size, dtype=bool)
+        zero = np.ones(lo.size, dtype=bool)
+        for di in range(-1, 3):
+            for dj in range(-1, 3):
+                a, b = np.clip(i + di, 0, axis.size - 1), np.clip(j + dj, 0, axis.size - 1)
+                corner = positive[:, a, b].all(axis=0)
+                ok &= corner
+                if di in (0, 1) and dj in (0, 1):
+                    zero &= ~positive[:, a, b].any(axis=0)
+        out = self._interpolate(table, axis, e_grid, lo, hi, e_dx)
+        # self-check at the centres of up to five trusted cells, the ones nearest the cut-off included
+        j_e = len(e_grid) // 2
+        cells = np.unique(np.column_stack([i, j])[ok], axis=0)
         errors = []
-        for k in picks:
-            point = 0.5 * (loss_grid[k] + loss_grid[k + 1])
-            exact = self(point, e_grid[j])
-            approx = self._interpolate(table, loss_grid, e_grid, np.array([point]), np.array([e_grid[j]]))[0]
-            if exact > 0:
-                errors.append(abs(approx - exact) / exact)
-        return out, float(max(errors)) if errors else 0.0, int(loss_grid.size * e_grid.size)
+        if cells.size:
+            picks = np.unique(np.append(np.linspace(0, len(cells) - 1, min(3, len(cells))).astype(int),
+                                        np.argsort(cells.sum(axis=1))[-2:]))
+            for a, b in cells[picks]:
+                p_lo, p_hi = axis[a] + step / 2, axis[b] + step / 2
+                exact = self(p_lo, p_hi, e_grid[j_e])
+                approx = self._interpolate(table, axis, e_grid, np.array([p_lo]), np.array([p_hi]),
+                                           np.array([e_grid[j_e]]))[0]
+                errors.append(abs(approx - exact) / exact if exact > 0 else (np.inf if approx > 0 else 0.0))
+        error = float(max(errors)) if errors else 0.0
+        trusted = ok if error <= tolerance else np.zeros(lo.size, dtype=bool)
+        out = np.where(zero & ~ok, 0.0, out)
+        redo = ~trusted & ~zero
+        if redo.any():
+            out[redo] = self.exact(lo[redo], hi[redo], e_dx[redo])
+        nodes = int(needed.sum()) * e_grid.size
+        return out, {"interpolation_max_rel_error": error, "grid_nodes": nodes, "exact_pairs": int(redo.sum()),
+                     "zero_cell_pairs": int((zero & ~ok).sum())}
 
     @staticmethod
-    def _interpolate(table, loss_grid, e_grid, loss, e_dx) -> np.ndarray:
-        columns = np.column_stack([PchipInterpolator(loss_grid, table[:, j])(loss) for j in range(e_grid.size)])
+    def _interpolate(table, axis, e_grid, lo, hi, e_dx) -> np.ndarray:
+        points = np.column_stack([lo, hi])
+        columns = np.column_stack([RegularGridInterpolator((axis, axis), table[k], method="pchip")(points)
+                                   for k in range(e_grid.size)])
         if e_grid.size == 1:
             log_rate = columns[:, 0]
         else:
             j = np.clip(np.searchsorted(e_grid, e_dx) - 1, 0, e_grid.size - 2)
             w = np.clip((e_dx - e_grid[j]) / (e_grid[j + 1] - e_grid[j]), 0.0, 1.0)
-            rows = np.arange(len(loss))
+            rows = np.arange(len(lo))
             log_rate = (1 - w) * columns[rows, j] + w * columns[rows, j + 1]
         with np.errstate(under="ignore"):
             rate = np.exp(log_rate)
         return np.where(log_rate < np.log(_TINY) / 2, 0.0, rate)
 
 
-def _optimization_check(model, loss_pair, e_dx) -> float:
-    """Relative gain of a fresh optimization over the interpolated settings, midway between the first two anchors."""
-    losses, _ = model.anchors
-    if losses.size < 2:
-        return 0.0
-    point, e = 0.5 * (losses[0] + losses[1]), float(np.median(e_dx))
-    interpolated = model(point, e)
-    best = model.optimized(point, e, model.settings(point)).key_rate_per_pulse
-    return float((best - interpolated) / interpolated) if interpolated > 0 else 0.0
-
-
-def _pair_rates(loss_pair, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0):
-    """Rates per pulse pair for flat arrays of total losses and e_d^X; returns (rates, info attrs)."""
-    if method not in ("auto", "exact", "grid"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'grid', got {method!r}")
+def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0, grid_tolerance=0.01):
+    """Rates per pulse pair for flat arrays of arm losses lo ≤ hi and e_d^X; returns (rates, info attrs)."""
+    check_choice("method", method, ("auto", "exact", "grid"))
     step = check_positive("loss_step_db", loss_step_db, "dB")
     optimize_step = check_positive("optimize_step_db", optimize_step_db, "dB")
-    distinct = np.unique(np.round(np.column_stack([loss_pair, e_dx]), 9), axis=0).shape[0]
+    tolerance = check_positive("grid_tolerance", grid_tolerance)
+    distinct = np.unique(np.round(np.column_stack([lo, hi, e_dx]), 9), axis=0).shape[0]
     if method == "auto":
         method = "exact" if distinct <= check_int("max_exact", max_exact, 1) else "grid"
     if method == "exact":
-        rates = model.exact(loss_pair, e_dx)
-        info = {"method": "exact", "rate_evaluations": model.calls, "interpolation_max_rel_error": 0.0}
+        rates = model.exact(lo, hi, e_dx)
+        info = {"method": "exact", "interpolation_max_rel_error": 0.0, "exact_pairs": int(lo.size)}
     else:
-        rates, error, evaluations = model.grid(loss_pair, e_dx, step, optimize_step)
-        info = {"method": "grid", "loss_step_db": step, "rate_evaluations": model.calls,
-                "interpolation_max_rel_error": error}
+        rates, info = model.grid(lo, hi, e_dx, step, optimize_step, tolerance)
+        info.update({"method": "grid", "loss_step_db": step, "grid_tolerance": tolerance})
+    info["rate_evaluations"] = model.calls
     info["optimized"] = int(model.optimize)
-    if model.optimize and method == "grid":
-        info["optimize_step_db"] = optimize_step
-        info["optimization_max_rel_gain"] = _optimization_check(model, loss_pair, e_dx)
     if model.optimize:
-        losses, packed = model.anchors
-        settings = [model.settings(loss) for loss in losses]
-        info["anchor_loss_db"] = losses
+        a_lo, a_hi, packed = model.anchors
+        settings = [unpack_settings(row) for row in packed]
+        info["optimize_step_db"] = optimize_step
+        info["anchor_loss_a_db"], info["anchor_loss_b_db"] = a_lo, a_hi
         info.update({f"anchor_intensity_{k}": np.array([mu[k] for mu, _ in settings]) for k in "zyx"})
         info.update({f"anchor_probability_{k}": np.array([p[k] for _, p in settings]) for k in "zyxo"})
     return rates, info
@@ -283,12 +308,13 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
                     detector: Detector = DEFAULT_DETECTOR, encoding: str = "time-bin",
                     repetition_rate: float | None = SYSTEM_A.clock, loss_db_per_km: float = 0.2,
                     extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 0.5,
-                    max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0) -> xr.DataArray:
+                    max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0,
+                    grid_tolerance: float = 0.01) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
 
-    R(a, b) = ℓ(L_a + L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
-    :func:`combchip.link.qkd.finite_key_rate` (Chernoff bounds, joint constraints) of the balanced link with
-    (L_a + L_b)/2 dB on each arm (module docstring), for N = ``pulses`` pulse pairs per pair.
+    R(a, b) = ℓ(L_a, L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
+    :func:`combchip.link.qkd.finite_key_rate` (Chernoff bounds, joint constraints) of the link whose arms have
+    the users' own losses L_a and L_b (module docstring), for N = ``pulses`` pulse pairs per pair.
 
     Parameters
     ----------
@@ -316,18 +342,19 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
     repetition_rate : float or None
         Pulse-pair rate [Hz]: rates in bit/s; None gives bit per pulse pair.
     method : {"auto", "exact", "grid"}
-        One finite-key evaluation per distinct (L, e_d^X), or the loss grid interpolated in log(rate)
-        (module docstring); "auto" uses "exact" up to ``max_exact`` distinct values.
+        One finite-key evaluation per distinct (L_a, L_b, e_d^X), or the (L_a, L_b) grid interpolated in
+        log(rate) with exact evaluation where it is not trusted (module docstring); "auto" uses "exact" up
+        to ``max_exact`` distinct values.
     loss_step_db : float
-        Grid spacing of the total loss [dB] for ``method="grid"``.
+        Grid spacing of the arm losses [dB] for ``method="grid"``.
     optimize : bool
         Optimize the intensities and probabilities (:func:`combchip.link.qkd.optimize_parameters`, warm-started
-        along ascending loss from ``intensities``/``probabilities``): at every distinct loss for
-        ``method="exact"`` (per e_d^X value), or at anchors ``optimize_step_db`` apart for ``"grid"``, with
-        the settings interpolated linearly in the optimizer's coordinates in between (the rate is
-        stationary at the optimum, so this costs only second order; ``attrs["optimization_max_rel_gain"]``
-        reports a fresh optimization midway between the first two anchors). The settings found are in
-        the ``anchor_*`` attrs.
+        along ascending total loss from ``intensities``/``probabilities``): at every distinct pair for
+        ``method="exact"`` (per e_d^X value), or for ``"grid"`` at anchors on an (L_a ≤ L_b) grid
+        ``optimize_step_db`` apart, each pair taking the settings of the nearest anchor. An anchor without
+        key keeps the last settings that gave one. The anchors are in the ``anchor_*`` attrs.
+    grid_tolerance : float
+        Largest relative error of the grid's self-check (module docstring) at which the grid is used.
 
     Returns
     -------
@@ -348,7 +375,9 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
     model = _RateModel(e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize)
     a, b = np.triu_indices(n, k=1)
     pair_loss = loss[:, None] + loss[None, :]
-    rates, info = _pair_rates(pair_loss[a, b], e_x[a, b], model, method, loss_step_db, max_exact, optimize_step_db)
+    lo, hi = np.minimum(loss[a], loss[b]), np.maximum(loss[a], loss[b])
+    rates, info = _pair_rates(lo, hi, e_x[a, b], model, method, loss_step_db, max_exact, optimize_step_db,
+                              grid_tolerance)
     scale = 1.0 if repetition_rate is None else repetition_rate
     matrix = np.full((n, n), np.nan)
     matrix[a, b] = matrix[b, a] = rates * scale
@@ -359,7 +388,7 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
         "users": n, "e_d_z": model.e_d_z, "pulses": model.pulses, "eps": model.eps, "f": model.f,
         "detector_efficiency": detector.efficiency, "dark_count_probability": detector.dark_count_probability,
         "encoding": encoding, "repetition_rate": np.nan if repetition_rate is None else repetition_rate,
-        "loss_split": "balanced: (L_a + L_b)/2 per arm",
+        "loss_split": "per arm: L_a, L_b",
         **({} if optimize else {f"intensity_{k}": float(v) for k, v in model.mu.items()}),
         **({} if optimize else {f"probability_{k}": float(v) for k, v in model.p.items()}),
         **info,

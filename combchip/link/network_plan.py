@@ -12,6 +12,8 @@ Two architectures of system A (Yan et al., arXiv:2502.11860, npj Quantum Inf. 20
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import xarray as xr
 
@@ -19,10 +21,18 @@ from ..schema import COMB_LINES, validate
 from ..validation import check_int, check_nonnegative, check_positive, check_range
 
 _BLOCK_PAIRS = ((0, 1), (2, 3), (0, 2), (1, 3), (0, 3), (1, 2))
+MAX_USERS = 4096
+"""Largest network planned or rated. Its (n, n) int64/float64 matrices take 8n² bytes, 134 MB at n = 4096;
+:func:`combchip.link.network.network_key_rates` holds about a dozen of them (< 2 GB), and the n(n − 1)/2 pair
+lists are of the same order."""
 
 
-def _users(n) -> int:
-    return check_int("n", n, 2)
+def _users(n, name="n") -> int:
+    n = check_int(name, n, 2)
+    if n > MAX_USERS:
+        raise ValueError(f"{name} = {n} users exceeds MAX_USERS = {MAX_USERS}: the (n, n) matrices would take "
+                         f"{8 * n * n / 1e9:.1f} GB each")
+    return n
 
 
 def edge_colouring(n) -> np.ndarray:
@@ -269,7 +279,8 @@ def tdm_resources(n, radix=4) -> dict:
     ::
 
         bell_state_modules = 2^k − 1,
-        time_slots = 2^(k−1),
+        time_slots = 2^(k−1) for n = 2^k, else those of :func:`tdm_schedule` (``min_time_slots``: the
+                     bound of :func:`tdm_slot_bound`, which it meets),
         encoders_per_user = 3k/2 (k even), 3k/2 − 1/2 (k odd)   [radix 4, published],
                           = k                                   [radix 2].
 
@@ -287,7 +298,8 @@ def tdm_resources(n, radix=4) -> dict:
     Returns
     -------
     dict
-        ``users``, ``padded_users``, ``pairs``, ``bell_state_modules``, ``time_slots``, ``encoders_per_user``.
+        ``users``, ``padded_users``, ``pairs``, ``bell_state_modules``, ``time_slots``, ``min_time_slots``,
+        ``encoders_per_user``.
 
     References
     ----------
@@ -302,7 +314,8 @@ def tdm_resources(n, radix=4) -> dict:
         "padded_users": 2**k,
         "pairs": n * (n - 1) // 2,
         "bell_state_modules": 2**k - 1,
-        "time_slots": 2 ** (k - 1),
+        "time_slots": len(tdm_schedule(n, radix)),
+        "min_time_slots": tdm_slot_bound(n, radix),
         "encoders_per_user": encoders,
     }
 
@@ -371,8 +384,50 @@ def _schedule(first: int, levels: list[tuple[int, int]]) -> list[list[tuple[int,
     return slots
 
 
+def _sub_blocks(n: int, first: int, levels) -> list[tuple[list[int], list[int]]]:
+    """Complete bipartite groups (X_p, X_q) of the encoder wiring: the pairs between sub-blocks X_p, X_q of one
+    block (users < n only) all use, at each end, the encoder (d_p XOR d_q) of their level (:func:`tdm_encoder`)."""
+    if not levels or first >= n:
+        return []
+    base, shift = levels[0]
+    m = 1 << shift
+    blocks = [[u for u in range(first + j * m, first + (j + 1) * m) if u < n] for j in range(base)]
+    groups = [(blocks[p], blocks[q]) for p, q in itertools.combinations(range(base), 2) if blocks[p] and blocks[q]]
+    return groups + [g for j in range(base) for g in _sub_blocks(n, first + j * m, levels[1:])]
+
+
+def tdm_slot_bound(n, radix=4) -> int:
+    """Fewest time slots of any schedule of n users on the wiring of :func:`tdm_encoder` with 2^k − 1 modules.
+
+    An encoder serves one partner per slot, so a user's partners on one encoder need as many slots:
+    Δ = max over the wiring's groups X_p × X_q of max(|X_p|, |X_q|). The modules hold 2^k − 1 pairs per slot.
+    Hence slots ≥ max(Δ, ⌈n(n − 1)/2 / (2^k − 1)⌉). :func:`tdm_schedule` meets this bound.
+    """
+    n = _users(n)
+    k = _bits(n)
+    delta = max(max(len(a), len(b)) for a, b in _sub_blocks(n, 0, _levels(k, _radix(radix))))
+    return max(delta, -(-(n * (n - 1) // 2) // (2**k - 1)))
+
+
+def _colour_groups(n: int, radix: int, slots: int) -> list[list[tuple[int, int]]] | None:
+    """Slots from colouring each group X_p × X_q by (i + j + offset) mod ``slots`` (proper for ``slots`` ≥ Δ),
+    the offsets chosen greedily, largest group first, to level the modules' load; None if a slot overflows."""
+    k = _bits(n)
+    load = np.zeros(slots, dtype=int)
+    out = [[] for _ in range(slots)]
+    for a, b in sorted(_sub_blocks(n, 0, _levels(k, radix)), key=lambda g: -len(g[0]) * len(g[1])):
+        i, j = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+        base = np.bincount(((i + j) % slots).ravel(), minlength=slots)
+        offset = min(range(slots), key=lambda o: (np.max(load + np.roll(base, o)), o))
+        load += np.roll(base, offset)
+        for x, y in zip(i.ravel(), j.ravel()):
+            out[(x + y + offset) % slots].append((a[x], b[y]))
+    return out if load.max() <= 2**k - 1 else None
+
+
 def tdm_schedule(n, radix=4) -> list[list[tuple[int, int]]]:
-    """Time slots in which 2^k − 1 BSM modules (k = ⌈log₂ n⌉) serve every pair of n users once.
+    """Time slots in which 2^k − 1 BSM modules (k = ⌈log₂ n⌉) serve every pair of n users once, in the
+    fewest slots the encoder wiring allows (:func:`tdm_slot_bound`).
 
     Users are padded to 2^k and their indices split into digits (:func:`tdm_encoder`). A block of
     N = base·m users (sub-blocks X_0 … X_{base−1} of m users) is scheduled in N/2 slots of N − 1 pairs:
@@ -387,7 +442,11 @@ def tdm_schedule(n, radix=4) -> list[list[tuple[int, int]]]:
     once: 2^(k−1) slots, the fewest possible with 2^k − 1 modules. Within a slot a user meets at most
     one partner per sibling group, i.e. uses each encoder of :func:`tdm_encoder` at most once; the
     three block pairs of a slot are distinct and the matchings of one block pair lie 2 slots apart.
-    Pairs that involve padding users are dropped; for 2^(k−1) < n ≤ 2^k no slot becomes empty.
+    This is the schedule for n = 2^k. For other n the slots come from colouring each group of the wiring
+    (:func:`_sub_blocks`), X_p[i] × X_q[j] in slot (i + j + offset) mod S, with S = :func:`tdm_slot_bound`
+    and the offsets chosen to keep every slot within the 2^k − 1 modules (S + 1, … if that fails; the tests
+    find S for every n ≤ 64). E.g. n = 12 needs 5 slots, not 8 (Δ = 4, ⌈66 pairs / 15 modules⌉ = 5), and
+    n = 5, where one user meets the other four on one encoder, needs 4.
 
     Unlike the XOR (hypercube) 1-factorization, where slot d pairs i with i ⊕ d (2^k − 1 slots of
     2^(k−1) pairs, every user using one encoder), a slot here is not a matching: a user works with
@@ -413,6 +472,10 @@ def tdm_schedule(n, radix=4) -> list[list[tuple[int, int]]]:
     """
     n = _users(n)
     radix = _radix(radix)
-    slots = _schedule(0, _levels(_bits(n), radix))
-    slots = [sorted((min(a, b), max(a, b)) for a, b in slot if a < n and b < n) for slot in slots]
-    return [slot for slot in slots if slot]
+    if n == 2 ** _bits(n):
+        slots = _schedule(0, _levels(_bits(n), radix))
+    else:
+        count, slots = tdm_slot_bound(n, radix), None
+        while slots is None:
+            slots, count = _colour_groups(n, radix, count), count + 1
+    return [sorted((min(a, b), max(a, b)) for a, b in slot) for slot in slots if slot]

@@ -97,3 +97,22 @@ def plot_summary(ds, plateaus=None, run=0):
     plot_spectrum(ds, run=run, ax=fig.add_subplot(grid[1]))
     plot_intensity(ds, run=run, ax=fig.add_subplot(grid[2]))
     return fig
+
+
+def plot_rep_rate_lock(ds, ax=None, predicted_sigma=None):
+    """Locked rep-rate error [Hz] against time [h] from :func:`~combchip.comb.reprate.simulate_lock`.
+
+    Dashed lines at ±``predicted_sigma`` [Hz] (the closed-loop prediction), if given.
+    """
+    fig, ax = new_axes(ax, figsize=(7, 3.5))
+    error = ds.fsr_error.values
+    ax.plot(ds.time / 3600, error, lw=0.4, label=f"σ = {np.std(error):.3g} Hz, p-p = {np.ptp(error):.3g} Hz")
+    if predicted_sigma is not None:
+        for sign in (1, -1):
+            ax.axhline(sign * predicted_sigma, color="k", ls="--", lw=0.8,
+                       label=f"±σ predicted = {predicted_sigma:.3g} Hz" if sign > 0 else None)
+    ax.set_xlabel("time [h]")
+    ax.set_ylabel("rep-rate error [Hz]")
+    ax.set_title(f"locked rep rate, {ds.attrs['gate']:g} s counter gate")
+    ax.legend(fontsize=7)
+    return fig

@@ -9,7 +9,9 @@ from importlib import import_module
 
 _NAMES = {
     "system_a_ring": "system_a", "system_a_pump": "system_a", "system_a_encoder": "system_a",
-    "system_b_ring": "system_b", "system_b_transmitter": "system_b",
+    "system_b_ring": "system_b", "system_b_transmitter": "system_b", "system_b_lock": "system_b",
+    "system_b_lock_figures": "system_b",
+    "system_b_key_rate": "system_b_link", "system_b_line": "system_b_link",
     "system_c_ring": "system_c", "system_c_client": "system_c", "system_c_channel": "system_c",
     "soliton_steps": "soliton_steps",
     "SYSTEM_A": "published", "SYSTEM_B": "published", "SYSTEM_C": "published",

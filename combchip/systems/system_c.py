@@ -14,7 +14,8 @@ from scipy.constants import c
 from ..comb.resonator import Ring
 from .published import SYSTEM_C
 
-__all__ = ["RING_RADIUS", "system_c_channel", "system_c_client", "system_c_ring"]
+__all__ = ["DELAY_IMBALANCE", "INTENSITY_MISMATCH", "POLARIZATION_MISMATCH", "REFERENCE_POWER", "RING_RADIUS",
+           "system_c_channel", "system_c_client", "system_c_ring"]
 
 RING_RADIUS = 760e-6
 """Drawn ring radius [m] (assumed; L = 2π·760 µm ≈ 4.78 mm round trip)."""
@@ -54,16 +55,35 @@ def system_c_client(symbol_rate: float = 1.25e9, wavelength: float = 1550e-9):
     )
 
 
-def system_c_channel(reference_interval: float = 10e-6, difference_interval: float = 1e-3):
-    """System C's SNS-TF-QKD link (:class:`combchip.link.qkd.sns.SNSChannel`).
+REFERENCE_POWER = 1e-9
+"""Time-averaged phase-reference power per user at its output [W] (assumed)."""
+POLARIZATION_MISMATCH = 0.1
+"""Residual angle between the users' polarizations at the relay [rad] (assumed: 20 dB extinction, sin²θ = 0.01)."""
+INTENSITY_MISMATCH = 0.025
+"""Relative source-intensity mismatch δ = (I_a − I_b)/(I_a + I_b) (assumed: the users' μ agree to ≈ 5 %)."""
+DELAY_IMBALANCE = 5e-6
+"""Difference of the comb light's delays to the relay through the two users [s] (assumed: ≈ 1 km of fibre)."""
 
-    Published: phase drift 2.9 rad/ms on the reference and 0.03 rad/ms on the phase difference,
-    dual-wavelength tracking. Assumed: ultra-low-loss fibre 0.16 dB/km, SNSPD efficiency 0.7,
-    dark-count probability 1e-8 per window, the reference re-estimated every ``reference_interval`` [s]
-    and the phase difference every ``difference_interval`` [s].
+
+def system_c_channel(reference_interval: float = 10e-6, difference_interval: float = 1e-3):
+    """System C's SNS-TF-QKD link (:class:`combchip.link.qkd.sns.SNSChannel`) with its phase tracking.
+
+    Published: phase drift 2.9 rad/ms on the reference and 0.03 rad/ms on the phase difference
+    (dual-wavelength tracking), injection-locked client linewidths ≈ 60 Hz, comb-line intrinsic linewidth
+    ≈ 40 Hz, wavelength 1549.78 nm. Assumed: ultra-low-loss fibre 0.16 dB/km, SNSPD efficiency 0.7,
+    dark-count probability 1e-8 per window, the reference re-estimated every ``reference_interval`` [s] and
+    the phase difference every ``difference_interval`` [s], both from :data:`REFERENCE_POWER` per user, and
+    :data:`POLARIZATION_MISMATCH`, :data:`INTENSITY_MISMATCH`, :data:`DELAY_IMBALANCE`. The X-basis errors
+    follow from these parts (:class:`combchip.link.qkd.sns_tracking.PhaseTracking`).
     """
     from ..link.qkd.sns import SNSChannel
+    from ..link.qkd.sns_tracking import PhaseTracking
 
-    return SNSChannel(loss_db_per_km=0.16, efficiency=0.7, dark_count_probability=1e-8,
-                      phase_noise=((SYSTEM_C.reference_phase_drift, reference_interval),
-                                   (SYSTEM_C.difference_phase_drift, difference_interval)))
+    tracking = PhaseTracking(
+        reference_power=REFERENCE_POWER, wavelength=SYSTEM_C.wavelength,
+        reference_drift_rate=SYSTEM_C.reference_phase_drift, reference_interval=reference_interval,
+        difference_drift_rate=SYSTEM_C.difference_phase_drift, difference_interval=difference_interval,
+        linewidth_a=SYSTEM_C.client_linewidth, linewidth_b=SYSTEM_C.client_linewidth,
+        comb_linewidth=SYSTEM_C.intrinsic_linewidth, delay_imbalance=DELAY_IMBALANCE,
+        polarization_mismatch=POLARIZATION_MISMATCH, intensity_mismatch=INTENSITY_MISMATCH)
+    return SNSChannel(loss_db_per_km=0.16, efficiency=0.7, dark_count_probability=1e-8, tracking=tracking)

@@ -20,7 +20,7 @@ from scipy.special import ndtr
 
 from ..units import neper_to_db
 from ..validation import check_choice, check_nonnegative, check_positive, check_range
-from ..waveguide import Material, refractive_index
+from ..waveguide import THERMO_OPTIC, Material, refractive_index
 
 __all__ = [
     "BAND",
@@ -47,12 +47,8 @@ Carrier = Literal["electron", "hole"]
 ThermoOpticMaterial = Literal["Si", "Si3N4", "InP"]
 """Waveguide cores with a thermo-optic coefficient in :data:`DN_DT`."""
 
-DN_DT = {"Si": 1.8e-4, "Si3N4": 2.45e-5, "InP": 2.0e-4}
-"""Thermo-optic coefficients dn/dT [1/K] near 1550 nm and 300 K.
-
-Si: J. Komma et al., Appl. Phys. Lett. 101, 041905 (2012); Si3N4: A. Arbabi and L. L. Goddard,
-Opt. Lett. 38, 3878 (2013); InP: F. G. Della Corte et al., J. Appl. Phys. 88, 7115 (2000).
-"""
+DN_DT = {name: THERMO_OPTIC[name] for name in ("Si", "Si3N4", "InP")}
+"""Thermo-optic coefficients dn/dT [1/K] of the waveguide cores (:data:`combchip.waveguide.THERMO_OPTIC`)."""
 
 EPS_SI = 11.7
 """Static relative permittivity of silicon."""

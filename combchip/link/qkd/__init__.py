@@ -62,8 +62,13 @@ from .sns import (
     slice_misalignment,
     sns_key_rate,
 )
+from .sns_errors import format_error_budget, sns_x_error_budget
+from .sns_tracking import PhaseTracking
 
 __all__ = [
+    "PhaseTracking",
+    "format_error_budget",
+    "sns_x_error_budget",
     "AsymptoticRate",
     "Detector",
     "FiniteKeyEstimate",

@@ -27,22 +27,24 @@ with probability (number of statements)·ε, in the polytope P cut out by the Ch
 observed counts. Two ways of using P:
 
 - ``method="separate"`` (Zhou, Yu & Wang 2016; Jiang et al. 2021): s₁₁ᴸ = min_P s, (s₁₁e₁₁)ᵁ = max_P t,
-  each a linear program (:func:`scipy.optimize.linprog`). With ``joint_constraints`` the observables
-  whose coefficients share a sign are also bounded through every partial sum of their counts
-  ("joint constraints"), tighter than bounding each alone. Then ⟨n₁₁ᶻ⟩ = N p_z²a₁ᶻ² s₁₁ᴸ,
+  each a linear program (:func:`scipy.optimize.linprog`, HiGHS, status checked). Then ⟨n₁₁ᶻ⟩ = N p_z²a₁ᶻ² s₁₁ᴸ,
   n₁₁ᶻ = xᴸ(⟨n₁₁ᶻ⟩), and, single-photon pairs being basis independent, the phase errors among them
   number at most xᵁ(N p_z²a₁ᶻ² (s₁₁e₁₁)ᵁ), giving e₁₁^ph.
 - ``method="joint"`` (default): the worst cases of s₁₁ and of s₁₁e₁₁ need opposite values of the shared
   vacuum counts (xo + ox, oo) and cannot both happen. The single-photon term is minimized over P as a
-  whole, G(ν) = F(A s(ν) − Δ_L, A t(ν) + Δ_U) with F(n, m) = n[1 − h(m/n)], A = N p_z²a₁ᶻ², and
-  Δ_L, Δ_U the expected→observed Chernoff margins taken at the largest A·s, A·t in P. F is the
-  perspective of the convex 1 − h, so G is convex: SLSQP finds its minimum, and the first-order bound
-  G(ν̂) + min_P ∇G(ν̂)·(ν − ν̂) (a linear program) certifies it from below. ``joint_constraints`` adds
-  two-sided bounds on every partial sum of counts of disjoint events.
+  whole: G(ν) = F(xᴸ(A s(ν)), xᵁ(A t(ν))), F(n, m) = n[1 − h(min(m/n, 1/2))], A = N p_z²a₁ᶻ². F is the
+  perspective of the convex 1 − h, rising in n and falling in m; xᴸ is convex and xᵁ concave; so G is convex.
+  Kelley's cutting planes (LPs over P of the maximum of supporting planes of G) bound min_P G from below,
+  the best point verified to lie in P from above; ℓ is built from the lower bound, and the gap is returned.
+  Since s ≥ s₁₁ᴸ and t ≤ (s₁₁e₁₁)ᵁ on P, the separate term is a lower bound too: "joint" is never smaller.
 
-Both are rigorous lower bounds on ℓ given the same statements; "joint" is never smaller. The security
-parameter is at most ε_cor + ε_PA + 2ε̂ + (number of Chernoff statements)·ε; :func:`estimate_from_counts`
-reports the count and that sum.
+P holds the two-sided Chernoff bounds of every count and, with ``joint_constraints``, of every partial sum
+of counts of disjoint events ("joint constraints"), plus ⟨T_xx⟩ ≤ ⟨n_xx⟩ and t(ν) ≥ 0 (both true at the
+true expected counts). When P is empty the estimation fails (``status`` "infeasible"): no key, no numbers.
+
+Both are rigorous lower bounds on ℓ given the same statements. The security parameter is at most
+ε_cor + ε_PA + 2ε̂ + (number of Chernoff statements)·ε; :func:`estimate_from_counts` reports the count and
+that sum.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq, linprog, minimize
+from scipy.optimize import brentq, linprog
 from scipy.special import lambertw
 
 from ...systems.published import SYSTEM_A
@@ -78,10 +80,20 @@ COUNT_KEYS = ("zz", "zz_err", "xx", "xx_err", "yy", "xo+ox", "yo+oy", "oo")
 Method = Literal["joint", "separate"]
 """How the finite-key estimate uses the Chernoff polytope (module docstring)."""
 _MAXITER = 400   # Brent's iterations: bisection alone needs ≈ 64 to reach 4ε from a unit bracket
+CertificateStatus = Literal["certified", "gap_open", "infeasible"]
+"""Outcome of the worst-case search over the Chernoff polytope (:class:`FiniteKeyEstimate` ``status``)."""
+_NU_KEYS = (*X_OBSERVABLES, "xx_err")
+_MIN_EPS = 1e-30
+_MAX_PULSE_PAIRS = 1e18  # 3 years at 10 GHz; beyond it the LP data pass HiGHS's infinity (1e20)
+_GAP_RTOL = 1e-7  # relative gap at which the cutting planes stop (the key is built from the lower bound)
+_MAX_CUTS = 200
+_FEASIBILITY_TOL = 1e-9  # accepted violation of a unit-normalized polytope row
+_LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
 def _check_eps(eps: float, name: str = "eps") -> float:
-    return check_range(name, eps, 0.0, 1.0, low_open=True, high_open=True)
+    """ε in [10⁻³⁰, 1): a failure probability; smaller values (below 2⁻⁹⁹) are no security target anyone states."""
+    return check_range(name, eps, _MIN_EPS, 1.0, high_open=True)
 
 
 def _expm1_minus(tau):
@@ -162,31 +174,6 @@ def chernoff_observed(expected: ArrayLike, eps: float) -> tuple[float | np.ndarr
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
-def _worst_case(weights: Mapping, observed: Mapping, eps: float, joint: bool) -> tuple[float, int]:
-    """min Σ w_k⟨n_k⟩ over the expected counts allowed by the Chernoff bounds of the observed counts.
-
-    Positive weights get lower bounds, negative ones upper bounds, on every partial sum of their group
-    if ``joint`` (else on each count alone). Returns the minimum and the number of statements used.
-    """
-    keys = [k for k, w in weights.items() if w != 0]
-    groups = [[k for k in keys if weights[k] > 0], [k for k in keys if weights[k] < 0]]
-    rows, rhs = [], []
-    for sign, group in zip((1, -1), groups):
-        sizes = range(1, len(group) + 1) if joint else (1,)
-        for subset in (s for r in sizes for s in itertools.combinations(group, r)):
-            lower, upper = chernoff_expected(sum(observed[k] for k in subset), eps)
-            rows.append([-sign if k in subset else 0.0 for k in keys])
-            rhs.append(-lower if sign > 0 else upper)
-    if not rows:
-        return 0.0, 0
-    c = np.array([weights[k] for k in keys])
-    scale = np.max(np.abs(c))
-    result = linprog(c / scale, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=(0, None), method="highs")
-    if not result.success:
-        raise RuntimeError(f"joint-constraint LP failed: {result.message}")
-    return float(result.fun * scale), len(rows)
-
-
 def _polytope(keys, observed, eps, joint):
     """A ν ≤ b for expected counts ν within the two-sided Chernoff bounds of every count (``joint``: of
     every partial sum of counts of disjoint events too). Returns (A, b, number of statements)."""
@@ -202,97 +189,176 @@ def _polytope(keys, observed, eps, joint):
     return np.array(rows), np.array(rhs), len(rows)
 
 
-def _single_photon_term(n, m):
-    """F(n, m) = n[1 − h(min(m/n, 1/2))] for n > 0, else 0, and its gradient; convex for m ≥ 0."""
-    if n <= 0:
-        return 0.0, np.zeros(2)
-    e = min(max(m / n, 0.0), 0.5)
-    if e >= 0.5:
-        return 0.0, np.zeros(2)
-    value = n * (1 - binary_entropy(e))
-    if e == 0:
-        return value, np.array([1.0, -np.inf])
-    return value, np.array([1 + np.log2(1 - e), np.log2(e / (1 - e))])
-
-
 @dataclass(frozen=True)
-class _SinglePhotonBound:
-    """Worst case of the single-photon key term n₁₁ᶻ[1 − h(e₁₁^ph)] [bit], at the point (s₁₁, s₁₁e₁₁)."""
+class _Estimation:
+    """P = {ν ≥ 0 : A ν ≤ b} over the expected X-basis counts ν (keys ``_NU_KEYS``), with the linear decoy
+    bounds s(ν) = w_s·ν ≤ s₁₁ and t(ν) = w_t·ν ≥ s₁₁e₁₁. The LPs work in y = (ν − c)/W, c the observed counts
+    and W their Chernoff widths, with rows normalized to unit size, so that HiGHS's tolerances are relative
+    to the statistical widths however large the counts."""
 
-    key: float
-    n11_z: float
-    e11_ph: float
-    s11: float
-    s11e11: float
+    a_y: np.ndarray
+    b_y: np.ndarray
+    s_c: float  # s(c)
+    t_c: float  # t(c)
+    ws_y: np.ndarray  # w_s W
+    we_y: np.ndarray  # w_t W
+    y_min: np.ndarray  # −c/W: ν ≥ 0
     statements: int
-    infeasible: bool = False
+
+    def s(self, y) -> float:
+        return float(self.s_c + self.ws_y @ y)
+
+    def t(self, y) -> float:
+        return float(self.t_c + self.we_y @ y)
+
+    def solve(self, objective, cuts=None, cut_rhs=None):
+        """min objective·y over P, or (``objective`` None) min z ≥ 0 over P ∩ {cuts·(y, z) ≤ cut_rhs}. Returns
+        (y, optimal value), or None if P is empty; any other solver outcome raises RuntimeError."""
+        n = len(self.y_min)
+        bounds = [(low, None) for low in self.y_min]
+        if objective is None:
+            a_ub = np.vstack([np.hstack([self.a_y, np.zeros((len(self.a_y), 1))]), cuts])
+            b_ub, c, unit = np.concatenate([self.b_y, cut_rhs]), np.eye(n + 1)[n], 1.0
+            bounds.append((0.0, None))
+        else:
+            unit = max(np.max(np.abs(objective)), np.finfo(float).tiny)
+            a_ub, b_ub, c = self.a_y, self.b_y, objective / unit
+        result = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options=_LP_OPTIONS)
+        if result.status == 2:
+            return None
+        if result.status != 0:
+            raise RuntimeError(f"finite-key LP failed (HiGHS status {result.status}): {result.message}")
+        return result.x[:n], float(result.fun) * unit
+
+    def contains(self, y) -> bool:
+        """Whether y ∈ P, up to ``_FEASIBILITY_TOL`` in the unit rows and widths."""
+        return bool(np.all(y >= self.y_min - _FEASIBILITY_TOL)
+                    and np.all(self.a_y @ y - self.b_y <= _FEASIBILITY_TOL))
 
 
-def _separate_worst_case(single_z, s11, se11, eps, statements) -> _SinglePhotonBound:
-    """n₁₁ᶻ = xᴸ(A s₁₁ᴸ) and e₁₁^ph = xᵁ(A (s₁₁e₁₁)ᵁ)/n₁₁ᶻ, A = N p_z²a₁ᶻ² (``single_z``), from separate bounds."""
-    n11 = float(chernoff_observed(single_z * s11, eps)[0])
-    phase_errors = chernoff_observed(single_z * se11, eps)[1]
-    e11_ph = float(min(phase_errors / n11, 0.5)) if n11 > 0 else 0.5
-    return _SinglePhotonBound(n11 * (1 - binary_entropy(e11_ph)), n11, e11_ph, s11, se11, statements + 2)
-
-
-def _joint_worst_case(c, pairs, mu, eps, joint) -> _SinglePhotonBound:
-    """Minimum of the single-photon key term over all expected counts allowed by the Chernoff bounds.
-
-    G(ν) = F(A s(ν) − Δ_L, A t(ν) + Δ_U), s and t the linear decoy bounds on s₁₁ and s₁₁e₁₁, A = N p_z²a₁ᶻ²,
-    Δ_L = μ − xᴸ(μ) at the largest A·s and Δ_U = xᵁ(μ) − μ at the largest A·t over the polytope (both
-    grow with μ, so they cover every point). F is the perspective of the convex 1 − h, hence G is convex
-    on the polytope ∩ {t ≥ 0} (t ≥ 0 holds at the true expected values); after SLSQP the first-order
-    bound G(ν̂) + min_ν ∇G(ν̂)·(ν − ν̂) (a linear program) certifies the minimum from below.
-    """
-    keys = list(X_OBSERVABLES) + ["xx_err"]
+def _estimation(c, pairs, mu, eps, joint) -> _Estimation:
+    """The polytope of :func:`_polytope` on ``_NU_KEYS`` plus ⟨T_xx⟩ ≤ ⟨n_xx⟩ and t(ν) ≥ 0 (true at the true
+    expected counts: s₁₁e₁₁ ≥ 0), and the decoy weights of :func:`combchip.link.qkd.mdi.decoy_coefficients`."""
+    keys = list(_NU_KEYS)
     coeff_s11, coeff_se11 = decoy_coefficients(mu)
     ws = np.array([coeff_s11.get(k, 0.0) / pairs[k] for k in keys])
     we = np.array([coeff_se11.get(k, 0.0) / pairs[k] for k in keys])
     a_ub, b_ub, statements = _polytope(keys, c, eps, joint)
-    err, tot = keys.index("xx_err"), keys.index("xx")
     extra = np.zeros((2, len(keys)))
-    extra[0, err], extra[0, tot] = 1.0, -1.0  # ⟨T_xx⟩ ≤ ⟨n_xx⟩
-    extra[1] = -we  # t(ν) ≥ 0
+    extra[0, keys.index("xx_err")], extra[0, keys.index("xx")] = 1.0, -1.0
+    extra[1] = -we / np.max(np.abs(we))
     a_ub, b_ub = np.vstack([a_ub, extra]), np.concatenate([b_ub, [0.0, 0.0]])
-    scale = np.maximum(np.array([max(c[k], 1.0) for k in keys]), 1.0)
-    a_scaled = a_ub * scale
+    center = np.array([c[k] for k in keys])
+    low, high = chernoff_expected(center, eps)
+    width = high - low
+    a_y, b_y = a_ub * width, b_ub - a_ub @ center
+    norm = np.max(np.abs(a_y), axis=1)
+    return _Estimation(a_y / norm[:, None], b_y / norm, float(ws @ center), float(we @ center), ws * width,
+                       we * width, -center / width, statements)
 
-    def lp(objective):
-        result = linprog(objective * scale, A_ub=a_scaled, b_ub=b_ub, bounds=(0, None), method="highs")
-        if result.status == 2:
-            return None
-        if not result.success:
-            raise RuntimeError(f"finite-key LP failed: {result.message}")
-        return result.x * scale, float(result.fun)
 
-    if lp(np.zeros(len(keys))) is None:
-        # no expected counts are consistent with the data and t ≥ 0: the estimation fails, no key
-        return _SinglePhotonBound(0.0, 0.0, 0.5, 0.0, 0.0, statements + 2, infeasible=True)
-    big_a = pairs["zz"] * _poisson(mu["z"], 1) ** 2
-    s_max = max(-lp(-ws)[1], 0.0)
-    t_max = max(-lp(-we)[1], 0.0)
-    delta_l = big_a * s_max - chernoff_observed(big_a * s_max, eps)[0]
-    delta_u = chernoff_observed(big_a * t_max, eps)[1] - big_a * t_max
+def _single_photon_term(n, m):
+    """F(n, m) = n[1 − h(min(m/n, 1/2))] [bit] for n > 0, else 0 (m ≥ 0)."""
+    return float(n * (1 - binary_entropy(min(m / n, 0.5)))) if n > 0 else 0.0
 
-    def g(nu):
-        value, grad = _single_photon_term(big_a * (ws @ nu) - delta_l, big_a * (we @ nu) + delta_u)
-        return value, big_a * (np.nan_to_num(grad[0]) * ws + np.nan_to_num(grad[1], neginf=-1e3) * we)
 
-    start = np.array([float(np.clip(c[k], 0.0, None)) for k in keys])
-    value0 = abs(g(start)[0]) or 1.0
-    result = minimize(lambda y: g(y * scale)[0] / value0, start / scale, jac=lambda y: g(y * scale)[1] * scale / value0,
-                      method="SLSQP", constraints=[{"type": "ineq", "fun": lambda y: b_ub - a_scaled @ y,
-                                                    "jac": lambda y: -a_scaled}],
-                      bounds=[(0, None)] * len(keys), options={"maxiter": 500, "ftol": 1e-12})
-    nu = result.x * scale
-    value, grad = g(nu)
-    exact_slope = np.all(np.isfinite(_single_photon_term(big_a * (ws @ nu) - delta_l, big_a * (we @ nu) + delta_u)[1]))
-    # the linearization bounds a convex function from below only with its true (finite) slope; else keep 0
-    bound = min(value, value + lp(grad)[1] - float(grad @ nu)) if value > 0 and exact_slope else 0.0
-    s, t = float(ws @ nu), float(we @ nu)
-    n11, m11 = big_a * s - delta_l, big_a * t + delta_u
-    return _SinglePhotonBound(max(bound, 0.0), n11, min(m11 / n11, 0.5) if n11 > 0 else 0.5, s, t, statements + 2)
+def _observed_tangent(mu, eps, side):
+    """xᴸ(μ) (``side`` 0) or xᵁ(μ) (1) of :func:`chernoff_observed` and its slope dx/dμ = (u − 1)/ln u, u = x/μ
+    (implicit differentiation of D(x‖μ) = ln(1/ε)); slope 0 where xᴸ = 0."""
+    x = float(chernoff_observed(mu, eps)[side])
+    if x <= 0 or mu <= 0:
+        return x, 0.0
+    r = np.log(x) - np.log(mu)
+    return x, float(np.expm1(r) / r) if r != 0 else 1.0
+
+
+@dataclass(frozen=True)
+class _SinglePhotonBound:
+    """Worst case of the single-photon key term n₁₁ᶻ[1 − h(e₁₁^ph)] [bit] over P."""
+
+    lower: float  # certified lower bound: what enters ℓ
+    upper: float  # the term at the best feasible point found
+    n11_z: float
+    e11_ph: float  # with n11_z, reproduces ``lower``: n₁₁ᶻ[1 − h(e₁₁^ph)] = lower
+    s11: float
+    s11e11: float
+    iterations: int
+    status: CertificateStatus
+
+
+def _consistent_error_rate(n11, key_term):
+    """e ∈ [0, 1/2] with n₁₁[1 − h(e)] = ``key_term`` (0 ≤ key_term ≤ n₁₁); 1/2 for n₁₁ = 0."""
+    if n11 <= 0 or key_term <= 0:
+        return 0.5
+    ratio = key_term / n11
+    if ratio >= 1:
+        return 0.0
+    return float(brentq(lambda e: 1 - binary_entropy(e) - ratio, 0.0, 0.5, xtol=1e-15, rtol=1e-15))
+
+
+def _separate_worst_case(big_a, s11, se11, eps) -> _SinglePhotonBound:
+    """n₁₁ᶻ = xᴸ(A s₁₁ᴸ), phase errors xᵁ(A (s₁₁e₁₁)ᵁ), A = N p_z²a₁ᶻ² (``big_a``); the LPs are exact."""
+    n11 = float(chernoff_observed(big_a * s11, eps)[0])
+    phase_errors = float(chernoff_observed(big_a * se11, eps)[1])
+    key = _single_photon_term(n11, phase_errors)
+    e11_ph = min(phase_errors / n11, 0.5) if n11 > 0 else 0.5
+    return _SinglePhotonBound(key, key, n11, e11_ph, s11, se11, 0, "certified")
+
+
+def _joint_worst_case(problem: _Estimation, big_a, eps, starts, floor: float) -> _SinglePhotonBound:
+    """Certified minimum over P of G(ν) = F(xᴸ(A s(ν)), xᵁ(A t(ν))), F(n, m) = n[1 − h(min(m/n, 1/2))].
+
+    F = sup over e₀ ∈ (0, 1/2] of the planes α n + β m, α = 1 + log₂(1 − e₀) ≥ 0, β = log₂(e₀/(1 − e₀)) ≤ 0
+    (the perspective of 1 − h), xᴸ is convex and xᵁ concave in μ (perspectives of the inverse branches of
+    u ln u − u + 1), so α xᴸ(·) + β xᵁ(·) linearized at any point (tangents below xᴸ, above xᵁ) is a global
+    under-estimator of the convex G. Kelley's cutting planes: the LP min_P max_k cut_k is a lower bound,
+    the least G at a point verified to lie in P an upper bound; iterate until they agree to ``_GAP_RTOL``.
+    ``floor`` [bit] is a lower bound known beforehand (the separate bound); ``starts`` are points y of P.
+
+    References
+    ----------
+    J. E. Kelley, J. Soc. Ind. Appl. Math. 8, 703 (1960).
+    """
+    tiny = 1e-12 * max(big_a * max(problem.t(y) for y in starts), 1.0)
+
+    def value_and_cut(y):
+        """G(y) and the cut g·(y' − y) + const ≤ G(y') for every y' (the planes above)."""
+        s, t = problem.s(y), problem.t(y)
+        n, dn = _observed_tangent(big_a * max(s, 0.0), eps, 0)
+        m = float(chernoff_observed(big_a * max(t, 0.0), eps)[1])
+        e0 = min(max(m / n, 1e-300), 0.5) if n > 0 else 0.5
+        alpha, beta = 1 + np.log2(1 - e0), np.log2(e0 / (1 - e0))
+        mu_t = max(big_a * t, tiny)  # xᵁ has an infinite slope at 0: linearize just above it
+        m_t, dm = _observed_tangent(mu_t, eps, 1)
+        gradient = big_a * (alpha * dn * problem.ws_y + beta * dm * problem.we_y)
+        return _single_photon_term(n, m), gradient, alpha * n + beta * (m_t + dm * (big_a * t - mu_t))
+
+    evaluated = [(y, *value_and_cut(y)) for y in starts]
+    upper, best = min(((v, y) for y, v, _, _ in evaluated if problem.contains(y)), default=(np.inf, starts[0]),
+                      key=lambda pair: pair[0])
+    spread = max(max(v for _, v, _, _ in evaluated) - floor, _GAP_RTOL * max(floor, 1.0))  # unit of z
+    cuts, rhs = [], []
+
+    def add(y, gradient, const):
+        cuts.append(np.append(gradient / spread, -1.0))  # g·y − (G − floor)/spread ≤ g·y_k − const + floor
+        rhs.append((gradient @ y - const + floor) / spread)
+
+    for y, _, gradient, const in evaluated:
+        add(y, gradient, const)
+    lower, iterations = floor, 0
+    while upper - lower > _GAP_RTOL * max(upper, 1.0) and iterations < _MAX_CUTS:
+        iterations += 1
+        y, z = problem.solve(None, np.array(cuts), np.array(rhs))
+        lower = max(lower, floor + spread * z)
+        value, gradient, const = value_and_cut(y)
+        if value < upper and problem.contains(y):
+            upper, best = value, y
+        add(y, gradient, const)
+    lower = min(lower, upper)
+    status = "certified" if upper - lower <= _GAP_RTOL * max(upper, 1.0) else "gap_open"
+    s, t = problem.s(best), problem.t(best)
+    n11 = float(chernoff_observed(big_a * max(s, 0.0), eps)[0])
+    return _SinglePhotonBound(lower, upper, n11, _consistent_error_rate(n11, lower), s, t, iterations, status)
 
 
 def key_length(n11: float, e11_ph: float, n_zz: float, e_zz: float, *,
@@ -300,10 +366,18 @@ def key_length(n11: float, e11_ph: float, n_zz: float, e_zz: float, *,
                eps_pa: float = SYSTEM_A.eps, eps_hat: float = SYSTEM_A.eps) -> float:
     """ℓ = n₁₁[1 − h(e₁₁^ph)] − f n_zz h(E_zz) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂)) [bit], unclipped.
 
+    e₁₁^ph must lie in [0, 1/2] (a phase-error bound above 1/2 is capped there by its caller); E_zz in
+    [0, 1] (h is symmetric: a QBER above 1/2 costs what its complement does).
+
     References
     ----------
     C. Jiang, Z.-W. Yu, X.-L. Hu, X.-B. Wang, Phys. Rev. A 103, 012402 (2021).
     """
+    check_range("n11", n11, 0.0, np.inf)
+    check_range("e11_ph", e11_ph, 0.0, 0.5)
+    check_range("n_zz", n_zz, 0.0, np.inf)
+    check_range("e_zz", e_zz, 0.0, 1.0)
+    check_range("f", f, 1.0, np.inf)
     for name, value in (("eps_cor", eps_cor), ("eps_pa", eps_pa), ("eps_hat", eps_hat)):
         _check_eps(value, name)
     return float(n11 * (1 - binary_entropy(e11_ph)) - f * n_zz * binary_entropy(e_zz)
@@ -315,7 +389,8 @@ def _finite_size_cost(eps_cor: float, eps_pa: float, eps_hat: float) -> float:
     return float(np.log2(2 / eps_cor) + 2 * np.log2(1 / (np.sqrt(2) * eps_pa * eps_hat)))
 
 
-def _check_counts(counts: Mapping) -> dict[str, float]:
+def _check_counts(counts: Mapping, pairs: Mapping) -> dict[str, float]:
+    """Counts as floats; each at most the pulse pairs sent with its setting (both orders for "αo+oα")."""
     if not isinstance(counts, Mapping):
         raise ValueError(f"counts must be a mapping, got {counts!r}")
     counts = dict(counts)
@@ -325,7 +400,7 @@ def _check_counts(counts: Mapping) -> dict[str, float]:
     missing = [k for k in COUNT_KEYS if k not in counts]
     if missing:
         raise ValueError(f"counts is missing {missing}; it needs {COUNT_KEYS}")
-    out = {k: check_range(f"counts[{k!r}]", counts[k], 0.0, np.inf) for k in COUNT_KEYS}
+    out = {k: check_range(f"counts[{k!r}]", counts[k], 0.0, (2 if "+" in k else 1) * pairs[k]) for k in COUNT_KEYS}
     for k in ("zz", "xx"):
         if out[f"{k}_err"] > out[k]:
             raise ValueError(f"counts[{k + '_err'!r}] = {out[k + '_err']} exceeds counts[{k!r}] = {out[k]}")
@@ -336,27 +411,33 @@ def _check_counts(counts: Mapping) -> dict[str, float]:
 class FiniteKeyEstimate:
     """Finite-key estimate of four-intensity MDI-QKD (:func:`estimate_from_counts`, :func:`finite_key_rate`).
 
-    ``s11`` and ``e11_x`` are the separate bounds (min s₁₁ and max s₁₁e₁₁ over the polytope); the values that
-    enter ℓ are ``n11_z``, ``e11_ph``, ``s11_used`` and ``s11e11_used`` (for "joint" the worst-case point).
+    ``s11`` and ``e11_x`` are the separate bounds (min s₁₁ and max s₁₁e₁₁ over the polytope); ``n11_z`` and
+    ``e11_ph`` reproduce the certified single-photon term that enters ℓ (:func:`key_length` of them gives
+    ``key_length``); ``s11_used`` and ``s11e11_used`` are the worst-case point. With ``status`` "infeasible"
+    no expected counts fit the data: the estimates are NaN, and the key is 0.
     """
 
     s11: float = quantity("1", "lower bound on the expected single-photon-pair yield s₁₁ (per pulse pair)")
     e11_x: float = quantity("1", "upper bound on e₁₁, max s₁₁e₁₁ / min s₁₁, at most 1/2")
     n11_z: float = quantity("1", "number of zz single-photon-pair events n₁₁ᶻ (lower bound)")
-    e11_ph: float = quantity("1", "phase-error rate e₁₁^ph of those events (upper bound)")
+    e11_ph: float = quantity("1", "phase-error rate e₁₁^ph of those events (upper bound), in [0, 1/2]")
     s11_used: float = quantity("1", "s₁₁ at the point that bounds ℓ")
     s11e11_used: float = quantity("1", "s₁₁e₁₁ at the point that bounds ℓ")
     n_zz: float = quantity("1", "number of zz detections")
     e_zz: float = quantity("1", "quantum bit-error rate E_zz of the zz detections")
     leak_ec: float = quantity("bit", "error-correction leakage λ_EC = f n_zz h(E_zz)")
-    key_length: float = quantity("bit", "key length ℓ, unclipped")
-    key_rate_per_pulse: float = quantity("bit/pulse pair", "max(ℓ, 0)/N")
+    key_length: float = quantity("bit", "key length ℓ from the certified lower bound, unclipped; NaN if infeasible")
+    key_rate_per_pulse: float = quantity("bit/pulse pair", "max(ℓ, 0)/N (0 if infeasible)")
     clipped: bool = quantity("", "True when a negative ℓ was clipped to 0")
-    warning: str | None = quantity("", "why the key was clipped, else None")
+    warning: str | None = quantity("", "why there is no key, or why the bound is loose; else None")
     n_statements: int = quantity("1", "number of Chernoff statements, each failing with probability ε")
     eps_total: float = quantity("1", "security parameter ε_cor + ε_PA + 2ε̂ + n_statements·ε")
     method: Method = quantity("", "'joint' or 'separate'")
     joint_constraints: bool = quantity("", "whether partial sums of counts were bounded too")
+    status: CertificateStatus = quantity("", "'certified', 'gap_open' (lower bound valid, gap not closed) or "
+                                             "'infeasible' (no expected counts fit the data)")
+    certificate_gap: float = quantity("bit", "upper − certified lower bound of the single-photon key term")
+    iterations: int = quantity("1", "cutting-plane LPs solved ('joint'; 0 for 'separate')")
     key_rate: float | None = quantity("bit/s", "key_rate_per_pulse × repetition_rate; None without a rate", None)
 
 
@@ -367,25 +448,26 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
                          repetition_rate: float | None = None) -> FiniteKeyEstimate:
     """Finite-key estimation of four-intensity MDI-QKD from observed counts.
 
-    ℓ = n₁₁ᶻ[1 − h(e₁₁^ph)] − f n_zz h(E_zz) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂)), with n₁₁ᶻ and
-    e₁₁^ph from the decoy bounds on the Chernoff polytope of the X-basis counts (module docstring).
+    ℓ = n₁₁ᶻ[1 − h(e₁₁^ph)] − f n_zz h(E_zz) − log₂(2/ε_cor) − 2 log₂(1/(√2 ε_PA ε̂)), with the single-photon
+    term bounded from below over the Chernoff polytope of the X-basis counts (module docstring).
     N_k = N p_α p_β pulse pairs are taken to have been sent with source pair αβ.
 
     Parameters
     ----------
     counts : mapping
         Detections (announced BSM events): ``"zz", "xx", "yy", "oo"``, the symmetric sums
-        ``"xo+ox", "yo+oy"`` (or their four parts), and the error counts ``"zz_err", "xx_err"``.
+        ``"xo+ox", "yo+oy"`` (or their four parts), and the error counts ``"zz_err", "xx_err"``; each at
+        most the pulse pairs sent with its setting.
     total_pulse_pairs : float
-        N, pulse pairs sent.
+        N, pulse pairs sent, in (0, 10¹⁸].
     intensities, probabilities : mapping
         Keyed ``"z", "y", "x", "o"`` (:func:`combchip.link.qkd.mdi.check_protocol`).
     eps : float
-        Failure probability of each Chernoff bound, in (0, 1); also the default ε_cor, ε_PA, ε̂.
+        Failure probability of each Chernoff bound, in [10⁻³⁰, 1); also the default ε_cor, ε_PA, ε̂.
     f : float
         Error-correction inefficiency (≥ 1).
     method : {"joint", "separate"}
-        Worst case of the whole single-photon key term, or separate bounds on s₁₁ and e₁₁.
+        Certified worst case of the whole single-photon key term, or separate bounds on s₁₁ and e₁₁.
     joint_constraints : bool
         Also bound partial sums of counts (else each count alone).
     eps_cor, eps_pa, eps_hat : float, optional
@@ -401,9 +483,10 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     ----------
     C. Jiang, Z.-W. Yu, X.-L. Hu, X.-B. Wang, Phys. Rev. A 103, 012402 (2021).
     """
-    c = _check_counts(counts)
     mu, prob = check_protocol(intensities, probabilities)
-    n_total = check_positive("total_pulse_pairs", total_pulse_pairs)
+    n_total = check_range("total_pulse_pairs", total_pulse_pairs, 0.0, _MAX_PULSE_PAIRS, low_open=True)
+    pairs = pulse_pairs(n_total, prob)
+    c = _check_counts(counts, pairs)
     eps = _check_eps(eps)
     check_range("f", f, 1.0, np.inf)
     check_choice("method", method, Method)
@@ -412,36 +495,48 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     if repetition_rate is not None:
         check_positive("repetition_rate", repetition_rate, "Hz")
 
-    pairs = pulse_pairs(n_total, prob)
-    coeff_s11, coeff_se11 = decoy_coefficients(mu)
-    s11, k1 = _worst_case({k: coeff_s11[k] / pairs[k] for k in X_OBSERVABLES}, c, eps, joint_constraints)
-    neg_se11, k2 = _worst_case({k: -w / pairs[k] for k, w in coeff_se11.items()}, c, eps, joint_constraints)
-    s11 = max(s11, 0.0)
-    se11 = min(max(-neg_se11, 0.0), s11 / 2) if s11 > 0 else 0.0
-    if method == "separate":
-        worst = _separate_worst_case(pairs["zz"] * _poisson(mu["z"], 1) ** 2, s11, se11, eps, k1 + k2)
-    else:
-        worst = _joint_worst_case(c, pairs, mu, eps, joint_constraints)
+    problem = _estimation(c, pairs, mu, eps, joint_constraints)
     e_zz = c["zz_err"] / c["zz"] if c["zz"] > 0 else 0.0
     leak = f * c["zz"] * binary_entropy(e_zz)
-    length = float(worst.key - leak - _finite_size_cost(eps_cor, eps_pa, eps_hat))
+    statements = problem.statements + 2
+    common = dict(n_zz=c["zz"], e_zz=e_zz, leak_ec=float(leak), n_statements=statements,
+                  eps_total=eps_cor + eps_pa + 2 * eps_hat + statements * eps, method=method,
+                  joint_constraints=joint_constraints)
+    s_min = problem.solve(problem.ws_y)
+    if s_min is None:
+        nan = float("nan")
+        return FiniteKeyEstimate(
+            s11=nan, e11_x=nan, n11_z=nan, e11_ph=nan, s11_used=nan, s11e11_used=nan, key_length=nan,
+            key_rate_per_pulse=0.0, clipped=False, status="infeasible", certificate_gap=nan, iterations=0,
+            warning="no key: no expected counts fit these counts with s₁₁e₁₁ ≥ 0 (a Chernoff statement failed, "
+                    "or the counts do not come from this protocol); estimation failed",
+            key_rate=None if repetition_rate is None else 0.0, **common)
+    t_max = problem.solve(-problem.we_y)
+    s11, se11 = max(problem.s(s_min[0]), 0.0), max(problem.t(t_max[0]), 0.0)
+    big_a = pairs["zz"] * _poisson(mu["z"], 1) ** 2
+    worst = _separate_worst_case(big_a, s11, se11, eps)
+    if method == "joint":
+        s_max = problem.solve(-problem.ws_y)[0]
+        worst = _joint_worst_case(problem, big_a, eps, [s_min[0], t_max[0], s_max], worst.lower)
+    length = float(worst.lower - leak - _finite_size_cost(eps_cor, eps_pa, eps_hat))
     rate = max(length, 0.0) / n_total
     return FiniteKeyEstimate(
-        s11=s11, e11_x=se11 / s11 if s11 > 0 else 0.5, n11_z=float(worst.n11_z), e11_ph=float(worst.e11_ph),
-        s11_used=worst.s11, s11e11_used=worst.s11e11, n_zz=c["zz"], e_zz=e_zz, leak_ec=float(leak),
-        key_length=length, key_rate_per_pulse=rate, clipped=length < 0, warning=_clip_warning(length, worst.infeasible),
-        n_statements=worst.statements, eps_total=eps_cor + eps_pa + 2 * eps_hat + worst.statements * eps,
-        method=method, joint_constraints=joint_constraints,
-        key_rate=None if repetition_rate is None else rate * repetition_rate,
-    )
+        s11=s11, e11_x=min(se11 / s11, 0.5) if s11 > 0 else 0.5, n11_z=worst.n11_z, e11_ph=worst.e11_ph,
+        s11_used=worst.s11, s11e11_used=worst.s11e11, key_length=length, key_rate_per_pulse=rate,
+        clipped=length < 0, warning=_warning(length, worst), status=worst.status,
+        certificate_gap=float(worst.upper - worst.lower), iterations=worst.iterations,
+        key_rate=None if repetition_rate is None else rate * repetition_rate, **common)
 
 
-def _clip_warning(length: float, infeasible: bool) -> str | None:
-    """Why a key length ``length`` [bit] < 0 was clipped to zero; None for a key."""
-    if length >= 0:
-        return None
-    reason = " (no expected counts fit the data with s₁₁e₁₁ ≥ 0: estimation failed)" if infeasible else ""
-    return f"negative key length {length:.4g} bit clipped to 0: no secure key from these counts{reason}"
+def _warning(length: float, worst: _SinglePhotonBound) -> str | None:
+    """Why a key length ``length`` [bit] < 0 was clipped to zero, or why the bound may be loose; else None."""
+    notes = []
+    if length < 0:
+        notes.append(f"negative key length {length:.4g} bit clipped to 0: no secure key from these counts")
+    if worst.status == "gap_open":
+        notes.append(f"cutting planes stopped after {worst.iterations} LPs with a gap of "
+                     f"{worst.upper - worst.lower:.4g} bit: ℓ uses the certified lower bound")
+    return "; ".join(notes) or None
 
 
 def finite_key_rate(link: MDILink, intensities: Mapping, probabilities: Mapping, total_pulse_pairs: float, *,

@@ -49,8 +49,10 @@ each detector from either side, the phase-averaged single-click probability is (
 and at a fixed phase difference δ the correct and wrong detectors see a + b ± 2v√(ab) cos δ, with
 interference visibility v = 1 − 2e₀ (e₀: phase-independent misalignment, e.g. polarization or
 intensity mismatch). The residual phase φ left by imperfect tracking adds to δ; see
-:func:`phase_drift_misalignment`. T_Δ is averaged over δ uniform in the slice and over φ by
-Gauss–Legendre quadrature.
+:func:`phase_drift_misalignment` and :mod:`combchip.link.qkd.sns_tracking`. T_Δ is averaged over δ
+uniform in the slice and over φ in closed form: e^{−x cos δ} = I₀(x) + 2Σₙ(−1)ⁿIₙ(x) cos nδ, and for
+independent symmetric parts ⟨cos nδ⟩ = sinc(nΔ/2)·Πⱼ sinc(nωⱼTⱼ/2)·exp(−n²σ²/2) (uniform drift
+residuals of full width ωⱼTⱼ, a Gaussian residual of variance σ²).
 
 References
 ----------
@@ -67,7 +69,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize
-from scipy.special import expit, i0e, logit
+from scipy.special import expit, i0e, ive, logit
 
 from ...validation import check_choice, check_int, check_nonnegative, check_positive, check_range
 from ..records import quantity
@@ -76,6 +78,7 @@ from .aopp import OddParityPairing, odd_parity_pairing, one_sided_s1_lower
 from .bounds import plob, transmittance
 from .finite_key import _check_eps, chernoff_expected, chernoff_observed, key_length
 from .mdi import binary_entropy
+from .sns_tracking import PhaseTracking
 
 N_STATEMENTS = 7
 SNSDecoy = Literal["one-sided", "two-mode"]
@@ -85,7 +88,6 @@ PhaseDistribution = Literal["uniform", "gaussian"]
 N_STATEMENTS_AOPP = 4 + 2 + N_AOPP_HOEFFDING
 """Extra statements with AOPP: one-sided decoy counts (4: S₀₁ᴸ, S₀₂ᵁ, S₁₀ᴸ, S₂₀ᵁ; S₀₀ is shared), the two
 untagged counts, and the pairing bounds."""
-_QUADRATURE_NODES = 24
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,10 @@ class SNSChannel:
     phase_noise : tuple of (float, float)
         (drift rate ω [rad/s], interval T [s]) pairs, each an independent residual phase uniform over
         [−ωT/2, ωT/2] (see :func:`phase_drift_misalignment`).
+    tracking : PhaseTracking or None
+        Phase tracking and interference visibility built from the link's parts
+        (:class:`combchip.link.qkd.sns_tracking.PhaseTracking`), on top of ``misalignment`` and ``phase_noise``;
+        its phase-estimation noise depends on the distance.
     """
 
     loss_db_per_km: float = 0.2
@@ -164,6 +170,7 @@ class SNSChannel:
     dark_count_probability: float = 1e-8
     misalignment: float = 0.0
     phase_noise: tuple[tuple[float, float], ...] = ()
+    tracking: PhaseTracking | None = None
 
     def __post_init__(self):
         check_nonnegative("loss_db_per_km", self.loss_db_per_km, "dB/km")
@@ -179,6 +186,8 @@ class SNSChannel:
             check_nonnegative(f"phase_noise[{k}] drift_rate", pair[0], "rad/s")
             check_nonnegative(f"phase_noise[{k}] interval", pair[1], "s")
         object.__setattr__(self, "phase_noise", pairs)
+        if self.tracking is not None and not isinstance(self.tracking, PhaseTracking):
+            raise ValueError(f"tracking must be a PhaseTracking or None, got {self.tracking!r}")
 
     def arm_transmittances(self, distance_m: float) -> tuple[float, float]:
         """(η_A, η_B): fibre and extra loss of each arm times the detector efficiency."""
@@ -186,6 +195,16 @@ class SNSChannel:
         eta = [transmittance(d, self.loss_db_per_km, self.extra_loss_db) * self.efficiency
                for d in (self.fraction_a * distance_m, (1 - self.fraction_a) * distance_m)]
         return float(eta[0]), float(eta[1])
+
+    def x_phase_terms(self, eta_a: float, eta_b: float) -> tuple[float, tuple[tuple[float, float], ...], float]:
+        """(misalignment e₀ = (1 − v)/2, (ω, T) drift pairs, Gaussian variance σ² [rad²]) of the X windows at
+        arm transmittances η_A, η_B: ``misalignment`` and ``phase_noise``, with those of ``tracking``
+        (visibilities multiply, drift pairs join, variances add)."""
+        if self.tracking is None:
+            return self.misalignment, self.phase_noise, 0.0
+        v = (1 - 2 * self.misalignment) * self.tracking.visibility
+        variance = sum(self.tracking.gaussian_variances(eta_a, eta_b).values())
+        return (1 - v) / 2, self.phase_noise + self.tracking.drift_pairs(), variance
 
 
 def phase_drift_misalignment(drift_rate: float, interval: float,
@@ -229,31 +248,26 @@ def single_click_yield(mu_a: ArrayLike, mu_b: ArrayLike, eta_a: ArrayLike, eta_b
     return 2 * ((1 - p_d) * i0e(c) * np.exp(c - (a + b)) - (1 - p_d) ** 2 * np.exp(-2 * (a + b)))
 
 
-def _residual_phase_nodes(phase_slice, phase_noise):
-    """Nodes and weights of δ = s + Σφ_j (s uniform over the slice, φ_j uniform), tensor Gauss–Legendre."""
-    x, w = np.polynomial.legendre.leggauss(_QUADRATURE_NODES)
-    nodes, weights = np.array([0.0]), np.array([1.0])
-    for width in [phase_slice] + [rate * t for rate, t in phase_noise]:
-        if width == 0:
-            continue
-        nodes = (nodes[:, None] + x[None, :] * width / 2).ravel()
-        weights = (weights[:, None] * w[None, :] / 2).ravel()
-    return nodes, weights
-
-
 def slice_error_yield(mu: float, eta_a: float, eta_b: float, p_d: float, phase_slice: float,
-                      misalignment: float = 0.0, phase_noise: tuple[tuple[float, float], ...] = ()) -> float:
+                      misalignment: float = 0.0, phase_noise: tuple[tuple[float, float], ...] = (),
+                      phase_variance: float = 0.0) -> float:
     """Error yield T_Δ of ρ_μμ windows kept by the phase slice: wrong detector only clicks.
 
-    T_Δ = ⟨(1 − p_d)e^{−I_c(δ)} − (1 − p_d)²e^{−2(a+b)}⟩, I_c = a + b + 2v√(ab) cos δ, averaged over
-    δ = s + φ (s uniform in [−Δ/2, Δ/2], φ the residual phase noise). The slice around π gives the
-    same value by symmetry.
+    T_Δ = ⟨(1 − p_d)e^{−I_c(δ)}⟩ − (1 − p_d)²e^{−2(a+b)}, I_c = a + b + x cos δ, x = 2v√(ab), averaged over
+    δ = s + Σφⱼ + g (s uniform in [−Δ/2, Δ/2], φⱼ uniform over [−ωⱼTⱼ/2, ωⱼTⱼ/2] for each ``phase_noise`` pair,
+    g Gaussian of variance ``phase_variance`` [rad²]) by the Bessel series of the module docstring. The slice
+    around π gives the same value by symmetry.
     """
+    check_nonnegative("phase_variance", phase_variance, "rad²")
     a, b = eta_a * mu / 2, eta_b * mu / 2
-    v = 1 - 2 * misalignment
-    nodes, weights = _residual_phase_nodes(phase_slice, phase_noise)
-    correct = a + b + 2 * v * np.sqrt(a * b) * np.cos(nodes)
-    return float(weights @ ((1 - p_d) * np.exp(-correct)) - (1 - p_d) ** 2 * np.exp(-2 * (a + b)))
+    x = 2 * (1 - 2 * misalignment) * np.sqrt(a * b)
+    n = np.arange(1, 31 + int(4 * x))
+    mean_cos = np.exp(-n**2 * phase_variance / 2) * np.sinc(n * phase_slice / (2 * np.pi))
+    for rate, t in phase_noise:
+        mean_cos = mean_cos * np.sinc(n * rate * t / (2 * np.pi))
+    # e^{−(a+b)} Iₙ(x) = ive(n, x) e^{x − (a+b)}, with x ≤ a + b
+    average = np.exp(x - (a + b)) * (ive(0, x) + 2 * np.sum((-1.0) ** n * ive(n, x) * mean_cos))
+    return float((1 - p_d) * average - (1 - p_d) ** 2 * np.exp(-2 * (a + b)))
 
 
 def decoy_s1_lower(s_11: ArrayLike, s_22: ArrayLike, s_00: ArrayLike, mu_1: float,
@@ -370,9 +384,10 @@ def sns_key_rate(distance_m: float, pulses: float, protocol: SNSProtocol | None 
         e1_ph = min(phase_errors / n1, 0.5) if n1 > 0 else 0.5
     else:
         n1, e1_ph = single_z * s1, e1
+        phase_errors = n1 * e1
     statements = N_STATEMENTS
     if aopp:
-        paired = _aopp(p, n_xw, n_zw, (s_00, s_a, s_b, s_zz), e1_ph, eta_a, eta_b, p_d, margin)
+        paired = _aopp(p, n_xw, n_zw, (s_00, s_a, s_b, s_zz), phase_errors, eta_a, eta_b, p_d, margin)
         n1, e1_ph, n_t, e_z = paired.n1, paired.e1_ph, paired.n_t, paired.e_z
         statements += N_STATEMENTS_AOPP
     if finite_key:
@@ -403,8 +418,8 @@ def _x_window_estimates(p: SNSProtocol, channel: SNSChannel, n_xw, eta_a, eta_b,
     yields = {"00": single_click_yield(0.0, 0.0, eta_a, eta_b, p_d),
               "11": single_click_yield(p.mu_1, p.mu_1, eta_a, eta_b, p_d),
               "22": single_click_yield(p.mu_2, p.mu_2, eta_a, eta_b, p_d),
-              "slice": slice_error_yield(p.mu_1, eta_a, eta_b, p_d, p.phase_slice, channel.misalignment,
-                                         channel.phase_noise)}
+              "slice": slice_error_yield(p.mu_1, eta_a, eta_b, p_d, p.phase_slice,
+                                         *channel.x_phase_terms(eta_a, eta_b))}
     if eps is None:
         lower = upper = yields
     else:
@@ -436,7 +451,7 @@ def _one_sided_s1(p: SNSProtocol, n_xw, senders, eta_a, eta_b, p_d, eps) -> floa
     return max(one_sided_s1_lower(bounds["1"][0], bounds["2"][1], bounds["0"][1], p.mu_1, p.mu_2), 0.0)
 
 
-def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -> OddParityPairing:
+def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, phase_errors, eta_a, eta_b, p_d, eps) -> OddParityPairing:
     """:func:`combchip.link.qkd.aopp.odd_parity_pairing` of the Z bits, with one-sided decoys for each kind of untagged bit."""
     s_00, s_a, s_b, s_zz = z_yields
     one_photon = n_zw * p.epsilon * (1 - p.epsilon) * p.mu_z * np.exp(-p.mu_z)
@@ -447,7 +462,7 @@ def _aopp(p: SNSProtocol, n_xw, n_zw, z_yields, e1_ph, eta_a, eta_b, p_d, eps) -
     sent = n_zw * ((1 - p.epsilon) * p.epsilon * s_b + p.epsilon**2 * s_zz)
     not_sent = n_zw * (p.epsilon * (1 - p.epsilon) * s_a + (1 - p.epsilon) ** 2 * s_00)
     return odd_parity_pairing(sent, n_zw * p.epsilon**2 * s_zz, not_sent, n_zw * (1 - p.epsilon) ** 2 * s_00,
-                              min(untagged[0], sent), min(untagged[1], not_sent), e1_ph, eps)
+                              min(untagged[0], sent), min(untagged[1], not_sent), phase_errors, eps)
 
 
 def _to_protocol(x, phase_slice):
