@@ -88,7 +88,9 @@ def test_rejects_nonsense(kwargs, name):
 def test_optimized_1000_s_block_gives_a_key_below_plob(fixed):
     r = system_b_key_rate(SYSTEM_B.block)
     assert r.optimized and r.optimizer_converged, r.optimizer_message
-    assert r.key_rate > 0 and not r.finite_key.clipped and r.key_status == "certified"
+    assert r.key_rate > 0 and not r.finite_key.clipped and r.finite_key.status == "certified"
+    # certified for an empty vacuum decoy only: the chip's finite extinction leaves μ_o > 0, and the record says so
+    assert r.vacuum_mu > 0 and r.key_status == "uncertified_vacuum"
     # the optimum never falls below the start settings (same chip, same link)
     assert r.key_rate >= fixed.key_rate
     eta = (10 ** (-r.loss_per_user_db / 10) * r.detector.efficiency) ** 2
@@ -96,3 +98,10 @@ def test_optimized_1000_s_block_gives_a_key_below_plob(fixed):
     # re-driven at the optimum, the chip's errors barely move: QBER_Z still within 0.5 point of 1.7 %
     assert r.qber_z == pytest.approx(SYSTEM_B.qber_z, abs=5e-3)
     assert isinstance(r.detector, Detector)
+
+
+def test_a_leaky_vacuum_decoy_is_never_reported_certified(fixed):
+    # the chip's 30 dB extinction leaves photons in the "vacuum" state, which the decoy bound takes as empty
+    assert fixed.vacuum_mu > 0
+    assert fixed.key_status != "certified"
+    assert fixed.key_status in ("uncertified_vacuum", "gap_open", "infeasible")
