@@ -16,22 +16,26 @@ _jit = numba.njit(fastmath=_FASTMATH, error_model="numpy", cache=True, nogil=Tru
 
 
 @_jit
+def _rotate_row(field: np.ndarray, b: int, z: float, h: float) -> None:
+    """ψ ← R(p)ψ on row ``b`` with p = (|ψ|² − z)h and R(p) = (1 + ip/2)/(1 − ip/2)."""
+    for j in range(field.shape[1]):
+        v = field[b, j]
+        p = (v.real * v.real + v.imag * v.imag - z) * h
+        q = 0.25 * p * p
+        inv = 1.0 / (1.0 + q)
+        c = (1.0 - q) * inv
+        s = p * inv
+        field[b, j] = complex(v.real * c - v.imag * s, v.real * s + v.imag * c)
+
+
+@_jit
 def kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float) -> None:
     """Kerr and detuning substep ψ ← R(p)ψ with p = (|ψ|² − ζ)h, for row b using ``zeta[k, b]``.
 
     R(p) = (1 + ip/2)/(1 − ip/2) is the Cayley (unitary, second-order) approximant of e^{ip}.
     """
-    rows, n = field.shape
-    for b in range(rows):
-        z = zeta[k, b]
-        for j in range(n):
-            v = field[b, j]
-            p = (v.real * v.real + v.imag * v.imag - z) * h
-            q = 0.25 * p * p
-            inv = 1.0 / (1.0 + q)
-            c = (1.0 - q) * inv
-            s = p * inv
-            field[b, j] = complex(v.real * c - v.imag * s, v.real * s + v.imag * c)
+    for b in range(field.shape[0]):
+        _rotate_row(field, b, zeta[k, b], h)
 
 
 @_jit
@@ -101,11 +105,4 @@ def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
         acc[b, 1] += cross
         z = zeta[k, b] + shift[b] - 2.0 * cross
         offset[b] = shift[b] - 2.0 * cross
-        for j in range(n):
-            v = field[b, j]
-            p = (v.real * v.real + v.imag * v.imag - z) * h
-            q = 0.25 * p * p
-            inv = 1.0 / (1.0 + q)
-            c = (1.0 - q) * inv
-            s = p * inv
-            field[b, j] = complex(v.real * c - v.imag * s, v.real * s + v.imag * c)
+        _rotate_row(field, b, z, h)
