@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
+from ._version import __version__
 from .systems.published import SYSTEM_A
+
+
+def _output_folder(path: str, flag: str = "--out") -> Path:
+    """Create the output folder ``path`` (before any computing) or raise ``ValueError`` naming ``flag``."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{flag} = {path!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"{flag} = {path!r} cannot be created: {error.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"{flag} = {path!r} is not writable")
+    return folder
+
+
+def _output_file(path: str, suffix: str, flag: str = "--out") -> Path:
+    """Check the output file ``path`` (suffix, writable folder) before any computing."""
+    if not path.endswith(suffix):
+        raise ValueError(f"{flag} must end in {suffix}, got {path!r}")
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{flag} = {path!r} is a folder, not a {suffix} file")
+    _output_folder(str(target.parent), flag)
+    return target
 
 
 def _soliton_steps(args) -> int:
@@ -19,11 +46,10 @@ def _soliton_steps(args) -> int:
     from .plotting import plot_summary
     from .systems.soliton_steps import soliton_steps
 
+    out = _output_folder(args.out)
     start = time.perf_counter()
     seeds = list(range(args.seed, args.seed + args.runs))
     ds, plateaus = soliton_steps(seeds=seeds, modes=args.modes, progress=not args.no_progress)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     save(ds, out / "soliton_steps.nc")
     save(plateaus, out / "plateaus.nc")
     fig = plot_summary(ds, plateaus)
@@ -45,8 +71,9 @@ def _soliton_steps(args) -> int:
 def _layout(args) -> int:
     from combchip.layouts.chips import build
 
+    target = _output_file(args.out, ".gds")
     start = time.perf_counter()
-    path = build(args.cell, Path(args.out))
+    path = build(args.cell, target)
     print(f"{args.cell}: wrote {path} and {path.with_suffix('.png')} in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -59,12 +86,11 @@ def _network(args) -> int:
     from .link.network import network_key_rates
     from .plotting import plot_rate_matrix
 
+    out = _output_folder(args.out)
     start = time.perf_counter()
     comb = load(args.comb) if args.comb else None
     ds = network_key_rates(comb, users=args.users, distances=args.distance_km * 1e3, extra_loss_db=args.extra_loss_db,
                            default_linewidth=args.linewidth, optimize=args.optimize)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     save(ds, out / "key_rate.nc")
     fig = plot_rate_matrix(ds.key_rate)
     fig.savefig(out / "key_rate.png", dpi=120)
@@ -82,6 +108,7 @@ def _network(args) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="combchip", description="Comb-chip and QKD-chip models.")
+    parser.add_argument("--version", action="version", version=f"combchip {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     steps = sub.add_parser("soliton-steps", help="reproduce system A's soliton steps (NetCDF + PNG)")
     steps.add_argument("--out", default="steps", help="output folder (default: steps)")
@@ -107,8 +134,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "layout":
-            if not args.out.endswith(".gds"):
-                raise ValueError(f"--out must end in .gds, got {args.out!r}")
             return _layout(args)
         if args.command == "network":
             if args.users < 2:
@@ -124,6 +149,9 @@ def main(argv=None) -> int:
     except ValueError as error:
         print(f"combchip: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"combchip: error: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
