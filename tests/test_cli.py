@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from importlib import import_module
 
 import pytest
 
@@ -21,8 +22,8 @@ def test_version_from_the_command_and_the_module():
 
 @pytest.mark.parametrize("command", [["soliton-steps"], ["network", "--distance-km", "10"]])
 def test_an_output_path_that_is_a_file_is_refused_before_computing(command, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("combchip.systems.soliton_steps.soliton_steps", _never)
-    monkeypatch.setattr("combchip.link.network.network_key_rates", _never)
+    monkeypatch.setattr(import_module("combchip.systems.soliton_steps"), "soliton_steps", _never)
+    monkeypatch.setattr(import_module("combchip.link.network"), "network_key_rates", _never)
     blocker = tmp_path / "taken"
     blocker.write_text("")
     assert cli.main([*command, "--out", str(blocker)]) == 2
