@@ -1,11 +1,17 @@
 """LLE step cost as ratios measured in one process (never run as a test).
 
-For N = 256 … 2048 and batches of 1 and 32 it reports µs per step of LLESolver against
-(a) the two bare pyfftw executions of the same shape and (b) a plain numpy split-step,
-then the throughput gain of one batch of 32 over 32 single runs, and the wall time of the
-README's soliton-steps job.
+For N = 256 … 2048 and batches of 1 and 32 it reports µs per step of LLESolver, with its step
+loop compiled around FFTW's C API (``lle.COMPILED``) and with one pyfftw round trip per step
+(the fallback, and the loop before it was compiled), against (a) the two bare pyfftw executions
+of the same shape, (b) a plain numpy split-step and (c) the same step loop compiled with
+numpy.fft inside numba through rocket-fft (a benchmark-only comparison, not a dependency of
+combchip: ``pip install rocket-fft``; the row is skipped without it). Then, each ``--repeat``
+times: the compiled single-field step over the two bare FFTs at N = 512, the thermal + aux step
+over the bare step, and the throughput gain of one batch of 32 over 32 single runs (ranges
+are printed, the machine being shared and noisy); finally the wall time of the README's
+soliton-steps job.
 
-    python benchmarks/bench_lle.py [--quick]
+    python benchmarks/bench_lle.py [--quick] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -16,11 +22,17 @@ import sys
 import tempfile
 import time
 
+import numba
 import numpy as np
 import pyfftw
 
-from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule
+from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, kernels, lle
 from combchip.solvers.lle import mode_numbers
+
+try:
+    import rocket_fft  # noqa: F401  (registers numpy.fft with numba)
+except ImportError:
+    rocket_fft = None
 
 
 def best_of(function, repeats=5):
@@ -66,15 +78,41 @@ def numpy_split_step(rows, modes, steps, d_int, f, zeta, h):
     return best_of(loop, 3) / steps
 
 
-def solver_step(rows, modes, steps, d_int, f, zeta, h):
+@numba.njit(nogil=True)
+def _rocket_loop(lin, spec, coef, drive, zeta, h, steps):
+    for k in range(steps):
+        field = np.fft.ifft(lin, axis=-1, norm="forward")
+        kernels.kerr_step(field, zeta, k, h)
+        kernels.linear_step(np.fft.fft(field, axis=-1), spec, lin, coef, drive)
+
+
+def rocket_step(rows, modes, steps, d_int, f, zeta, h):
+    """The same Strang step compiled whole with numpy.fft inside numba (rocket-fft's pocketfft), or NaN without it."""
+    if rocket_fft is None:
+        return np.nan
     solver = LLESolver(d_int, dt=h)
-    run = lambda: solver.run(np.full(rows, f), Schedule.constant(zeta), steps * h, trace_every=100, progress=False)  # noqa: E731
+    half = solver._half
+    coef = np.stack([half / modes, half])
+    drive = solver.drive_term(np.full(rows, f))
+    spec = np.zeros((rows, modes), dtype=complex)
+    lin = np.zeros_like(spec)
+    zetas = np.full((steps, rows), zeta)
+    _rocket_loop(lin, spec, coef, drive, zetas, h, 1)
+    return best_of(lambda: _rocket_loop(lin, spec, coef, drive, zetas, h, steps)) / steps
+
+
+def solver_step(rows, modes, steps, d_int, f, zeta, h, compiled=True, trace_every=100):
+    lle.COMPILED = compiled and lle.fftw_c.AVAILABLE
+    solver = LLESolver(d_int, dt=h)
+    run = lambda: solver.run(np.full(rows, f), Schedule.constant(zeta), steps * h, trace_every=trace_every,  # noqa: E731
+                             progress=False)
     run()
     return best_of(run) / steps
 
 
 def coupled_step(modes, steps, d_int, f, zeta, h):
     """µs per step with heat (κτ_T/2 = 10⁴, default blocks) and an aux mode, and the bare step, same process."""
+    lle.COMPILED = lle.fftw_c.AVAILABLE
     solver = LLESolver(d_int, dt=h)
     heat = HeatPoles((1e-4,), (-6.0,), aux_weight=1.0)
     aux = AuxMode(f=2.0, loss=1.0, schedule=Schedule.constant(-1.0))
@@ -85,30 +123,54 @@ def coupled_step(modes, steps, d_int, f, zeta, h):
     return best_of(coupled) / steps, best_of(bare) / steps
 
 
+def spread(values):
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, no soliton-steps job")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the N = 512 ratios")
     args = parser.parse_args()
     steps = 2000 if args.quick else 10000
     threads = LLESolver(np.zeros(8)).threads
     f, zeta, h = np.sqrt(20.0), 10.0, 4e-3
-    print(f"{'N':>5} {'B':>3} {'solver µs':>10} {'2 FFT µs':>9} {'numpy µs':>9} {'÷ FFT':>6} {'numpy ÷':>8}")
+    print(f"FFTW C API: {lle.fftw_c.PATH if lle.fftw_c.AVAILABLE else 'not found'}; rocket-fft: "
+          f"{'installed' if rocket_fft else 'not installed'}; {threads} threads")
+    print(f"{'N':>5} {'B':>3} {'solver µs':>10} {'per-step µs':>11} {'rocket µs':>9} {'2 FFT µs':>9} {'numpy µs':>9} "
+          f"{'÷ FFT':>6} {'per-step ÷ FFT':>14} {'rocket ÷ FFT':>12} {'numpy ÷':>8}")
     for modes in (256, 512, 1024, 2048):
         d_int = 0.0068 * mode_numbers(modes) ** 2 / 2
         for rows in (1, 32):
             n = max(200, steps // rows)
             t_solver = solver_step(rows, modes, n, d_int, f, zeta, h)
+            t_python = solver_step(rows, modes, n, d_int, f, zeta, h, compiled=False)
+            t_rocket = rocket_step(rows, modes, n, d_int, f, zeta, h)
             t_fft = bare_fft_pair(rows, modes, n, threads if rows * modes >= 8192 else 1)
             t_numpy = numpy_split_step(rows, modes, max(100, n // 5), d_int, f, zeta, h)
-            print(f"{modes:5d} {rows:3d} {t_solver * 1e6:10.2f} {t_fft * 1e6:9.2f} {t_numpy * 1e6:9.2f} "
-                  f"{t_solver / t_fft:6.2f} {t_numpy / t_solver:8.1f}")
+            print(f"{modes:5d} {rows:3d} {t_solver * 1e6:10.2f} {t_python * 1e6:11.2f} {t_rocket * 1e6:9.2f} "
+                  f"{t_fft * 1e6:9.2f} {t_numpy * 1e6:9.2f} {t_solver / t_fft:6.2f} {t_python / t_fft:14.2f} "
+                  f"{t_rocket / t_fft:12.2f} {t_numpy / t_solver:8.1f}")
     modes = 512
     d_int = 0.0068 * mode_numbers(modes) ** 2 / 2
-    single = solver_step(1, modes, steps, d_int, f, zeta, h)
-    batch = solver_step(32, modes, steps // 8, d_int, f, zeta, h)
-    print(f"batch of 32 at N = 512: {32 * single / batch:.2f}× the throughput of 32 single runs ({threads} threads)")
-    t_coupled, t_bare = coupled_step(modes, steps, d_int, f, zeta, h)
-    print(f"thermal + aux step at N = 512: {t_coupled * 1e6:.2f} µs, {t_coupled / t_bare:.2f}× the bare step")
+    ratios = {"single ÷ 2 FFT (trace every 100 steps)": [], "single ÷ 2 FFT (no trace samples)": [],
+              "per-step single ÷ 2 FFT (trace every 100 steps)": [], "thermal + aux ÷ bare": [],
+              "batch 32 throughput gain": []}
+    steps = 20000  # a run's set-up (≈ 1 ms) stays below 0.1 µs per step
+    for _ in range(args.repeat):
+        t_fft = bare_fft_pair(1, modes, steps, 1)
+        single = solver_step(1, modes, steps, d_int, f, zeta, h)
+        ratios["single ÷ 2 FFT (trace every 100 steps)"].append(single / t_fft)
+        loop = solver_step(1, modes, steps, d_int, f, zeta, h, trace_every=steps)
+        ratios["single ÷ 2 FFT (no trace samples)"].append(loop / t_fft)
+        python = solver_step(1, modes, steps, d_int, f, zeta, h, compiled=False)
+        ratios["per-step single ÷ 2 FFT (trace every 100 steps)"].append(python / t_fft)
+        t_coupled, t_bare = coupled_step(modes, steps, d_int, f, zeta, h)
+        ratios["thermal + aux ÷ bare"].append(t_coupled / t_bare)
+        batch = solver_step(32, modes, steps // 8, d_int, f, zeta, h)
+        ratios["batch 32 throughput gain"].append(32 * single / batch)
+    for name, values in ratios.items():
+        print(f"N = 512, {name}: {spread(values)} ({len(values)} repeats)")
     if not args.quick:
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()

@@ -68,6 +68,33 @@ def _soliton_steps(args) -> int:
     return 0
 
 
+def _dual_drive(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .io import save
+    from .plotting.comb import plot_dual_drive
+    from .systems.dual_drive import comb_span, dual_drive_scan, soliton_steps_of, temperature_swing
+
+    out = _output_folder(args.out)
+    start = time.perf_counter()
+    ds = dual_drive_scan(thermal=True, aux=args.aux, rate_hz_per_s=args.rate * 1e15, modes=args.modes, seed=args.seed,
+                         progress=not args.no_progress)
+    save(ds, out / "dual_drive.nc")
+    plot_dual_drive(ds).savefig(out / "dual_drive.png", dpi=120)
+    steps = soliton_steps_of(ds)
+    print(f"system A pump scan from chaos at {args.rate:g} GHz/µs with heat{' and the aux laser' if args.aux else ''}"
+          f"{' (parked for zero pull)' if args.aux else ''}: "
+          f"{args.modes} modes, seed {args.seed}, {time.perf_counter() - start:.1f} s")
+    print("  soliton steps [MHz of pump detuning]: "
+          + (", ".join(f"N = {n}: {d / 1e6:.0f}" for n, d in sorted(steps.items())) or "none"))
+    print(f"  start: chaos {ds.attrs['chaos_power']:.3g} W, {ds.attrs['initial_temperature']:.3g} K; temperature drop "
+          f"after the first soliton: {temperature_swing(ds):.3g} K; final comb span "
+          f"−20 dB {comb_span(ds, -20.0) * 1e9:.0f} nm, −40 dB {comb_span(ds, -40.0) * 1e9:.0f} nm")
+    print(f"  written {out / 'dual_drive.nc'} and {out / 'dual_drive.png'}")
+    return 0
+
+
 def _layout(args) -> int:
     from combchip.layouts.chips import build
 
@@ -114,8 +141,14 @@ def main(argv=None) -> int:
     steps.add_argument("--out", default="steps", help="output folder (default: steps)")
     steps.add_argument("--modes", type=int, default=512, help="number of modes (default: 512)")
     steps.add_argument("--seed", type=int, default=0, help="first noise seed (default: 0)")
-    steps.add_argument("--runs", type=int, default=8, help="batch size, one seed each (default: 8)")
+    steps.add_argument("--runs", type=int, default=None, help="batch size, one seed each (default: 8; 1 with --thermal)")
     steps.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    steps.add_argument("--thermal", action="store_true",
+                       help="one seed with the ring's heat, scanned at --rate (system A's 167.2 MHz resonance)")
+    steps.add_argument("--aux", action="store_true", help="with --thermal: add the parked CH37 aux laser (dual drive)")
+    steps.add_argument("--rate", type=float, default=None,
+                       help="with --thermal: slow pump scan speed after the thermal-free lead-in into chaos [GHz/µs] "
+                            "(default: 0.02, i.e. 20 GHz/ms)")
     layout = sub.add_parser("layout", help="write a chip's GDS and a PNG preview")
     layout.add_argument("cell", choices=["mrr100", "mrr49", "mrr30", "tx-si", "tx-inp", "die"])
     layout.add_argument("--out", required=True, help="output GDS file (.gds)")
@@ -143,9 +176,21 @@ def main(argv=None) -> int:
             if not args.extra_loss_db >= 0:
                 raise ValueError(f"--extra-loss-db must be >= 0, got {args.extra_loss_db}")
             return _network(args)
+        thermal_runs = args.runs
+        args.runs = (1 if args.thermal else 8) if args.runs is None else args.runs
         if args.modes < 8 or args.runs < 1 or args.seed < 0:
             raise ValueError("--modes must be >= 8, --runs >= 1 and --seed >= 0")
-        return _soliton_steps(args)
+        if not args.thermal:
+            for flag, given in (("--aux", args.aux), ("--rate", args.rate is not None)):
+                if given:
+                    raise ValueError(f"{flag} needs --thermal")
+            return _soliton_steps(args)
+        if thermal_runs not in (None, 1):
+            raise ValueError(f"--runs must be 1 with --thermal (one seed per heated scan), got {thermal_runs}")
+        args.rate = 0.02 if args.rate is None else args.rate
+        if not args.rate > 0:
+            raise ValueError(f"--rate must be > 0 GHz/µs, got {args.rate}")
+        return _dual_drive(args)
     except ValueError as error:
         print(f"combchip: error: {error}", file=sys.stderr)
         return 2

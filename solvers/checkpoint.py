@@ -1,11 +1,12 @@
-"""Checkpoints of a running LLE integration: save the state at a step, resume it bit for bit."""
+"""Checkpoints of a running LLE integration: save the state at a step (fields, generators, traces, heat
+and aux state), resume it bit for bit."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +22,24 @@ def fingerprint(*arrays: ArrayLike) -> str:
     return digest.hexdigest()
 
 
-def save(path: str | os.PathLike, key: str, done: int, spec: np.ndarray, lin: np.ndarray,
-         generators: Sequence[np.random.Generator], trace: np.ndarray, snapshots: np.ndarray) -> None:
-    """Write the state after step ``done`` atomically (a temporary file, then a rename)."""
+def save(path: str | os.PathLike, key: str, done: int, generators: Sequence[np.random.Generator],
+         arrays: Mapping[str, np.ndarray]) -> None:
+    """Write the state after step ``done`` atomically (a temporary file, then a rename).
+
+    ``arrays`` names every array of the state: the field and its next half step, the traces and
+    snapshots so far and, for a run with slow couplings, the heat poles and the aux field.
+    """
     path = Path(path)
     states = json.dumps([g.bit_generator.state for g in generators])
     partial = path.with_name(path.name + ".partial")
     with open(partial, "wb") as handle:
-        np.savez(handle, key=key, done=done, spec=spec, lin=lin, generators=states, trace=trace, snapshots=snapshots)
+        np.savez(handle, key=key, done=done, generators=states, **arrays)
     os.replace(partial, path)
 
 
-def load(path: str | os.PathLike, key: str, generators: Sequence[np.random.Generator], trace: np.ndarray,
-         snapshots: np.ndarray) -> tuple[int, np.ndarray, np.ndarray] | None:
-    """Restore generators, traces and snapshots in place; return (done, spec, lin), or None if no file.
+def load(path: str | os.PathLike, key: str, generators: Sequence[np.random.Generator],
+         arrays: Mapping[str, np.ndarray]) -> int | None:
+    """Restore the generators and every array of ``arrays`` in place; return the step ``done``, or None if no file.
 
     Raises ``ValueError`` if the file belongs to a different run.
     """
@@ -42,10 +47,10 @@ def load(path: str | os.PathLike, key: str, generators: Sequence[np.random.Gener
     if not path.is_file():
         return None
     with np.load(path) as stored:
-        if str(stored["key"]) != key:
+        if str(stored["key"]) != key or set(arrays) - set(stored.files):
             raise ValueError(f"checkpoint {str(path)!r} belongs to a different run: delete it or change checkpoint")
         for generator, state in zip(generators, json.loads(str(stored["generators"]))):
             generator.bit_generator.state = state
-        trace[...] = stored["trace"]
-        snapshots[...] = stored["snapshots"]
-        return int(stored["done"]), stored["spec"], stored["lin"]
+        for name, array in arrays.items():
+            array[...] = stored[name]
+        return int(stored["done"])

@@ -1,7 +1,9 @@
 """numba kernels of the split-step LLE: all O(N) work of one step, no Python per mode.
 
-Both kernels are element-wise and vectorize; reductions (powers, peaks) are taken only at
-the trace samples, outside the hot loop.
+The step kernels are element-wise and vectorize; reductions (powers, peaks) are taken only at
+the trace samples, outside the hot loop. :func:`steps` and :func:`coupled_steps` run whole
+stretches of steps in one compiled loop, calling FFTW's ``fftw_execute_dft`` (bound by
+:mod:`.fftw_c`) between the kernels, so no step returns to Python.
 """
 
 from __future__ import annotations
@@ -58,6 +60,16 @@ def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.nda
 
 
 @_jit
+def advance(raw: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray) -> None:
+    """:func:`linear_step` without storing the end-of-step state: only ``lin``, the same numbers, for inner steps."""
+    rows, n = raw.shape
+    for b in range(rows):
+        for j in range(n):
+            lin[b, j] = raw[b, j] * coef[0, j] * coef[1, j]
+        lin[b, 0] = (raw[b, 0] * coef[0, 0] + drive[b]) * coef[1, 0] + drive[b]
+
+
+@_jit
 def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.ndarray) -> None:
     """``out`` = E·``spec`` + δ_μ0 F: the opening half step of the linear flow."""
     rows, n = spec.shape
@@ -106,3 +118,37 @@ def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
         z = zeta[k, b] + shift[b] - 2.0 * cross
         offset[b] = shift[b] - 2.0 * cross
         _rotate_row(field, b, z, h)
+
+
+@_jit
+def steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray, spec: np.ndarray,
+          coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int, h: float) -> None:
+    """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
+
+    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape.
+    ``spec`` (the end-of-step state) is written only after the last step.
+    """
+    for k in range(first, first + count):
+        execute(backward, lin.ctypes, fld.ctypes)
+        kerr_step(fld, zeta, k, h)
+        execute(forward, fld.ctypes, raw.ctypes)
+        if k < first + count - 1:
+            advance(raw, lin, coef, drive)
+        else:
+            linear_step(raw, spec, lin, coef, drive)
+
+
+@_jit
+def coupled_steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
+                  spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
+                  first: int, count: int, h: float, shift: np.ndarray, aux: np.ndarray, aux_par: np.ndarray,
+                  acc: np.ndarray, offset: np.ndarray) -> None:
+    """As :func:`steps`, with the Kerr substep of :func:`coupled_kerr_step` (thermal shift and aux mode)."""
+    for k in range(first, first + count):
+        execute(backward, lin.ctypes, fld.ctypes)
+        coupled_kerr_step(fld, zeta, aux_zeta, k, h, shift, aux, aux_par, acc, offset)
+        execute(forward, fld.ctypes, raw.ctypes)
+        if k < first + count - 1:
+            advance(raw, lin, coef, drive)
+        else:
+            linear_step(raw, spec, lin, coef, drive)

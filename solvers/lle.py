@@ -20,10 +20,14 @@ then advanced by the exact exponential update x_i ← g_iP̄ + (x_i − g_iP̄)e
 block average of the midpoint powers, so heat costs nothing per step. An ``aux`` mode b (one
 number per row, :class:`~.protocols.AuxMode`) is stepped with ψ in the same Strang step.
 
-FFTs are pyfftw plans built once per shape (FFTW_ESTIMATE, so plans, and therefore
-results, are reproducible run to run). Vacuum-like noise enters every ``noise_interval``
-as the Langevin increment of that interval, drawn from one generator per row, so a batch
-reproduces the same runs made one by one.
+FFTs are FFTW plans built once per shape (FFTW_ESTIMATE, so plans, and therefore results, are
+reproducible run to run). Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
+import as ``COMPILED``) every stretch of steps between two events (trace samples, snapshots, noise,
+thermal blocks, chunks, checkpoints) runs in one numba loop that calls ``fftw_execute_dft`` itself
+(:func:`.kernels.steps`); otherwise each step calls pyfftw's ``execute`` from Python. Both execute
+the same plans and kernels on the same aligned buffers, so they give the same numbers bit for bit.
+Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of that interval,
+drawn from one generator per row, so a batch reproduces the same runs made one by one.
 """
 
 from __future__ import annotations
@@ -40,8 +44,12 @@ from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
 from . import checkpoint as checkpoints
-from . import kernels
+from . import fftw_c, kernels
 from .protocols import AuxMode, HeatPoles, Schedule
+
+
+COMPILED = fftw_c.AVAILABLE
+"""True: step loops compiled whole around FFTW's C API; False (no libfftw3 beside pyfftw): pyfftw per step."""
 
 
 class DivergenceError(RuntimeError):
@@ -91,8 +99,8 @@ class _Group:
     lin: np.ndarray
     fld: np.ndarray
     raw: np.ndarray
-    backward: pyfftw.FFTW
-    forward: pyfftw.FFTW
+    backward: fftw_c.Plan | pyfftw.FFTW
+    forward: fftw_c.Plan | pyfftw.FFTW
     spec: np.ndarray
     drive: np.ndarray
     schedules: list
@@ -102,7 +110,12 @@ class _Group:
 
 @dataclass
 class _Slow:
-    """Per-row state of the slow couplings: poles x_i, aux field b, block sums of (P, B)."""
+    """Per-row state of the slow couplings.
+
+    Poles x_i, their sum x and the aux field b are views of the run's checkpointed arrays; ``acc``
+    holds the block sums of (P, B), ``offset`` the shift x − 2|b|² of the last step and ``since``
+    the step at which the current block began.
+    """
 
     poles: np.ndarray
     shift: np.ndarray
@@ -179,9 +192,12 @@ class LLESolver:
         if key not in self._plans:
             shape = (rows, self.modes)
             lin, fld, raw = (pyfftw.empty_aligned(shape, dtype=complex) for _ in range(3))
-            flags = ("FFTW_ESTIMATE", "FFTW_DESTROY_INPUT")
-            backward = pyfftw.FFTW(lin, fld, axes=(-1,), direction="FFTW_BACKWARD", flags=flags, threads=1)
-            forward = pyfftw.FFTW(fld, raw, axes=(-1,), direction="FFTW_FORWARD", flags=flags, threads=1)
+            if COMPILED:
+                backward, forward = fftw_c.Plan(lin, fld, fftw_c.BACKWARD), fftw_c.Plan(fld, raw, fftw_c.FORWARD)
+            else:
+                flags = ("FFTW_ESTIMATE", "FFTW_DESTROY_INPUT")
+                backward = pyfftw.FFTW(lin, fld, axes=(-1,), direction="FFTW_BACKWARD", flags=flags, threads=1)
+                forward = pyfftw.FFTW(fld, raw, axes=(-1,), direction="FFTW_FORWARD", flags=flags, threads=1)
             self._plans[key] = (lin, fld, raw, backward, forward)
         return self._plans[key]
 
@@ -212,6 +228,8 @@ class LLESolver:
         thermal: HeatPoles | None = None,
         aux: AuxMode | None = None,
         slow_every: int | None = None,
+        initial_poles: ArrayLike | None = None,
+        initial_aux: complex | ArrayLike | None = None,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 
@@ -248,11 +266,15 @@ class LLESolver:
         progress : bool
             Show a tqdm bar.
         thermal : HeatPoles, optional
-            Thermal shift of ζ, starting from x = 0 (ambient).
+            Thermal shift of ζ, starting from ``initial_poles`` (default x = 0, ambient).
         aux : AuxMode, optional
-            Counter-propagating pumped mode, starting empty.
+            Counter-propagating pumped mode, starting from ``initial_aux`` (default empty).
         slow_every : int, optional
             Largest block of steps between thermal updates; by default max r_i·Δτ ≤ 10⁻³.
+        initial_poles : array_like, shape (P,) or (B, P), optional
+            Initial thermal shifts x_i of the poles (needs ``thermal``), e.g. a steady state.
+        initial_aux : complex or array_like, shape (B,), optional
+            Initial aux amplitude b (needs ``aux``).
         """
         rows, f, schedules, seeds = self._rows(f, schedule, seeds, initial)
         if not (np.isfinite(duration) and duration > 0):
@@ -268,8 +290,6 @@ class LLESolver:
         if aux is not None and not isinstance(aux, AuxMode):
             raise ValueError(f"aux must be an AuxMode or None, got {type(aux).__name__}")
         coupled = thermal is not None or aux is not None
-        if coupled and checkpoint is not None:
-            raise ValueError("checkpoint is not supported with thermal or aux (their state is not saved yet)")
         if slow_every is None:
             slow_every = max(1, int(1e-3 / (max(thermal.rates) * self.dt))) if thermal is not None else chunk
         if not (isinstance(slow_every, (int, np.integer)) and slow_every >= 1):
@@ -304,22 +324,43 @@ class LLESolver:
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
         lin = np.zeros_like(spec)
         kernels.half_step(spec, lin, self._half, self.drive_term(f))
+        state = dict(spec=spec, lin=lin, trace=trace, snapshots=snaps)
+        if initial_poles is not None and thermal is None:
+            raise ValueError("initial_poles needs thermal")
+        if initial_aux is not None and aux is None:
+            raise ValueError("initial_aux needs aux")
+        if coupled:
+            poles = np.zeros((rows, len(thermal.rates) if thermal else 0))
+            b0 = np.zeros(rows, dtype=complex)
+            try:
+                if initial_poles is not None:
+                    poles[:] = np.asarray(initial_poles, dtype=float)
+                if initial_aux is not None:
+                    b0[:] = np.asarray(initial_aux, dtype=complex)
+            except ValueError:
+                raise ValueError(f"initial_poles must broadcast to {poles.shape} and initial_aux to {b0.shape}") from None
+            if not (np.all(np.isfinite(poles)) and np.all(np.isfinite(b0))):
+                raise ValueError("initial_poles and initial_aux must be finite")
+            state |= dict(poles=poles, shift=poles.sum(axis=1), aux=b0)
         done = 0
         if checkpoint is not None:
             if not (isinstance(checkpoint_every, (int, np.integer)) and checkpoint_every >= 1):
                 raise ValueError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}")
             knots = [np.r_[s.tau, s.zeta] for s in schedules]
+            slow_inputs = [np.r_[thermal.rates, thermal.gains, thermal.aux_weight]] if thermal is not None else []
+            if aux is not None:
+                slow_inputs += [[aux.f, aux.loss], np.r_[aux.schedule.tau, aux.schedule.zeta]]
             key = checkpoints.fingerprint(self.d_int, self.loss, [self.dt, noise, noise_every, trace_every, steps],
-                                          f, seeds, snap_steps, spec, weight, *knots)
-            restored = checkpoints.load(checkpoint, key, generators, trace, snaps)
-            if restored is not None:
-                done, spec[:], lin[:] = restored
+                                          f, seeds, snap_steps, spec, weight, *knots,
+                                          [thermal is not None, aux is not None, slow_every], *slow_inputs,
+                                          *([state["poles"], state["aux"]] if coupled else []))
+            done = checkpoints.load(checkpoint, key, generators, state) or 0
         groups = [self._group(part, spec, lin, f, schedules, generators) for part in self._partition(rows)]
         if coupled:
             for g in groups:
                 size = g.rows.stop - g.rows.start
-                g.slow = _Slow(poles=np.zeros((size, len(thermal.rates) if thermal else 0)), shift=np.zeros(size),
-                               aux=np.zeros(size, dtype=complex), acc=np.zeros((size, 2)), offset=np.zeros(size))
+                g.slow = _Slow(poles=state["poles"][g.rows], shift=state["shift"][g.rows], aux=state["aux"][g.rows],
+                               acc=np.zeros((size, 2)), offset=np.zeros(size), since=done)
         slow = (thermal, aux) if coupled else None
         bar = tqdm(total=steps * rows, initial=done * rows, disable=not progress, unit="row-step", unit_scale=True,
                    desc="LLE", leave=False)
@@ -330,8 +371,9 @@ class LLESolver:
                               max_phase, chunk, trace, snaps, bar, slow)
                 done = int(end)
                 if checkpoint is not None:
-                    checkpoints.save(checkpoint, key, done, np.concatenate([g.spec for g in groups]),
-                                     np.concatenate([g.lin for g in groups]), generators, trace, snaps)
+                    state["spec"], state["lin"] = (np.concatenate([g.spec for g in groups]),
+                                                   np.concatenate([g.lin for g in groups]))
+                    checkpoints.save(checkpoint, key, done, generators, state)
         finally:
             bar.close()
         final = np.concatenate([g.spec for g in groups])
@@ -385,35 +427,20 @@ class LLESolver:
         At each trace sample the powers are taken from the state and the Kerr phase of the last
         step, max(|max|ψ|² − ζ|, |ζ|)·h, is checked against ``max_phase``.
         """
-        h, rows = self.dt, g.rows
-        kerr, linear = kernels.kerr_step, kernels.linear_step
-        backward, forward = g.backward.execute, g.forward.execute
-        fld, raw, spec, lin, drive = g.fld, g.raw, g.spec, g.lin, g.drive
-        zeta, aux_zeta, base, done = None, None, start, start
+        h, rows, st = self.dt, g.rows, g.slow
+        zeta, aux_zeta, aux_par, base, done = None, None, None, start, start
         if slow is not None:
-            coupled, st = kernels.coupled_kerr_step, g.slow
             aux = slow[1]
             aux_par = np.array([aux.loss, aux.f, 1.0]) if aux is not None else np.zeros(3)
         for stop in events.stops[(events.stops >= start) & (events.stops <= end)]:
             stop = int(stop)
             if stop > done:
                 offset = done - base
-                if slow is None:
-                    for k in range(offset, offset + stop - done):
-                        backward()
-                        kerr(fld, zeta, k, h)
-                        forward()
-                        linear(raw, spec, lin, coef, drive)
-                else:
-                    shift, field_b, acc, off = st.shift, st.aux, st.acc, st.offset
-                    for k in range(offset, offset + stop - done):
-                        backward()
-                        coupled(fld, zeta, aux_zeta, k, h, shift, field_b, aux_par, acc, off)
-                        forward()
-                        linear(raw, spec, lin, coef, drive)
+                self._stretch(g, coef, zeta, aux_zeta, aux_par, offset, stop - done)
                 bar.update((stop - done) * (rows.stop - rows.start))
                 done = stop
-                self._check(fld, spec, zeta[stop - base - 1] + (0.0 if slow is None else st.offset), max_phase, done)
+                last = zeta[stop - base - 1] + (0.0 if slow is None else st.offset)
+                self._check(g.fld, g.spec, last, max_phase, done)
             if slow is not None and done > st.since:
                 self._relax(st, slow[0], done)
             if done > start or start == 0:
@@ -425,6 +452,26 @@ class LLESolver:
                 if slow is not None:
                     aux_mid = slow[1].schedule(mid) if slow[1] is not None else np.zeros_like(mid)
                     aux_zeta = np.ascontiguousarray(np.broadcast_to(aux_mid[:, None], zeta.shape))
+
+    def _stretch(self, g, coef, zeta, aux_zeta, aux_par, first, count):
+        """``count`` steps of group ``g`` using rows ``first``… of the chunk's midpoint detunings ``zeta``."""
+        h, st = self.dt, g.slow
+        fields = (g.lin, g.fld, g.raw, g.spec, coef, g.drive)
+        if COMPILED and st is None:
+            kernels.steps(fftw_c.execute, g.backward.pointer, g.forward.pointer, *fields, zeta, first, count, h)
+        elif COMPILED:
+            kernels.coupled_steps(fftw_c.execute, g.backward.pointer, g.forward.pointer, *fields, zeta, aux_zeta, first,
+                                  count, h, st.shift, st.aux, aux_par, st.acc, st.offset)
+        else:
+            for k in range(first, first + count):
+                g.backward.execute()
+                if st is None:
+                    kernels.kerr_step(g.fld, zeta, k, h)
+                else:
+                    kernels.coupled_kerr_step(g.fld, zeta, aux_zeta, k, h, st.shift, st.aux, aux_par, st.acc,
+                                              st.offset)
+                g.forward.execute()
+                kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive)
 
     def _relax(self, st, thermal, done):
         """Exact exponential update of the thermal poles over the block ending at ``done``."""

@@ -36,3 +36,32 @@ def test_a_layout_target_that_is_a_folder_is_refused(tmp_path, capsys):
     folder.mkdir()
     assert cli.main(["layout", "mrr100", "--out", str(folder)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, flag", [(["--aux"], "--aux"), (["--rate", "2"], "--rate"),
+                                        (["--thermal", "--runs", "2"], "--runs"), (["--thermal", "--rate", "0"], "--rate")])
+def test_soliton_steps_rejects_bad_thermal_flag_combinations(argv, flag, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(import_module("combchip.systems.dual_drive"), "dual_drive_scan", _never)
+    monkeypatch.setattr(import_module("combchip.systems.soliton_steps"), "soliton_steps", _never)
+    assert cli.main(["soliton-steps", "--out", str(tmp_path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and flag in err
+
+
+def test_soliton_steps_thermal_aux_runs_the_dual_drive(tmp_path, monkeypatch, capsys):
+    module = import_module("combchip.systems.dual_drive")
+    real = module.dual_drive_scan
+    seen = {}
+
+    def tiny(**kwargs):  # the CLI's choices, then a 32-mode, 0.1 µs version of the run; at 32 modes the lead-in
+        seen.update(kwargs)  # forms no solitons, so the aux is parked on its hot branch by hand instead of zero pull
+        return real(**{**kwargs, "modes": 32, "rate_hz_per_s": 3e16, "lead_in_rate_hz_per_s": 3e16, "bursts": 2,
+                       "park": 0.5 * module.park_for_reserve(0.0)})
+
+    monkeypatch.setattr(module, "dual_drive_scan", tiny)
+    assert cli.main(["soliton-steps", "--thermal", "--aux", "--modes", "32", "--out", str(tmp_path),
+                     "--no-progress", "--rate", "3"]) == 0
+    assert seen["thermal"] and seen["aux"] and seen["rate_hz_per_s"] == 3e15
+    assert (tmp_path / "dual_drive.nc").exists() and (tmp_path / "dual_drive.png").exists()
+    assert "aux laser" in capsys.readouterr().out
+    assert "aux_intracavity_power" in combchip.load(tmp_path / "dual_drive.nc")

@@ -62,3 +62,43 @@ def test_pulses_have_the_duty_cycle_in_whole_words_and_reject_more_than_one():
     np.testing.assert_array_equal(words[0], [0, 0, 0, 2, 2, 0, 0, 0])
     with pytest.raises(ValueError, match="duty_cycle"):
         drive.pulses(3, 1.5, 2.0)
+
+
+def test_time_bin_schedule_on_system_a_clock():
+    from combchip.systems import system_a_encoder
+    from combchip.systems.published import SYSTEM_A
+    from combchip.tx.protocol import Timing, time_bin_symbol_rate
+
+    # bins one 10 ns clock period apart: the interleaved schedule (a qubit per clock) puts the late bin of qubit k
+    # on the early bin of qubit k + 1, so the densest resolvable schedule is a qubit every two clock periods
+    interleaved = Timing(SYSTEM_A.clock, SYSTEM_A.pulse_fwhm, SYSTEM_A.bin_separation)
+    assert interleaved.min_pulse_gap == 0.0
+    assert np.any(np.diff(interleaved.pulse_times(4)) == 0.0)
+    rate = time_bin_symbol_rate(SYSTEM_A.clock, SYSTEM_A.bin_separation, SYSTEM_A.pulse_fwhm)
+    assert rate == SYSTEM_A.clock / 2
+    # 15 ns bins on the same clock interleave: a qubit per clock, pulses 5 ns apart
+    assert time_bin_symbol_rate(100e6, 15e-9, 0.8e-9) == 100e6
+    assert Timing(100e6, 0.8e-9, 15e-9).min_pulse_gap == pytest.approx(5e-9)
+    timing = system_a_encoder().timing
+    assert timing.symbol_rate == rate and timing.bin_separation == SYSTEM_A.bin_separation
+    gaps = np.diff(timing.pulse_times(50))
+    assert gaps.min() >= 2 * timing.pulse_fwhm   # no two pulses of the stream overlap
+    # the published 3e12 pulse pairs are 100 MHz × 8.3 h: twice the qubits this schedule sends in that time
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda p: p.time_bin_symbol_rate(0.0, 10e-9, 0.8e-9), "clock"),
+        (lambda p: p.time_bin_symbol_rate(100e6, -1.0, 0.8e-9), "bin_separation"),
+        (lambda p: p.time_bin_symbol_rate(100e6, 10e-9, 0.0), "pulse_fwhm"),
+        (lambda p: p.time_bin_symbol_rate(100e6, 10e-9, 0.8e-9, min_gap_fwhm=0.0), "min_gap_fwhm"),
+        (lambda p: p.time_bin_symbol_rate(100e6, 1e-9, 0.8e-9), "bin_separation"),
+        (lambda p: p.Timing(100e6, 0.8e-9, 10e-9).pulse_times(0), "symbols"),
+    ],
+)
+def test_schedule_rejects_nonsense(call, name):
+    from combchip.tx import protocol
+
+    with pytest.raises(ValueError, match=name):
+        call(protocol)

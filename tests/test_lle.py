@@ -3,7 +3,19 @@
 import numpy as np
 import pytest
 
-from combchip.solvers import LLESolver, Schedule, cw_branch, cw_state, mi_gain, newton_stationary, soliton_guess
+from combchip.solvers import (
+    AuxMode,
+    HeatPoles,
+    LLESolver,
+    Schedule,
+    cw_branch,
+    cw_state,
+    fftw_c,
+    lle,
+    mi_gain,
+    newton_stationary,
+    soliton_guess,
+)
 from combchip.solvers.lle import DivergenceError, mode_numbers
 
 N = 512
@@ -223,3 +235,104 @@ def test_checkpoint_resume_is_bitwise_identical(tmp_path, monkeypatch):
     np.testing.assert_array_equal(resumed.snapshots, straight.snapshots)
     with pytest.raises(ValueError, match="different run"):
         solver.run(**(args | dict(seeds=[4, 5, 6])), checkpoint=path)
+
+
+HEAT = HeatPoles((1e-2, 1e-3), (-3.0, -1.0), aux_weight=1.0)
+AUX = AuxMode(f=1.5, loss=1.0, schedule=Schedule.ramp(-1.0, 0.5, 30.0))
+CASES = {
+    "soliton": dict(f=np.sqrt(20.0), schedule=Schedule.constant(10.0), duration=10.0,
+                    initial=soliton_guess(np.sqrt(20.0), 10.0, D2, N)),
+    "mi batch": dict(f=[2.0, 2.2, 2.1], schedule=Schedule.ramp(-2, 6, 30), duration=30.0, noise=1e-6, seeds=[1, 2, 3],
+                     snapshot_tau=[15.0, 30.0]),
+    "mi single": dict(f=2.2, schedule=Schedule.ramp(-2, 6, 30), duration=30.0, noise=1e-6, seeds=[2]),
+    "thermal aux batch": dict(f=[2.0, 2.2], schedule=Schedule.ramp(-2, 6, 30), duration=30.0, noise=1e-6, seeds=[1, 2],
+                              thermal=HEAT, aux=AUX, slow_every=50),
+}
+
+
+@pytest.mark.skipif(not fftw_c.AVAILABLE, reason="no FFTW C API beside pyfftw: only the per-step loop exists")
+@pytest.mark.parametrize("case", CASES)
+def test_compiled_loop_equals_the_per_step_loop(case, monkeypatch):
+    # the compiled loop executes the same FFTW plans and kernels, so even chaotic MI runs agree bit for bit
+    # (traces are reduced the same way, outside the loop)
+    compiled = LLESolver(DINT, dt=4e-3).run(**CASES[case], progress=False)
+    monkeypatch.setattr(lle, "COMPILED", False)
+    reference = LLESolver(DINT, dt=4e-3).run(**CASES[case], progress=False)
+    assert lle.fftw_c.AVAILABLE and compiled.meta["steps"] > 1000
+    for name in ("final", "snapshots", "mean_power", "peak_power", "pump_mode", "thermal_shift", "aux_power"):
+        if getattr(reference, name) is not None:
+            np.testing.assert_array_equal(getattr(compiled, name), getattr(reference, name), err_msg=name)
+
+
+def test_fftw_c_plan_is_the_unnormalized_dft():
+    if not fftw_c.AVAILABLE:
+        pytest.skip("no FFTW C API beside pyfftw")
+    import numba
+    import pyfftw
+
+    @numba.njit
+    def run(execute, plan, a, b):
+        execute(plan, a.ctypes, b.ctypes)
+
+    a, b = pyfftw.empty_aligned((3, 64), dtype=complex), pyfftw.empty_aligned((3, 64), dtype=complex)
+    x = np.random.default_rng(0).standard_normal((3, 64)) + 1j
+    for sign, expected in ((fftw_c.FORWARD, np.fft.fft(x, axis=-1)), (fftw_c.BACKWARD, 64 * np.fft.ifft(x, axis=-1))):
+        plan = fftw_c.Plan(a, b, sign)  # the plan lives as long as this object
+        a[:] = x
+        run(fftw_c.execute, plan.pointer, a, b)
+        # two O(n log n) roundings of O(8)-sized sums: 1e-12 is ~100× the double-precision error
+        np.testing.assert_allclose(b, expected, atol=1e-12)
+    with pytest.raises(ValueError, match="sign"):
+        fftw_c.Plan(a, b, 0)
+    with pytest.raises(ValueError, match="source and target"):
+        fftw_c.Plan(a, b[:, :32], fftw_c.FORWARD)
+
+
+def test_checkpoint_resume_with_heat_and_aux_is_bitwise_identical(tmp_path, monkeypatch):
+    from combchip.solvers import checkpoint
+
+    solver = LLESolver(DINT, dt=4e-3)
+    args = dict(f=[2.0, 2.2], schedule=Schedule.ramp(-2, 6, 30), duration=30.0, seeds=[1, 2], noise=1e-6,
+                thermal=HEAT, aux=AUX, slow_every=40, trace_every=250, snapshot_tau=[30.0], progress=False)
+    straight = solver.run(**args)
+    path = tmp_path / "run.npz"
+    save = checkpoint.save
+
+    def crash_after_first_save(*a, **k):
+        save(*a, **k)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checkpoint, "save", crash_after_first_save)
+    with pytest.raises(KeyboardInterrupt):
+        solver.run(**args, checkpoint=path, checkpoint_every=3000)
+    monkeypatch.setattr(checkpoint, "save", save)
+    stored = np.load(path)
+    assert int(stored["done"]) == 3000 and np.all(stored["poles"] != 0) and np.all(stored["aux"] != 0)
+    resumed = solver.run(**args, checkpoint=path, checkpoint_every=3000)
+    for name in ("final", "snapshots", "mean_power", "thermal_shift", "aux_power"):
+        np.testing.assert_array_equal(getattr(resumed, name), getattr(straight, name), err_msg=name)
+    with pytest.raises(ValueError, match="different run"):
+        solver.run(**(args | dict(aux=AuxMode(f=1.4, loss=1.0, schedule=AUX.schedule))), checkpoint=path)
+
+
+def test_initial_slow_state_relaxes_exactly_from_where_it_is_set():
+    # no drive, no field: the pole decays as x0·e^{−rτ} (exact exponential update) and the undriven aux as
+    # |b0|²e^{−2l_bτ} (its Kerr and XPM phases leave |b| alone); 1e-12 is rounding
+    heat, tau = HeatPoles((1e-2,), (-3.0,)), 40.0
+    aux = AuxMode(f=0.0, loss=0.5, schedule=Schedule.constant(0.0))
+    solver = LLESolver(np.zeros(16), dt=1e-2)
+    out = solver.run(0.0, Schedule.constant(1.0), tau, thermal=heat, aux=aux, initial_poles=[2.0],
+                     initial_aux=1.5 + 0.5j, progress=False)
+    assert out.thermal_shift[0, 0] == pytest.approx(2.0, rel=1e-12)
+    assert out.thermal_shift[0, -1] == pytest.approx(2.0 * np.exp(-1e-2 * tau), rel=1e-12)
+    assert out.aux_power[0, -1] == pytest.approx(2.5 * np.exp(-2 * 0.5 * tau), rel=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(initial_poles=[1.0]), "initial_poles"),
+    (dict(thermal=HeatPoles((1e-2,), (-1.0,)), initial_poles=[1.0, 2.0, 3.0]), "initial_poles"),
+    (dict(initial_aux=1.0), "initial_aux"),
+])
+def test_initial_slow_state_is_rejected_without_its_model(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        LLESolver(np.zeros(16), dt=1e-2).run(1.0, Schedule.constant(0.0), 1.0, progress=False, **kwargs)

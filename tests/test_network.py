@@ -157,6 +157,9 @@ def test_time_bin_bsm_visibility_follows_the_encoders_x_states_on_each_line():
     # e_X follows the line's coherence exp(−πΔν·T/2) (T/2 = 10 ns): c_A c_B falls by exp(−2π·ΔΔν·T/2)
     expected = np.exp(-2 * np.pi * (CHAOTIC_LW - SOLITON_LW) * encoder.timing.bin_separation)
     assert ratio[CHAOTIC_LW] / ratio[SOLITON_LW] == pytest.approx(expected, rel=1e-9)
+    # the chip and the chip-free path send qubits at the same rate, derived from the 100 MHz clock (50 MHz)
+    chip_free = network_key_rates(None, users=2, losses_db=15.0)
+    assert ds.attrs["repetition_rate"] == chip_free.attrs["repetition_rate"] == encoder.timing.symbol_rate == 50e6
 
 
 def test_chaotic_line_has_lower_visibility_and_rate():
@@ -202,6 +205,8 @@ def test_cli_writes_netcdf_and_png(tmp_path, capsys):
         (lambda: key_rate_matrix(5000, losses_db=10.0), "users = 5000 users exceeds MAX_USERS"),
         (lambda: key_rate_matrix(3, losses_db=10.0, method="spline"), "method"),
         (lambda: key_rate_matrix(3, losses_db=10.0, grid_tolerance=0.0), "grid_tolerance"),
+        (lambda: key_rate_matrix(3, losses_db=10.0, grid_tolerance=1.5), "grid_tolerance"),
+        (lambda: key_rate_matrix(3, losses_db=10.0, loss_step_db=-1.0), "loss_step_db"),
     ],
 )
 def test_bad_inputs_name_the_parameter(call, name):
@@ -224,31 +229,68 @@ def test_pairs_are_rated_on_their_two_arm_losses():
     assert key_rate_matrix(2, losses_db=[10.0, 20.0]).values[0, 1] == 0.0 == _rate(10.0, 20.0)
 
 
-@pytest.mark.slow  # 8 users across the cut-off: grid nodes, exact fallbacks and the exact matrix (≈ 20 s)
+def _raw(loss_a, loss_b, e_d_x=0.5 - 0.467):
+    link = MDILink.from_losses(loss_a, loss_b, DEFAULT_DETECTOR, e_d_x=e_d_x, e_d_z=DEFAULT_E_D_Z, encoding="time-bin")
+    return finite_key_rate(link, cc.systems.published.SYSTEM_A.intensities,
+                           cc.systems.published.SYSTEM_A.probabilities, 3e12).key_length / 3e12
+
+
+@pytest.mark.slow  # 9 users across the cut-off: the adaptive grid and the exact matrix (≈ 40 s)
 def test_grid_is_exact_near_the_cut_off():
-    losses = np.linspace(12.0, 26.0, 8)   # 10 pairs with key (near-equal arms), 18 without (12/26 dB and the like)
-    grid = key_rate_matrix(8, losses_db=losses, method="grid", loss_step_db=1.0)
-    exact = key_rate_matrix(8, losses_db=losses, method="exact")
-    off = ~np.eye(8, dtype=bool)
-    assert grid.attrs["exact_pairs"] > 0 and (exact.values[off] == 0).any() and (exact.values[off] > 0).any()
-    # within the 1 % self-check tolerance where interpolated, exact elsewhere: no 1e-25 bit/s tails
+    from scipy.optimize import brentq
+
+    # a partner 0.01 dB short of the 15 dB user's cut-off: ≈ 1 bit/s, where the old grid gave ≈ 1e-25 bit/s
+    cutoff = brentq(lambda b: _raw(15.0, b), 16.0, 26.0, xtol=1e-9)
+    losses = np.r_[np.linspace(12.0, 26.0, 7), 15.0, cutoff - 0.01]
+    grid = key_rate_matrix(9, losses_db=losses, method="grid", loss_step_db=1.0)
+    exact = key_rate_matrix(9, losses_db=losses, method="exact")
+    off = ~np.eye(9, dtype=bool)
+    assert (exact.values[off] == 0).any() and (exact.values[off] > 0).any()
+    assert 0.1 < exact.values[7, 8] < 10.0   # bit/s, 100 MHz
+    # within the 1 % tolerance where interpolated, exact near the cut-off: no 1e-25 bit/s tails
     np.testing.assert_allclose(grid.values[off], exact.values[off], rtol=0.01, atol=0.0)
 
 
-@pytest.mark.slow  # system B's scale: 19,900 pairs, grid and exact rates
-def test_200_user_network_runs_with_grid_interpolation():
-    # system B's scale: 200 users, 19,900 pairs, 40–60 km each (heterogeneous), ideal soliton lines
-    distance = np.random.default_rng(0).uniform(40e3, 60e3, 200)
+def test_loss_grid_interpolates_every_pair_within_tolerance_and_is_exact_at_the_cut_off():
+    from combchip.link.loss_grid import LossGrid
+
+    # a closed-form rate with a curved cut-off c(a) and a diagonal cut-off at a* = 20.68 dB: exp decay × distance
+    def raw(a, b):
+        c = a + 1.6 * (20.68 - a) - 0.02 * (20.68 - a) ** 2
+        return np.exp(-0.45 * (a + b)) * (c - b) * (1 + 0.1 * np.sin(b))
+
+    users = np.random.default_rng(3).uniform(10.0, 30.0, 120)
+    i, j = np.triu_indices(users.size, 1)
+    lo, hi = np.minimum(users[i], users[j]), np.maximum(users[i], users[j])
+    grid = LossGrid(raw, lo, hi, 0.01)
+    values, exact = grid.rates(lo, hi)
+    truth = np.maximum([raw(a, b) for a, b in zip(lo, hi)], 0.0)
+    assert grid.diagonal == pytest.approx(20.68, abs=1e-5)
+    assert grid.evaluations < 0.2 * lo.size and exact.sum() < 0.01 * lo.size
+    assert np.all(np.isnan(values[exact])) and np.all(values[~exact & (truth == 0)] == 0)
+    key = ~exact & (truth > 0)
+    assert key.sum() > 500
+    np.testing.assert_allclose(values[key], truth[key], rtol=0.01)
+
+
+@pytest.mark.slow  # system B's scale: 19,900 pairs on the adaptive grid (≈ 1 min), 40 pairs exactly
+def test_200_user_network_agrees_with_exact_evaluation():
+    # system B's scale: 200 users, 19,900 pairs, 50–150 km each (10–30 dB: key only near the diagonal)
+    distance = np.random.default_rng(0).uniform(50e3, 150e3, 200)
     ds = network_key_rates(None, users=200, distances=distance)
     v = ds.key_rate.values
     assert v.shape == (200, 200) and ds.sizes["wavelength"] == 199
     assert ds.attrs["method"] == "grid" and ds.attrs["interpolation_max_rel_error"] < 0.01
     off = ~np.eye(200, dtype=bool)
     assert np.all(v[off] >= 0) and np.all(np.isnan(np.diag(v)))
-    # the grid agrees with exact evaluation on a few pairs
-    exact = key_rate_matrix(4, distances=distance[:4], e_d_x=ds.e_d_x.values[:4, :4], method="exact")
-    positive = exact.values > 0
-    np.testing.assert_allclose(v[:4, :4][positive], exact.values[positive], rtol=0.02)
+    # 20 random pairs with key and 20 without, exactly
+    a, b = np.triu_indices(200, 1)
+    rng = np.random.default_rng(1)
+    pick = np.r_[rng.choice(np.flatnonzero(v[a, b] > 0), 20, replace=False),
+                 rng.choice(np.flatnonzero(v[a, b] == 0), 20, replace=False)]
+    loss = ds.user_loss_db.values
+    truth = np.array([max(_raw(loss[a[k]], loss[b[k]], float(ds.e_d_x.values[a[k], b[k]])), 0.0) for k in pick])
+    np.testing.assert_allclose(v[a[pick], b[pick]], truth * ds.attrs["repetition_rate"], rtol=0.01, atol=0.0)
 
 
 def test_plots(tmp_path):

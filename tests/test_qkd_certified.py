@@ -214,3 +214,25 @@ def too_many(key):
 def test_bad_inputs_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_vectorized_chernoff_roots_match_elementwise_and_solve_the_divergence():
+    """One array call gives each element's own roots (the batched Newton freezes converged elements), and each
+    root solves D(x‖μ) = ln(1/ε), written without cancellation, to 1e-12 relative — also the lower root xᴸ as
+    μ ↓ ln(1/ε), where (τ − 1)e^τ + 1 − c loses ~1e-6 to cancellation unless 1 − c = (μ − L)/μ is formed
+    first."""
+    big_l = np.log(1 / EPS)
+    mu = np.array([big_l * (1 + 1e-9), big_l * 1.01, 3.0, 2e4, 3e5, 1e9, 1e15])
+    lows, highs = chernoff_observed(mu, EPS)
+    for m, lo, up in zip(mu, lows, highs):
+        assert chernoff_observed(float(m), EPS) == (lo, up)
+    assert np.all((lows > 0) == (mu > big_l))  # xᴸ = 0 exactly when μ ≤ ln(1/ε)
+    for m, x in [*zip(mu[lows > 0], lows[lows > 0]), *zip(mu, highs)]:
+        u = x / m  # D/μ = u ln u − u + 1 = L/μ  ⇔  u(ln u − 1) = (L − μ)/μ
+        assert u * (np.log(u) - 1) == pytest.approx((big_l - m) / m, rel=1e-12)
+    counts = np.array([0.3, 7.0, 2e4, 1e12])
+    lows, highs = chernoff_expected(counts, EPS)
+    for x, lo, up in zip(counts, lows, highs):
+        assert chernoff_expected(float(x), EPS) == (lo, up)
+        for m in (lo, up):  # D(x‖μ)/x = ln(x/μ) − 1 + μ/x = L/x
+            assert np.log(x / m) - 1 + m / x == pytest.approx(big_l / x, rel=1e-12)

@@ -37,7 +37,8 @@ from combchip.link.qkd import (
     state_error_from_extinction,
     unpack_settings,
 )
-from combchip.link.qkd.mdi import pulse_pairs
+from combchip.link.qkd.mdi import check_sides, pulse_pairs
+from combchip.link.qkd.optimize import AsymmetricSettings, balanced_start, optimize_asymmetric
 from combchip.systems.published import SYSTEM_A
 from combchip.units import db_to_ratio
 
@@ -400,7 +401,7 @@ NEG_MU = dict(MU, x=-0.1)
     [
         (lambda: asymptotic_rate(system_a_link(), MU, BAD_P), "probabilities"),
         (lambda: asymptotic_rate(system_a_link(), NEG_MU, P), r"intensities\['x'\]"),
-        (lambda: asymptotic_rate(system_a_link(), dict(MU, o=0.01), P), r"intensities\['o'\]"),
+        (lambda: asymptotic_rate(system_a_link(), dict(MU, o=0.06), P), r"intensities\['o'\]"),  # o ≥ x
         (lambda: asymptotic_rate(system_a_link(), dict(MU, x=0.3), P), r"intensities\['x'\]"),
         (lambda: finite_key_rate(system_a_link(), MU, P, 1e12, eps=0.0), "eps"),
         (lambda: finite_key_rate(system_a_link(), MU, P, 1e12, eps=1.0), "eps"),
@@ -443,3 +444,129 @@ def test_optimizer_finds_key_from_a_start_without_key():
     assert result.probabilities["z"] > 0.3 and result.evaluations == result.result.nfev
     assert result.key_rate_per_pulse == pytest.approx(
         finite_key_rate(link, result.intensities, result.probabilities, 3e12).key_rate_per_pulse, rel=1e-12)
+
+
+# --- per-side (asymmetric) settings and a leaky vacuum decoy ---------------------------------------------
+
+
+def per_side_observables(eta_a, eta_b, p_d, e_d, mu_a, mu_b, n_max=12):
+    """Exact one-sided X-basis observables of per-side intensities, and the true (Y₁₁, e₁₁) (tail < 1e-15)."""
+    x = photon_number_yields(n_max, eta_a, eta_b, p_d, "X", e_d=e_d)
+    y, ey = x["yield"], x["error_yield"]
+    obs = {a + b: mixture(y, mu_a[a], mu_b[b]) for a in "xyo" for b in "xyo"}
+    obs.update({"xx_err": mixture(ey, mu_a["x"], mu_b["x"]), "xo+ox": obs["xo"] + obs["ox"],
+                "yo+oy": obs["yo"] + obs["oy"]})
+    return obs, float(y[1, 1]), float(ey[1, 1] / y[1, 1])
+
+
+side = st.fixed_dictionaries({"x": st.floats(0.01, 0.15), "y_over_x": st.floats(1.5, 6.0), "o": st.floats(0, 3e-3)})
+
+
+def intensities_of(drawn):
+    return {"z": 0.6, "y": drawn["x"] * drawn["y_over_x"], "x": drawn["x"], "o": min(drawn["o"], 0.5 * drawn["x"])}
+
+
+@pytest.mark.slow  # 30 drawn links, each with its exact Fock yields and an LP (≈ 3 s)
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0, 30), st.floats(0, 30), st.floats(0, 1e-5), st.floats(0, 0.1), side, side)
+def test_per_side_decoy_bounds_never_pass_the_true_values(loss_a, loss_b, p_d, e_d, drawn_a, drawn_b):
+    # unequal intensities and a leaky o on either side: the closed form and the LP stay valid bounds of the
+    # simulated channel's exact Y₁₁ and e₁₁
+    mu = {"alice": intensities_of(drawn_a), "bob": intensities_of(drawn_b)}
+    obs, y11, e11 = per_side_observables(float(db_to_ratio(loss_a)), float(db_to_ratio(loss_b)), p_d, e_d,
+                                         mu["alice"], mu["bob"])
+    rounding = 1e-9 * y11  # float error of the yields
+    closed = s11_lower_bound(obs, mu)
+    assert closed <= y11 + rounding
+    assert e11_upper_bound(obs, mu, closed) >= e11 - 1e-9
+    assert s11_lower_bound_lp(obs, mu) <= y11 + 1e-7 * y11  # the LP too (HiGHS's relative tolerance)
+
+
+@pytest.mark.slow  # 12 drawn links × 7 values of o, each with its exact Fock yields (≈ 20 s)
+@settings(max_examples=12, deadline=None)
+@given(st.floats(0, 25), st.floats(0, 25), st.floats(0, 1e-6), st.floats(0, 0.08))
+def test_leaky_vacuum_bound_tends_to_the_empty_one_and_loosens_with_o(loss_a, loss_b, p_d, e_d):
+    eta_a, eta_b = float(db_to_ratio(loss_a)), float(db_to_ratio(loss_b))
+    s11, e11 = [], []
+    for o in (0.0, 1e-9, 1e-5, 1e-4, 6e-4, 2e-3, 8e-3):
+        mu = dict(MU, o=o)
+        obs, y11, _ = per_side_observables(eta_a, eta_b, p_d, e_d, mu, mu)
+        s11.append(s11_lower_bound(obs, mu) / y11)
+        e11.append(e11_upper_bound(obs, mu, s11[-1] * y11))
+    # o → 0: today's bound; the O(o/x) corrections are ≤ 1e-9/0.054 ≈ 2e-8 at o = 1e-9
+    assert s11[1] == pytest.approx(s11[0], rel=1e-6, abs=1e-9) and e11[1] == pytest.approx(e11[0], abs=1e-6)
+    # monotone: a brighter "vacuum" never tightens either bound (1e-9: rounding of the yields)
+    assert all(b <= a + 1e-9 for a, b in zip(s11, s11[1:]))
+    assert all(b >= a - 1e-9 for a, b in zip(e11, e11[1:]))
+
+
+def test_equal_sides_given_per_side_are_the_symmetric_protocol():
+    link = system_a_link()
+    per_side_mu, per_side_p = {"alice": MU, "bob": dict(MU)}, {"alice": P, "bob": dict(P)}
+    assert asymptotic_rate(link, per_side_mu, per_side_p) == asymptotic_rate(link, MU, P)
+    flat = finite_key_rate(link, MU, P, N_SYSTEM_A)
+    split = finite_key_rate(link, per_side_mu, per_side_p, N_SYSTEM_A)
+    assert split.key_length == flat.key_length and split.n_statements == flat.n_statements
+    assert check_sides(per_side_mu, per_side_p).symmetric
+
+
+def test_asymmetric_counts_enter_one_sided():
+    # 10/20 dB arms, Alice's decoys damped by η_B/η_A (balanced at the relay): a certified key from the
+    # one-sided counts, joint ≥ separate, and the merged sums are refused (they hide which side was vacuum)
+    link = MDILink.from_losses(10.0, 20.0, Detector(ETA_D, P_DARK), v_hom=V_HOM, encoding="time-bin")
+    mu = {"alice": dict(MU, x=MU["x"] / 10, y=MU["y"] / 10), "bob": MU}
+    counts = expected_counts(link, mu, P, N_SYSTEM_A)
+    assert {"xo", "ox", "yo", "oy"} <= set(counts) and "xo+ox" not in counts
+    joint = estimate_from_counts(counts, N_SYSTEM_A, mu, P)
+    separate = estimate_from_counts(counts, N_SYSTEM_A, mu, P, method="separate")
+    assert joint.status == separate.status == "certified" and joint.key_length >= separate.key_length
+    assert 0.0 <= joint.certificate_gap <= 1e-6 * max(joint.n11_z, 1.0)  # stopping gap 1e-7 of the term ≤ n₁₁ᶻ
+    _, y11, _ = per_side_observables(link.eta_a, link.eta_b, P_DARK, link.e_d_x, mu["alice"], mu["bob"])
+    assert separate.s11 <= y11  # the expected counts sit inside the Chernoff polytope
+    merged = dict(counts, **{"xo+ox": counts["xo"] + counts["ox"]})
+    del merged["xo"], merged["ox"]
+    with pytest.raises(ValueError, match="counts"):
+        estimate_from_counts(merged, N_SYSTEM_A, mu, P)
+
+
+def test_x_basis_errors_are_least_when_decoys_arrive_balanced():
+    # small-η limit (η μ ≤ 1e-3, p_d = e_d = 0): E_X = 1/2 − ab/(a + b)², a = η_Aμ_A, b = η_Bμ_B; minimal,
+    # 1/4, at η_Aμ_A = η_Bμ_B (optimize.py's docstring). Grid step 1 %: the argmin within one step.
+    eta_a, eta_b, mu_a = 0.01, 0.001, 0.05
+    mu_b = np.linspace(0.2, 0.8, 61)
+    e_x = gains(mu_a, mu_b, eta_a, eta_b, 0.0, 0.0, bsm="both").e_x
+    a, b = eta_a * mu_a, eta_b * mu_b
+    assert np.allclose(e_x, 0.5 - a * b / (a + b) ** 2, rtol=2e-3)
+    assert mu_b[np.argmin(e_x)] == pytest.approx(mu_a * eta_a / eta_b, abs=0.011)
+    assert e_x.min() == pytest.approx(0.25, rel=2e-3)
+    start_mu, _ = balanced_start(MDILink(eta_a, eta_b), MU, P)
+    assert eta_a * start_mu["alice"]["x"] == pytest.approx(eta_b * start_mu["bob"]["x"], rel=1e-12)
+    assert start_mu["alice"]["z"] == start_mu["bob"]["z"] == MU["z"]
+
+
+@pytest.mark.slow  # Nelder–Mead searches of the separate-bound rate, 6 and 12 coordinates (≈ 3800 evaluations, minutes)
+def test_asymmetric_optimum_beats_the_symmetric_one_on_unequal_arms():
+    # 10/20 dB arms: measured 57.5 bit/s (asymmetric) against 3.4 bit/s (symmetric) at 100 MHz, separate bound
+    link = MDILink.from_losses(10.0, 20.0, Detector(ETA_D, P_DARK), v_hom=V_HOM, encoding="time-bin")
+    out = optimize_asymmetric(link, N_SYSTEM_A, method="separate", joint_constraints=False, maxiter=600)
+    assert isinstance(out, AsymmetricSettings) and out.key_rate_raw >= out.symmetric.key_rate_raw
+    assert out.key_rate_per_pulse > 1.5 * out.symmetric.key_rate_per_pulse > 0
+    again = finite_key_rate(link, out.intensities, out.probabilities, N_SYSTEM_A, method="separate",
+                            joint_constraints=False)
+    assert again.key_rate_per_pulse == pytest.approx(out.key_rate_per_pulse, rel=1e-12)
+    # the low-loss user (Alice) sends weaker X-basis decoys: toward η_A x_A = η_B x_B
+    assert out.intensities["alice"]["x"] < out.intensities["bob"]["x"]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: check_sides({"alice": MU}, P), "intensities"),
+    (lambda: check_sides({"alice": MU, "bob": NEG_MU}, P), r"intensities\['bob'\]\['x'\]"),
+    (lambda: check_sides(MU, {"alice": P, "bob": BAD_P}), r"probabilities\['bob'\]"),
+    (lambda: optimize_asymmetric(system_a_link(), -1.0), "total_pulse_pairs"),
+    (lambda: optimize_asymmetric("link", 1e12), "link"),
+    (lambda: optimize_asymmetric(system_a_link(), 1e12, maxiter=0), "maxiter"),
+    (lambda: balanced_start(system_a_link(), NEG_MU, P), r"intensities\['x'\]"),
+])
+def test_per_side_bad_inputs_name_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

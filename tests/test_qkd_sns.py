@@ -24,6 +24,7 @@ from combchip.link.qkd.sns import (
     slice_misalignment,
     sns_key_rate,
 )
+from combchip.link.qkd.sns_tracking import PhaseTracking
 from combchip.systems import system_c_channel
 
 IDEAL = SNSChannel(loss_db_per_km=0.2, efficiency=1.0, dark_count_probability=0.0)
@@ -162,12 +163,18 @@ def test_slice_error_yield_series_matches_direct_quadrature(mu, eta):
 
 
 def test_x_window_error_matches_visibility_product():
-    """Weak light, no dark counts: E_X → [1 − v·sinc(Δ/2)·Π sinc(ω_jT_j/2)]/2 (independent phase terms)."""
+    """Weak light, no dark counts: E_X → [1 − v·sinc(Δ/2)·Π sinc(ω_jT_j/2)·e^{−σ²/2}]/2 (independent phase
+    terms: the tracking's two drifts and its Gaussian laser and estimation noise)."""
     noise = ((2.9e3, 100e-6), (30.0, 10e-3))
-    ch = SNSChannel(efficiency=1e-4, dark_count_probability=0.0, misalignment=0.02, phase_noise=noise)
+    tracking = PhaseTracking(reference_power=1e-6, wavelength=1550e-9, reference_drift_rate=noise[0][0],
+                             reference_interval=noise[0][1], difference_drift_rate=noise[1][0],
+                             difference_interval=noise[1][1], linewidth_a=60.0, linewidth_b=60.0)
+    ch = SNSChannel(efficiency=1e-4, dark_count_probability=0.0, misalignment=0.02, tracking=tracking)
     proto = SNSProtocol(mu_1=0.01, mu_2=0.1, phase_slice=np.pi / 6)
     e_x = sns_key_rate(0.0, 1e12, proto, ch).e_x
-    product = (1 - 2 * 0.02) * (1 - 2 * slice_misalignment(np.pi / 6))
+    variance = sum(tracking.gaussian_variances(*ch.arm_transmittances(0.0)).values())
+    assert 1e-3 < variance < 0.1  # the Gaussian part is not negligible here
+    product = (1 - 2 * 0.02) * (1 - 2 * slice_misalignment(np.pi / 6)) * np.exp(-variance / 2)
     for omega, t in noise:
         product *= 1 - 2 * phase_drift_misalignment(omega, t)
     # corrections are O(ημ₁) = 1e-6 relative (two-click events, curvature of e^{−I})
@@ -252,7 +259,7 @@ def test_bad_protocol_raises_naming_parameter(kwargs, name):
 @pytest.mark.parametrize("kwargs, name", [
     ({"efficiency": 0.0}, "efficiency"), ({"dark_count_probability": -1e-9}, "dark_count_probability"),
     ({"loss_db_per_km": -0.2}, "loss_db_per_km"), ({"misalignment": 0.6}, "misalignment"),
-    ({"fraction_a": 1.5}, "fraction_a"), ({"phase_noise": ((-1.0, 1e-3),)}, "drift_rate"),
+    ({"fraction_a": 1.5}, "fraction_a"), ({"tracking": ((2.9e3, 1e-4),)}, "tracking"),
 ])
 def test_bad_channel_raises_naming_parameter(kwargs, name):
     with pytest.raises(ValueError, match=name):

@@ -147,6 +147,3 @@ def test_simulate_comb_rejects_aux_outside_the_modes_and_bad_models():
         cc.simulate_comb(ring, pump, 0.0, modes=8, duration=1e-9, aux=cc.AuxLaser(0.1, mode=9), progress=False)
     with pytest.raises(ValueError, match="thermal"):
         cc.simulate_comb(ring, pump, 0.0, modes=8, duration=1e-9, thermal="hot", progress=False)
-    with pytest.raises(ValueError, match="checkpoint"):
-        LLESolver(MODES).run(1.0, Schedule.constant(0.0), 1.0, thermal=HeatPoles((0.1,), (-1.0,)),
-                             checkpoint="x.npz", progress=False)

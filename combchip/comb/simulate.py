@@ -22,12 +22,20 @@ from .normalization import Normalization, normalize
 from .resonator import Ring
 from .thermal import AuxLaser, Thermal
 from ..units import ratio_to_db
-from ..validation import check_choice, check_int, check_positive
+from ..validation import check_choice, check_int, check_positive, check_range
 
 InitialState = Literal["soliton"]
 """Named starting fields of :func:`simulate_comb`: a sech soliton on the CW background."""
 
 _MAX_STEP_PHASE = 0.25
+MAX_DISPERSION_PHASE = 2.0
+"""Largest dispersion phase max|d_int|·h per step [rad] of the default step.
+
+Strang splitting turns the CW background unstable, at a rate ≈ ⟨|ψ|²⟩ − 1, in modes whose linear phase per
+step is near mπ (Weideman & Herbst, SIAM J. Numer. Anal. 23, 485 (1986)); the first band opens at
+≈ π − |ζ|h/2 ≥ 2.9 rad for Kerr phases up to 0.25 rad. A multi-soliton state with ⟨|ψ|²⟩ > 1 then feeds
+spurious lines at those modes and loses its solitons. 2 rad keeps every simulated mode below the band.
+"""
 
 
 def _schedules(detuning) -> list[DetuningSchedule]:
@@ -53,10 +61,13 @@ def _seeds(seed) -> tuple[list[int], bool]:
     return [int(s) for s in seeds], batched
 
 
-def default_dt(norm: Normalization, zeta_peak: float) -> float:
-    """Normalized step keeping the Kerr phase per step near 0.25 rad at the expected peak |ψ|²."""
+def default_dt(norm: Normalization, zeta_peak: float, d_int: ArrayLike = 0.0) -> float:
+    """Normalized step: Kerr phase per step near 0.25 rad at the expected peak |ψ|², and dispersion phase
+    max|d_int|·h ≤ :data:`MAX_DISPERSION_PHASE` over the simulated modes ``d_int`` (2D_int/κ)."""
     expected_peak = max(1.0, 2 * abs(zeta_peak), norm.f2)
-    return min(5e-3, _MAX_STEP_PHASE / expected_peak)
+    dispersion = float(np.max(np.abs(d_int)))
+    kerr = min(5e-3, _MAX_STEP_PHASE / expected_peak)
+    return min(kerr, MAX_DISPERSION_PHASE / dispersion) if dispersion > 0 else kerr
 
 
 def simulate_comb(
@@ -76,6 +87,8 @@ def simulate_comb(
     progress: bool = True,
     thermal: Thermal | None = None,
     aux: AuxLaser | None = None,
+    initial_temperature: float | None = None,
+    initial_aux_field: complex | None = None,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
 
@@ -97,7 +110,8 @@ def simulate_comb(
         Starting field: empty cavity, a sech soliton on the CW background at the first
         detuning, or a field in √W (as the ``field`` variable of an earlier run).
     dt : float, optional
-        Normalized step; by default the Kerr phase per step stays near 0.25 rad.
+        Normalized step; by default the Kerr phase per step stays near 0.25 rad and the dispersion
+        phase of every mode below 2 rad (see :func:`default_dt`).
     snapshots : int or sequence of float
         Number of evenly spaced snapshots (the last at the end), or their times [s].
     trace_points : int
@@ -113,6 +127,10 @@ def simulate_comb(
         Heating of the ring (starts at ambient); adds ``temperature`` [K] and ``thermal_shift`` [Hz].
     aux : AuxLaser, optional
         Counter-propagating auxiliary pump; adds ``aux_intracavity_power`` [W] and ``aux_detuning`` [Hz].
+    initial_temperature : float, optional
+        Starting temperature rise [K] (needs ``thermal``; shared by the poles as at equilibrium), e.g. a steady state.
+    initial_aux_field : complex, optional
+        Starting aux intracavity field [√W] (needs ``aux``; |field|² is its circulating power).
 
     Returns
     -------
@@ -139,7 +157,8 @@ def simulate_comb(
     duration = check_positive("duration", duration, "s")
     zeta_schedules = [s.normalized(norm) for s in schedules]
     zeta_peak = max(max(abs(z) for z in s.zeta) for s in zeta_schedules)
-    dt = default_dt(norm, zeta_peak) if dt is None else check_positive("dt", dt)
+    mu_fft = mode_numbers(modes)
+    dt = default_dt(norm, zeta_peak, norm.d_int(mu_fft)) if dt is None else check_positive("dt", dt)
 
     if thermal is not None and not isinstance(thermal, Thermal):
         raise ValueError(f"thermal must be a combchip.Thermal or None, got {type(thermal).__name__}")
@@ -148,7 +167,6 @@ def simulate_comb(
             raise ValueError(f"aux must be a combchip.AuxLaser or None, got {type(aux).__name__}")
         if not -modes // 2 <= aux.mode < modes // 2:
             raise ValueError(f"aux.mode = {aux.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
-    mu_fft = mode_numbers(modes)
     solver = LLESolver(norm.d_int(mu_fft), dt=dt)
     tau_total = float(norm.tau(duration))
     if np.isscalar(snapshots):
@@ -177,6 +195,7 @@ def simulate_comb(
         progress=progress,
         thermal=None if thermal is None else thermal.poles(norm, aux),
         aux=None if aux is None else aux.normalized(norm),
+        **_initial_slow(norm, thermal, aux, initial_temperature, initial_aux_field),
     )
     ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)
     ds = _add_slow(ds, result, norm, thermal, aux)
@@ -210,6 +229,25 @@ def _warn_if_aliased(ds) -> None:
     if level > ALIASING_LIMIT_DB:
         warnings.warn(f"the spectrum at the edge of the {ds.sizes['mu']}-mode window is only {-level:.0f} dB below "
                       f"its peak: the comb is aliased; increase modes", RuntimeWarning, stacklevel=3)
+
+
+def _initial_slow(norm, thermal, aux, temperature, aux_field) -> dict:
+    """Solver arguments for a starting temperature [K] (poles split as their gains) and aux field [√W]."""
+    out = {}
+    if temperature is not None:
+        if thermal is None:
+            raise ValueError("initial_temperature needs thermal")
+        temperature = check_range("initial_temperature", temperature, unit="K")
+        poles = thermal.poles(norm, aux)
+        total = 4 * np.pi * thermal.dfdT * temperature / norm.kappa
+        out["initial_poles"] = [total * g / sum(poles.gains) for g in poles.gains] if sum(poles.gains) else [0.0] * len(poles.gains)
+    if aux_field is not None:
+        if aux is None:
+            raise ValueError("initial_aux_field needs aux")
+        if not np.isfinite(complex(aux_field)):
+            raise ValueError(f"initial_aux_field must be finite, got {aux_field!r}")
+        out["initial_aux"] = complex(aux_field) / np.sqrt(aux.power_per_unit(norm))
+    return out
 
 
 def _initial_field(initial, norm, zeta0, modes):

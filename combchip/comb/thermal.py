@@ -28,8 +28,9 @@ SIO2_CONDUCTIVITY = 1.38
 SIO2_HEAT_CAPACITY = 2200.0 * 740.0
 """Volumetric heat capacity ρc_p of SiO₂ [J/(m³·K)] (CRC Handbook)."""
 SI3N4_ABSORPTION_Q = 5e7
-"""Assumed absorption-limited Q of LPCVD Si₃N₄ rings; measured values span ~10⁷–10⁸
-(Gao et al., Nat. Commun. 13, 3323 (2022))."""
+"""Absorption-limited Q of Si₃N₄ rings: an assumption, not a measured or cited value. Gao et al.,
+Nat. Commun. 13, 3323 (2022) measure Q_abs of Si₃N₄ and three other platforms by cavity-enhanced
+photothermal spectroscopy; their numbers were not checked against this one, and system A's is not published."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Thermal:
         oxide_thickness : float
             Depth d of the waveguide above the silicon substrate [m] (assumed 4 µm).
         absorption_q : float
-            Absorption-limited Q.
+            Absorption-limited Q (assumed 5 × 10⁷, see :data:`SI3N4_ABSORPTION_Q`).
         """
         if not isinstance(ring, Ring):
             raise ValueError(f"ring must be a combchip.Ring, got {type(ring).__name__}")

@@ -13,14 +13,12 @@ unbalance the photon fluxes η_aμ and η_bμ at the beam splitter, which raises
 vacuum-bearing terms and lowers the key well below that of a balanced link of the same total loss (a 10/20 dB
 pair has no key with system A's settings, where a 15/15 dB pair has ≈ 295 bit/s). The rate is symmetric
 under L_a ↔ L_b and is computed once per distinct (min, max, e_d^X) (``method="exact"``), or, for large
-networks, on a square grid of arm losses (``loss_step_db``, default 0.5 dB, mirrored across the diagonal)
-× at most five e_d^X values, interpolated in log(rate): monotone cubic (PCHIP) in both losses, linear
-along e_d^X (``method="grid"``). The grid is trusted only where it can be: a pair is interpolated only if
-every node of its 4 × 4 PCHIP stencil has key; a pair in a cell whose four corners all lack key gets 0;
-every other pair, which lies within two grid steps of the cut-off, is evaluated exactly. The grid checks
-itself exactly at up to five trusted cell centres (those nearest the cut-off among them); if the largest
-relative error, ``attrs["interpolation_max_rel_error"]``, exceeds ``grid_tolerance`` (default 1 %), every
-pair is evaluated exactly. ``attrs["exact_pairs"]`` and ``attrs["zero_cell_pairs"]`` count both kinds.
+networks, from an adaptive table per e_d^X node (at most five, linear in e_d^X between them, checked exactly at
+up to five blended pairs), :class:`combchip.link.loss_grid.LossGrid` (``method="grid"``): the cut-off curve found
+by root finding on the exact rate, the rate's zero factored out, the grid refined until its interpolant agrees
+with exact evaluation to ``grid_tolerance`` (default 1 %) at the centre of every cell that holds a pair, and
+every pair near the cut-off evaluated exactly. ``attrs["exact_pairs"]``, ``attrs["grid_evaluations"]`` and
+``attrs["interpolation_max_rel_error"]`` (the largest centre-check error) report it.
 
 Defaults are system A's (Yan et al. 2025, :data:`combchip.systems.published.SYSTEM_A`): its four
 intensities and probabilities, pulse pairs, ε, f, clock and time-bin |Ψ⁻⟩ BSM; stated SNSPD η_d = 0.75,
@@ -40,14 +38,14 @@ from collections.abc import Mapping
 import numpy as np
 import xarray as xr
 from scipy.constants import c as _C
-from scipy.interpolate import RegularGridInterpolator
 
 from . import hom as _hom
 from ..comb.coherence import MIN_SAMPLES, line_coherence
 from ..comb.lines import comb_lines, line_table
 from ..schema import KEY_RATE_MATRIX, NETWORK_KEY_RATES, CombLine, validate
-from ..tx.protocol import Timing, Transmitter
+from ..tx.protocol import Timing, Transmitter, time_bin_symbol_rate
 from .visibility import coherence_visibility, trace_limitation
+from .loss_grid import LossGrid
 from .network_plan import _users as _plan_users, wavelength_plan
 from .qkd.bounds import plob
 from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_extinction
@@ -72,8 +70,14 @@ __all__ = [
 DEFAULT_DETECTOR = Detector(efficiency=0.75, dark_count_probability=1e-7)
 """Stated SNSPD for system A: η_d = 0.75, p_d = 10⁻⁷ per ~1 ns window (≈ 100 Hz dark counts)."""
 DEFAULT_E_D_Z = combine_errors(state_error_from_extinction(30.0), state_error_from_extinction(30.0))
+SYSTEM_A_QUBIT_RATE = time_bin_symbol_rate(SYSTEM_A.clock, SYSTEM_A.bin_separation, SYSTEM_A.pulse_fwhm)
+"""System A's time-bin qubit rate [Hz], derived: 10 ns bins on its 100 MHz pulse clock leave one qubit per two
+periods (:func:`combchip.tx.protocol.time_bin_symbol_rate`), 50 MHz. The published 3 × 10¹² pairs in 8.3 h
+(1.0 × 10⁸ s⁻¹) count clock periods, not qubits."""
 """Z-basis misalignment of two time-bin encoders with 30 dB carving extinction (≈ 2.0 × 10⁻³)."""
-_TINY = 1e-300
+_E_NODES = 5
+"""At most this many e_d^X nodes, each with its own loss grid; pairs between them are blended and checked."""
+_BLEND_CHECKS = 5
 _WARM_XATOL, _WARM_FATOL = 1e-2, 1e-4
 """Nelder–Mead tolerances of warm-started optimizations: within 0.1 % of the tight (1e-4, 1e-7) optimum for
 system A's link at 20–45 dB, at a third of the evaluations."""
@@ -200,77 +204,73 @@ class _RateModel:
             values[group] = [self(a, b, e) for a, b, _ in unique[group]]
         return values[np.ravel(inverse)]
 
+    def raw(self, la: float, lb: float, e_d_x: float) -> float:
+        """Unclipped finite-key rate ℓ/N per pulse pair (NaN when no expected counts fit)."""
+        self.calls += 1
+        lo, hi = min(la, lb), max(la, lb)
+        mu, p = self.settings(lo, hi)
+        estimate = finite_key_rate(self._link(lo, hi, e_d_x), mu, p, self.pulses, eps=self.eps, f=self.f)
+        return float(estimate.key_length) / self.pulses
+
     def grid(self, lo, hi, e_dx, step, optimize_step, tolerance) -> tuple[np.ndarray, dict]:
-        """Rates from a (L_a, L_b) grid of spacing ``step`` (module docstring), exact where it is not trusted."""
-        axis = np.arange(lo.min(), hi.max() + step, step)
-        axis = axis if axis.size >= 2 else np.array([lo.min(), lo.min() + step])
+        """Rates from adaptive :class:`combchip.link.loss_grid.LossGrid` tables, one per e_d^X node (module
+        docstring), exact where they are not trusted."""
         e_unique = np.unique(np.round(e_dx, 9))
-        e_grid = e_unique if e_unique.size <= 5 else np.linspace(e_unique[0], e_unique[-1], 5)
+        e_grid = e_unique if e_unique.size <= _E_NODES else np.linspace(e_unique[0], e_unique[-1], _E_NODES)
         if self.optimize:
-            anchor_axis = np.arange(axis[0], axis[-1] + optimize_step, optimize_step)
-            a_lo, a_hi = (v.ravel() for v in np.meshgrid(anchor_axis, anchor_axis, indexing="ij"))
+            axis = np.arange(lo.min(), hi.max() + optimize_step, optimize_step)
+            a_lo, a_hi = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
             keep = a_lo <= a_hi
             self.optimize_points(a_lo[keep], a_hi[keep], e_grid[len(e_grid) // 2])
-        i = np.clip(np.searchsorted(axis, lo, side="right") - 1, 0, axis.size - 2)
-        j = np.clip(np.searchsorted(axis, hi, side="right") - 1, 0, axis.size - 2)
-        needed = np.zeros((axis.size, axis.size), dtype=bool)
-        for di in range(-1, 3):
-            for dj in range(-1, 3):
-                a, b = np.clip(i + di, 0, axis.size - 1), np.clip(j + dj, 0, axis.size - 1)
-                needed[np.minimum(a, b), np.maximum(a, b)] = True
-        table = np.full((e_grid.size, axis.size, axis.size), np.log(_TINY))
-        for u, v in np.argwhere(needed):
-            for k, e in enumerate(e_grid):
-                table[k, u, v] = table[k, v, u] = np.log(max(self(axis[u], axis[v], e), _TINY))
-        positive = table > np.log(_TINY) / 2
-        ok = np.ones(lo.size, dtype=bool)
-        zero = np.ones(lo.size, dtype=bool)
-        for di in range(-1, 3):
-            for dj in range(-1, 3):
-                a, b = np.clip(i + di, 0, axis.size - 1), np.clip(j + dj, 0, axis.size - 1)
-                corner = positive[:, a, b].all(axis=0)
-                ok &= corner
-                if di in (0, 1) and dj in (0, 1):
-                    zero &= ~positive[:, a, b].any(axis=0)
-        out = self._interpolate(table, axis, e_grid, lo, hi, e_dx)
-        # self-check at the centres of up to five trusted cells, the ones nearest the cut-off included
-        j_e = len(e_grid) // 2
-        cells = np.unique(np.column_stack([i, j])[ok], axis=0)
-        errors = []
-        if cells.size:
-            picks = np.unique(np.append(np.linspace(0, len(cells) - 1, min(3, len(cells))).astype(int),
-                                        np.argsort(cells.sum(axis=1))[-2:]))
-            for a, b in cells[picks]:
-                p_lo, p_hi = axis[a] + step / 2, axis[b] + step / 2
-                exact = self(p_lo, p_hi, e_grid[j_e])
-                approx = self._interpolate(table, axis, e_grid, np.array([p_lo]), np.array([p_hi]),
-                                           np.array([e_grid[j_e]]))[0]
-                errors.append(abs(approx - exact) / exact if exact > 0 else (np.inf if approx > 0 else 0.0))
-        error = float(max(errors)) if errors else 0.0
-        trusted = ok if error <= tolerance else np.zeros(lo.size, dtype=bool)
-        out = np.where(zero & ~ok, 0.0, out)
-        redo = ~trusted & ~zero
-        if redo.any():
-            out[redo] = self.exact(lo[redo], hi[redo], e_dx[redo])
-        nodes = int(needed.sum()) * e_grid.size
-        return out, {"interpolation_max_rel_error": error, "grid_nodes": nodes, "exact_pairs": int(redo.sum()),
-                     "zero_cell_pairs": int((zero & ~ok).sum())}
+        tables = [LossGrid(lambda a, b, e=e: self.raw(a, b, e), lo, hi, tolerance, step_db=step) for e in e_grid]
+        out, exact = np.zeros(lo.size), np.zeros(lo.size, dtype=bool)
+        node = np.argmin(np.abs(e_dx[:, None] - e_grid[None, :]), axis=1)
+        at_node = np.abs(e_dx - e_grid[node]) <= 1e-9
+        for k, table in enumerate(tables):
+            pick = at_node & (node == k)
+            out[pick], exact[pick] = table.rates(lo[pick], hi[pick])
+        between = np.flatnonzero(~at_node)
+        blend_error = 0.0
+        if between.size:
+            j = np.clip(np.searchsorted(e_grid, e_dx[between]) - 1, 0, e_grid.size - 2)
+            w = (e_dx[between] - e_grid[j]) / (e_grid[j + 1] - e_grid[j])
+            values, unsure = _blend(tables, j, w, lo[between], hi[between])
+            out[between], exact[between] = values, unsure
+            sample = between[~unsure][np.linspace(0, int((~unsure).sum()) - 1, min(_BLEND_CHECKS, int((~unsure).sum())))
+                                      .astype(int)] if (~unsure).any() else np.empty(0, int)
+            for k in sample:
+                truth = max(self.raw(lo[k], hi[k], e_dx[k]), 0.0)
+                blend_error = max(blend_error, abs(out[k] - truth) / truth if truth > 0 else float(out[k] > 0) * np.inf)
+            if blend_error > tolerance:
+                exact[between] = True
+        if exact.any():
+            out[exact] = self.exact(lo[exact], hi[exact], e_dx[exact])
+        return out, {"interpolation_max_rel_error": max([t.max_check_error for t in tables] + [blend_error]),
+                     "grid_nodes": int(sum(t.g.size for t in tables)), "exact_pairs": int(exact.sum()),
+                     "grid_evaluations": int(sum(t.evaluations for t in tables)),
+                     "cutoff_error_db": float(max(t.cutoff_error for t in tables)),
+                     "e_d_x_nodes": e_grid}
 
-    @staticmethod
-    def _interpolate(table, axis, e_grid, lo, hi, e_dx) -> np.ndarray:
-        points = np.column_stack([lo, hi])
-        columns = np.column_stack([RegularGridInterpolator((axis, axis), table[k], method="pchip")(points)
-                                   for k in range(e_grid.size)])
-        if e_grid.size == 1:
-            log_rate = columns[:, 0]
-        else:
-            j = np.clip(np.searchsorted(e_grid, e_dx) - 1, 0, e_grid.size - 2)
-            w = np.clip((e_dx - e_grid[j]) / (e_grid[j + 1] - e_grid[j]), 0.0, 1.0)
-            rows = np.arange(len(lo))
-            log_rate = (1 - w) * columns[rows, j] + w * columns[rows, j + 1]
-        with np.errstate(under="ignore"):
-            rate = np.exp(log_rate)
-        return np.where(log_rate < np.log(_TINY) / 2, 0.0, rate)
+
+def _blend(tables, j, w, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+    """Rates between two e_d^X nodes: c and G linear in e_d^X, s from the blended cut-off; the mask of pairs
+    either table would evaluate exactly, or that lie within either table's exact distance of the cut-off."""
+    out, unsure = np.zeros(lo.size), np.zeros(lo.size, dtype=bool)
+    for k in np.unique(j):
+        pick = j == k
+        a, b, x = lo[pick], hi[pick], w[pick]
+        first, second = tables[k], tables[k + 1]
+        unsure[pick] = first.rates(a, b)[1] | second.rates(a, b)[1]
+        if first.a_nodes.size == 0 or second.a_nodes.size == 0:
+            unsure[pick] |= True
+            continue
+        c = (1 - x) * first.cutoff(a) + x * second.cutoff(a)
+        s = np.minimum((b - a) / (c - a), 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = (1 - x) * first.log_factor(a, s) + x * second.log_factor(a, s)
+            out[pick] = np.where(c > b, (c - b) * np.exp(g), 0.0)
+        unsure[pick] |= np.abs(c - b) < max(first.near, second.near)
+    return np.where(unsure | ~np.isfinite(out), np.nan, out), unsure | ~np.isfinite(out)
 
 
 def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0, grid_tolerance=0.01):
@@ -278,7 +278,7 @@ def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_s
     check_choice("method", method, ("auto", "exact", "grid"))
     step = check_positive("loss_step_db", loss_step_db, "dB")
     optimize_step = check_positive("optimize_step_db", optimize_step_db, "dB")
-    tolerance = check_positive("grid_tolerance", grid_tolerance)
+    tolerance = check_range("grid_tolerance", grid_tolerance, 0.0, 1.0, low_open=True, high_open=True)
     distinct = np.unique(np.round(np.column_stack([lo, hi, e_dx]), 9), axis=0).shape[0]
     if method == "auto":
         method = "exact" if distinct <= check_int("max_exact", max_exact, 1) else "grid"
@@ -306,8 +306,8 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
                     probabilities: Mapping = SYSTEM_A.probabilities, pulses: float = SYSTEM_A.pulse_pairs,
                     eps: float = SYSTEM_A.eps, f: float = SYSTEM_A.error_correction_efficiency,
                     detector: Detector = DEFAULT_DETECTOR, encoding: str = "time-bin",
-                    repetition_rate: float | None = SYSTEM_A.clock, loss_db_per_km: float = 0.2,
-                    extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 0.5,
+                    repetition_rate: float | None = SYSTEM_A_QUBIT_RATE, loss_db_per_km: float = 0.2,
+                    extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 2.0,
                     max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0,
                     grid_tolerance: float = 0.01) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
@@ -340,13 +340,14 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
         BSM detectors (default :data:`DEFAULT_DETECTOR`).
     encoding : {"time-bin", "polarization"}
     repetition_rate : float or None
-        Pulse-pair rate [Hz]: rates in bit/s; None gives bit per pulse pair.
+        Pulse-pair (qubit) rate [Hz]: rates in bit/s; None gives bit per pulse pair (default
+        :data:`SYSTEM_A_QUBIT_RATE`).
     method : {"auto", "exact", "grid"}
         One finite-key evaluation per distinct (L_a, L_b, e_d^X), or the (L_a, L_b) grid interpolated in
         log(rate) with exact evaluation where it is not trusted (module docstring); "auto" uses "exact" up
         to ``max_exact`` distinct values.
     loss_step_db : float
-        Grid spacing of the arm losses [dB] for ``method="grid"``.
+        Initial spacing of the arm-loss nodes [dB] of ``method="grid"`` (refined adaptively).
     optimize : bool
         Optimize the intensities and probabilities (:func:`combchip.link.qkd.optimize_parameters`, warm-started
         along ascending total loss from ``intensities``/``probabilities``): at every distinct pair for
@@ -354,7 +355,7 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
         ``optimize_step_db`` apart, each pair taking the settings of the nearest anchor. An anchor without
         key keeps the last settings that gave one. The anchors are in the ``anchor_*`` attrs.
     grid_tolerance : float
-        Largest relative error of the grid's self-check (module docstring) at which the grid is used.
+        Relative error of the grid's rates allowed at the centre checks (module docstring).
 
     Returns
     -------
@@ -544,10 +545,13 @@ def _link_encoding(transmitter, rate_kwargs) -> str:
 
 
 def _timing(transmitter, encoding) -> Timing:
-    """The transmitter's timing, else system A's pulses (bins for time-bin qubits, none for polarization)."""
+    """The transmitter's timing, else system A's pulses on its 100 MHz clock: time-bin qubits at the rate of
+    :func:`combchip.tx.protocol.time_bin_symbol_rate` (50 MHz for 10 ns bins), polarization qubits at the clock."""
     if transmitter is not None:
         return transmitter.timing
-    return Timing(SYSTEM_A.clock, SYSTEM_A.pulse_fwhm, SYSTEM_A.bin_separation if encoding == "time-bin" else 0.0)
+    if encoding != "time-bin":
+        return Timing(SYSTEM_A.clock, SYSTEM_A.pulse_fwhm, 0.0)
+    return Timing(SYSTEM_A_QUBIT_RATE, SYSTEM_A.pulse_fwhm, SYSTEM_A.bin_separation)
 
 
 def _line_table(comb_dataset, users, default_linewidth) -> xr.Dataset:
@@ -612,7 +616,9 @@ def network_key_rates(comb_dataset=None, transmitter: Transmitter | None = None,
     transmitter : Transmitter, optional
         A time-bin or polarization chip (:func:`combchip.systems.system_a_encoder`,
         :func:`combchip.systems.system_b_transmitter`). Without it: system A's 0.8 ns pulses, 10 ns bins
-        (time-bin), :data:`DEFAULT_E_D_Z` and the given intensities.
+        (time-bin) at the qubit rate :func:`combchip.tx.protocol.time_bin_symbol_rate` of its 100 MHz clock
+        (50 MHz), :data:`DEFAULT_E_D_Z` and the given intensities. Either way the symbol rate is the
+        ``repetition_rate`` unless given.
     users : int
         Number of users n ≥ 2.
     distances : float or array_like (n,)
@@ -666,7 +672,7 @@ def network_key_rates(comb_dataset=None, transmitter: Transmitter | None = None,
         e_d_z = combine_errors(error_z.max(), error_z.max()) if e_d_z is None else e_d_z
         realized = states.mu.mean(("wavelength", "state"))
         rate_kwargs["intensities"] = {k: 0.0 if k == "o" else float(realized.sel(intensity=k)) for k in "zyxo"}
-        rate_kwargs.setdefault("repetition_rate", timing.symbol_rate)
+    rate_kwargs.setdefault("repetition_rate", timing.symbol_rate)
     colour = plan.colour.values
     off = colour < 0
     safe = np.where(off, 0, colour)
@@ -715,7 +721,7 @@ def rate_vs_distance(distance, *, visibility=SYSTEM_A.hom_visibility_soliton, lo
         check_nonnegative(f"distance[{k}]", float(d), "m")
     loss = _fibre_loss(distance, loss_db_per_km, extra_loss_db)
     detector = rate_kwargs.get("detector", DEFAULT_DETECTOR)
-    repetition = rate_kwargs.get("repetition_rate", SYSTEM_A.clock)
+    repetition = rate_kwargs.get("repetition_rate", SYSTEM_A_QUBIT_RATE)
     matrices = [key_rate_matrix(2, losses_db=user_loss, visibility=visibility, **rate_kwargs) for user_loss in loss]
     rates = np.array([float(m[0, 1]) for m in matrices])
     per_pulse = rates / (1.0 if repetition is None else repetition)

@@ -116,3 +116,30 @@ def plot_rep_rate_lock(ds, ax=None, predicted_sigma=None):
     ax.set_title(f"locked rep rate, {ds.attrs['gate']:g} s counter gate")
     ax.legend(fontsize=7)
     return fig
+
+
+def plot_dual_drive(ds, axes=None):
+    """Comb power [mW], ring temperature rise [K] and aux circulating power [W] against pump wavelength.
+
+    The pump wavelength is λ_p = c/(ν₀ − Δν), shown as its offset from the cold resonance λ₀ [pm]; variables a
+    run lacks (no heat, no aux laser) leave their panel empty.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(7, 7), sharex=True, layout="constrained")
+    else:
+        fig = axes[0].figure
+    runs = ds if "run" in ds.dims else ds.expand_dims("run")
+    nu0 = c / ds.attrs["ring_wavelength"]
+    for r in range(runs.sizes["run"]):
+        run = runs.isel(run=r)
+        offset = (c / (nu0 - run.detuning.values) - ds.attrs["ring_wavelength"]) * 1e12
+        for ax, name, scale in zip(axes, ("comb_power", "temperature", "aux_intracavity_power"), (1e3, 1.0, 1.0)):
+            if name in run:
+                ax.plot(offset, run[name].values * scale, lw=0.6)
+    for ax, label in zip(axes, ("comb power [mW]", "temperature rise [K]", "aux circulating power [W]")):
+        ax.set_ylabel(label)
+    axes[-1].set_xlabel("pump wavelength − cold resonance [pm]")
+    axes[0].set_title("dual-driven pump scan")
+    return fig

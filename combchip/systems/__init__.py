@@ -13,7 +13,8 @@ _NAMES = {
     "system_b_lock_figures": "system_b",
     "system_b_key_rate": "system_b_link", "system_b_line": "system_b_link",
     "system_c_ring": "system_c", "system_c_client": "system_c", "system_c_channel": "system_c",
-    "soliton_steps": "soliton_steps",
+    "system_a_pumped_ring": "system_a", "system_a_aux": "system_a",
+    "soliton_steps": "soliton_steps", "dual_drive_scan": "dual_drive",
     "SYSTEM_A": "published", "SYSTEM_B": "published", "SYSTEM_C": "published",
 }
 

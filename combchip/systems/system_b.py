@@ -9,12 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.constants import c
 
 from ..comb.resonator import Ring
 from ..link.records import quantity
-from .published import SYSTEM_B
+from ..units import db_to_ratio, dbm_to_w
+from ..validation import check_int, check_positive, check_range
+from .published import SYSTEM_A, SYSTEM_B
 
-__all__ = ["RepRateLockFigures", "system_b_lock", "system_b_lock_figures", "system_b_ring", "system_b_transmitter"]
+__all__ = ["RepRateLockFigures", "SystemBCombFigures", "system_b_comb", "system_b_comb_figures",
+           "system_b_comb_lines", "system_b_comb_ring", "system_b_lock", "system_b_lock_figures", "system_b_ring",
+           "system_b_transmitter"]
 
 PUMP_WAVELENGTH = 1560e-9
 """Assumed pump wavelength [m]: the Rb-locked seed (780 nm) doubled."""
@@ -27,6 +32,186 @@ GROUP_INDEX = 2.1
 def system_b_ring() -> Ring:
     """System B's 49 GHz Si₃N₄ ring (published FSR; assumed pump wavelength, loaded Q and n_g)."""
     return Ring.from_loaded_q(PUMP_WAVELENGTH, SYSTEM_B.fsr, Q_LOADED, coupling=0.5, n_g=GROUP_INDEX)
+
+
+# --- the soliton comb from the ring's cross-section (assumptions; the paper gives the comb's results) ---
+WIDTH, HEIGHT = SYSTEM_A.waveguide_width, SYSTEM_A.waveguide_height
+"""Assumed ring cross-section [m]: system A's 1.6 × 0.8 µm Si₃N₄ guide (the same Ligentec-class platform)."""
+PUMP_POWER = SYSTEM_A.pump_power * float(db_to_ratio(SYSTEM_A.insertion_loss_db / 2))
+"""Assumed on-chip pump power [W]: system A's amplified 1 W behind one of its two facets (≈ 0.47 W)."""
+DETUNING_FRACTION = 0.75
+"""Assumed pump detuning as a fraction of the soliton existence limit ζ_max = π²f²/8: the auxiliary laser's
+heat balance is taken to hold the cold-cavity detuning there (no thermal shift left in the simulation)."""
+OUTPUT_COUPLING_DB = SYSTEM_A.insertion_loss_db / 2
+"""Assumed output-facet loss [dB] between the bus and the spectrum analyser (half of system A's two facets)."""
+NOISE_FLOOR_DBM = -60.0
+"""Assumed noise floor of the optical spectrum analyser in its resolution bandwidth [dBm] (a grating OSA's
+full-span sweep); the line SNR is the line's power at the analyser over this floor."""
+SETTLE_TAU = 200.0
+"""Normalized time τ = κt/2 the soliton relaxes for: perturbations decay as e^{−τ} or slower breathing modes."""
+
+
+def system_b_comb_ring(q_loaded: float = Q_LOADED) -> Ring:
+    """System B's 49 GHz Si₃N₄ ring from its assumed cross-section (:data:`WIDTH` × :data:`HEIGHT`).
+
+    n_g at :data:`PUMP_WAVELENGTH` comes from the finite-difference mode solver
+    (:func:`combchip.waveguide.group_index`); the radius is solved from the published FSR,
+    R = c/(2π·n_g·FSR); FSR, D₂ and D₃ are then read back from the ring's resonances
+    n_eff(ω_m)·ω_m·R/c = m (:func:`combchip.waveguide.ring_dispersion`, Herr et al., Nat. Photon. 8, 145
+    (2014)). Loaded Q assumed (critical coupling), A_eff = the core area. The radius is ``ring.length/2π``.
+    """
+    from ..waveguide import group_index, ring_dispersion
+
+    q_loaded = check_positive("q_loaded", q_loaded)
+    guide = dict(width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fd")
+    radius = c / (2 * np.pi * group_index(**guide) * SYSTEM_B.fsr)
+    disp = ring_dispersion(radius=radius, **guide)
+    return Ring.from_loaded_q(PUMP_WAVELENGTH, disp["fsr"], q_loaded, coupling=0.5, d2=disp["d2"], d3=disp["d3"],
+                              a_eff=WIDTH * HEIGHT, n_g=disp["n_g"])
+
+
+def system_b_comb(*, pump_power: float = PUMP_POWER, detuning_fraction: float = DETUNING_FRACTION,
+                  q_loaded: float = Q_LOADED, modes: int = 1024, dt: float | None = None, noise: bool = False,
+                  seed: int = 0):
+    """A single soliton in system B's ring (:func:`system_b_comb_ring`), held at a fixed detuning.
+
+    The LLE (:func:`combchip.simulate_comb`) starts from the sech soliton on its CW background and relaxes
+    for τ = :data:`SETTLE_TAU` at ζ = ``detuning_fraction``·π²f²/8. The pump is given no linewidth: a
+    soliton's lines carry the seed's, which the link adds (``system_b_line(linewidth=...)``). Without ``noise`` the line powers are those of
+    the stationary soliton; vacuum noise (half a photon per mode, ħω·κ_ex/2 ≈ −74 dBm per line in the bus)
+    only jitters each snapshot's weak lines (by ≈ 2√(P_vac/P_μ) in power).
+
+    Parameters
+    ----------
+    pump_power : float
+        On-chip pump power [W]; it must put the pump above the parametric threshold (f² > 1).
+    detuning_fraction : float
+        ζ/ζ_max in (0, 1).
+    q_loaded : float
+        Loaded Q (critical coupling).
+    modes : int
+        Number of simulated modes N (≥ 64).
+    dt : float, optional
+        Normalized step (default: :func:`combchip.comb.simulate.default_dt` for these modes).
+    noise : bool
+        Vacuum-noise seeding.
+    seed : int
+        Vacuum-noise seed.
+
+    Returns
+    -------
+    xarray.Dataset
+        The :func:`~combchip.simulate_comb` result (20 snapshots, the last five after τ ≥ 150).
+    """
+    from ..comb.lasers import Laser
+    from ..comb.normalization import normalize
+    from ..comb.simulate import simulate_comb
+
+    check_positive("pump_power", pump_power, "W")
+    fraction = check_range("detuning_fraction", detuning_fraction, 0.0, 1.0, low_open=True, high_open=True)
+    modes = check_int("modes", modes, 64)
+    check_positive("q_loaded", q_loaded)
+    ring = system_b_comb_ring(q_loaded)
+    pump = Laser(PUMP_WAVELENGTH, pump_power)
+    norm = normalize(ring, pump)
+    if norm.f2 <= 1:
+        raise ValueError(f"pump_power = {pump_power!r} W is below the parametric threshold "
+                         f"{norm.threshold_power:.3g} W (f² = {norm.f2:.3g}): no soliton")
+    detuning = float(norm.detuning_hz(fraction * norm.zeta_max))
+    return simulate_comb(ring, pump, detuning, modes=modes, duration=float(norm.time_s(SETTLE_TAU)), seed=seed,
+                         initial="soliton", dt=dt, noise=bool(noise), progress=False)
+
+
+def system_b_comb_lines(ds=None, *, noise_floor_dbm: float = NOISE_FLOOR_DBM,
+                        output_coupling_db: float = OUTPUT_COUPLING_DB, **comb_kwargs):
+    """System B's comb-line table (:func:`combchip.comb.lines.comb_lines`) with each line's SNR.
+
+    SNR_μ = P_μ·10^(−L_out/10)/P_floor [dB]: the bus power P_μ behind the output facet over the analyser's
+    noise floor in its resolution bandwidth (a line, far narrower than the bandwidth, puts all its power in
+    one bin). Lines down to 120 dB below the strongest sideband are kept.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset, optional
+        A :func:`system_b_comb` result; computed with ``comb_kwargs`` when omitted.
+    noise_floor_dbm : float
+        Analyser noise floor [dBm].
+    output_coupling_db : float
+        Loss from the bus to the analyser [dB], ≥ 0.
+    **comb_kwargs
+        Passed to :func:`system_b_comb` when ``ds`` is None.
+
+    Returns
+    -------
+    xarray.Dataset
+        The comb-lines table, plus ``snr`` [dB] on ``mu``; the floor and coupling loss in ``attrs``.
+    """
+    from ..comb.lines import comb_lines
+
+    floor = dbm_to_w(check_range("noise_floor_dbm", noise_floor_dbm, -200.0, 60.0, "dBm"))
+    coupling = float(db_to_ratio(check_range("output_coupling_db", output_coupling_db, 0.0, 100.0, "dB")))
+    if ds is not None and comb_kwargs:
+        raise ValueError(f"comb_kwargs {sorted(comb_kwargs)} apply only when ds is None")
+    ds = system_b_comb(**comb_kwargs) if ds is None else ds
+    lines = comb_lines(ds, floor_db=-120.0)
+    lines["snr"] = ("mu", 10 * np.log10(np.maximum(lines.power.values * coupling, 1e-300) / floor),
+                    {"units": "dB", "long_name": "line power at the analyser over its noise floor"})
+    lines.attrs.update(noise_floor_dbm=float(noise_floor_dbm), output_coupling_db=float(output_coupling_db))
+    return lines
+
+
+@dataclass(frozen=True)
+class SystemBCombFigures:
+    """System B's modelled soliton comb next to the published figures."""
+
+    n_g: float = quantity("1", "group index of the assumed cross-section at the pump (FD mode solver)")
+    radius: float = quantity("m", "ring radius solved from the published FSR with that n_g")
+    fsr: float = quantity("Hz", "FSR read back from the ring's resonances")
+    d2: float = quantity("rad/s", "D₂ of the ring")
+    d3: float = quantity("rad/s", "D₃ of the ring")
+    f2: float = quantity("1", "normalized pump power f²")
+    zeta: float = quantity("1", "normalized detuning ζ held by the auxiliary laser")
+    zeta_max: float = quantity("1", "soliton existence limit π²f²/8")
+    peak_line_power: float = quantity("W", "strongest sideband in the bus")
+    lines: int = quantity("1", "lines with SNR above the published threshold")
+    span: float = quantity("m", "wavelength span of those lines")
+    published_lines: int = quantity("1", "published line count (more than)")
+    published_span: float = quantity("m", "published span (more than)")
+    mode_convergence: float = quantity("1", "largest relative change of the counted lines' powers, N → 2N modes")
+    step_convergence: float = quantity("1", "largest relative change of the counted lines' powers, step h → h/2")
+
+
+def _counted(lines, threshold_db):
+    above = lines.where(lines.snr > threshold_db, drop=True)
+    frequency = above.line_frequency.values
+    return above, int(frequency.size), float(c / frequency.min() - c / frequency.max()) if frequency.size else 0.0
+
+
+def system_b_comb_figures(modes: int = 1024, seed: int = 0, **line_kwargs) -> SystemBCombFigures:
+    """:class:`SystemBCombFigures` of :func:`system_b_comb_lines` at ``modes`` N, checked against 2N modes.
+
+    All runs use the default step h of the 2N-mode run, so that the mode check holds h fixed; the step
+    check repeats the N-mode run at h/2. ``line_kwargs`` (``noise_floor_dbm``, ``output_coupling_db``) go to
+    :func:`system_b_comb_lines`.
+    """
+    modes = check_int("modes", modes, 64)
+    wide = system_b_comb(modes=2 * modes, seed=seed)
+    step = float(wide.attrs["dt_normalized"])
+    ds = system_b_comb(modes=modes, dt=step, seed=seed)
+    lines = system_b_comb_lines(ds, **line_kwargs)
+    above, count, span = _counted(lines, SYSTEM_B.line_snr_db)
+
+    def change(other):
+        values = system_b_comb_lines(other, **line_kwargs).power.sel(mu=above.mu).values
+        return float(np.max(np.abs(values / above.power.values - 1))) if count else np.nan
+
+    ring = system_b_comb_ring()
+    return SystemBCombFigures(
+        n_g=ring.n_g, radius=ring.length / (2 * np.pi), fsr=ring.fsr, d2=ring.d2, d3=ring.d3, f2=float(ds.attrs["f2"]),
+        zeta=float(4 * np.pi * ds.snapshot_detuning[-1] / ds.attrs["kappa"]), zeta_max=float(ds.attrs["zeta_max"]),
+        peak_line_power=float(lines.power.where(lines.mu != 0).max()), lines=count, span=span,
+        published_lines=SYSTEM_B.lines, published_span=SYSTEM_B.comb_span, mode_convergence=change(wide),
+        step_convergence=change(system_b_comb(modes=modes, dt=step / 2, seed=seed)))
 
 
 def system_b_transmitter(wavelength: float = 1550e-9):

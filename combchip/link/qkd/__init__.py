@@ -5,6 +5,7 @@
     finite_key_rate(link, SYSTEM_A.intensities, SYSTEM_A.probabilities, SYSTEM_A.pulse_pairs,
                     repetition_rate=SYSTEM_A.clock).key_rate     # bit/s
     optimize_parameters(link, SYSTEM_A.pulse_pairs).intensities  # settings that maximize the finite-key rate
+    optimize_asymmetric(link, SYSTEM_A.pulse_pairs).intensities  # per side: {"alice": {...}, "bob": {...}}
 
 Results are frozen dataclasses (:class:`AsymptoticRate`, :class:`FiniteKeyEstimate`, :class:`OptimizedSettings`,
 :class:`SNSKeyRate`, :class:`SNSOptimum`, :class:`OddParityPairing`) whose fields carry their unit in
@@ -36,10 +37,13 @@ from .finite_key import (
 )
 from .mdi import (
     AsymptoticRate,
+    MDISettings,
     asymptotic_rate,
     binary_entropy,
     check_protocol,
+    check_sides,
     decoy_coefficients,
+    decoy_weights,
     e11_upper_bound,
     expected_counts,
     expected_yields,
@@ -48,7 +52,15 @@ from .mdi import (
     s11_lower_bound_lp,
     sample_counts,
 )
-from .optimize import OptimizedSettings, optimize_parameters, pack_settings, unpack_settings
+from .optimize import (
+    AsymmetricSettings,
+    OptimizedSettings,
+    balanced_start,
+    optimize_asymmetric,
+    optimize_parameters,
+    pack_settings,
+    unpack_settings,
+)
 from .sns import (
     SNSChannel,
     SNSKeyRate,
@@ -69,7 +81,13 @@ __all__ = [
     "PhaseTracking",
     "format_error_budget",
     "sns_x_error_budget",
+    "AsymmetricSettings",
     "AsymptoticRate",
+    "MDISettings",
+    "balanced_start",
+    "check_sides",
+    "decoy_weights",
+    "optimize_asymmetric",
     "Detector",
     "FiniteKeyEstimate",
     "Gains",

@@ -13,8 +13,8 @@ Setting D = ln(1/ε) gives the two conversions (Zhang et al. 2017, their δ₁, 
 - expected → observed: xᴸ, xᵁ, the roots in x: x = μ·u, u ln u − u + 1 = ln(1/ε)/μ (xᴸ = 0 when
   μ ≤ ln(1/ε)).
 
-The roots are found with :func:`scipy.optimize.brentq` in log-ratio form, which keeps full precision
-for counts up to 10¹⁵ where the Lambert-W forms lose it near their branch point. Each bound fails with
+The roots are found by bracketed Newton iteration in log-ratio form, all counts at once; it keeps full
+precision for counts up to 10¹⁵ where the Lambert-W forms lose it near their branch point. Each bound fails with
 probability at most ε.
 
 Key length (the form of Jiang et al. 2021 for four-intensity MDI-QKD):
@@ -32,11 +32,14 @@ observed counts. Two ways of using P:
   number at most xᵁ(N p_z²a₁ᶻ² (s₁₁e₁₁)ᵁ), giving e₁₁^ph.
 - ``method="joint"`` (default): the worst cases of s₁₁ and of s₁₁e₁₁ need opposite values of the shared
   vacuum counts (xo + ox, oo) and cannot both happen. The single-photon term is minimized over P as a
-  whole: G(ν) = F(xᴸ(A s(ν)), xᵁ(A t(ν))), F(n, m) = n[1 − h(min(m/n, 1/2))], A = N p_z²a₁ᶻ². F is the
+  whole: G(ν) = F(xᴸ(A s(ν)), xᵁ(A t(ν))), F(n, m) = n[1 − h(min(m/n, 1/2))], A = N p^A_z p^B_z a^z_1 b^z_1 (p_z²a₁ᶻ² for equal sides). F is the
   perspective of the convex 1 − h, rising in n and falling in m; xᴸ is convex and xᵁ concave; so G is convex.
   Kelley's cutting planes (LPs over P of the maximum of supporting planes of G) bound min_P G from below,
   the best point verified to lie in P from above; ℓ is built from the lower bound, and the gap is returned.
   Since s ≥ s₁₁ᴸ and t ≤ (s₁₁e₁₁)ᵁ on P, the separate term is a lower bound too: "joint" is never smaller.
+
+With per-side settings (asymmetric MDI-QKD) the one-sided counts xo, ox, yo, oy enter separately; a weakest
+decoy o > 0 enters exactly (:func:`combchip.link.qkd.mdi.decoy_weights`).
 
 P holds the two-sided Chernoff bounds of every count and, with ``joint_constraints``, of every partial sum
 of counts of disjoint events ("joint constraints"), plus ⟨T_xx⟩ ≤ ⟨n_xx⟩ and t(ν) ≥ 0 (both true at the
@@ -66,23 +69,21 @@ from ..records import quantity
 from .bounds import _check_array, _maybe_scalar, plob
 from .channel import BSM, Detector, Encoding, MDILink
 from .mdi import (
-    X_OBSERVABLES,
+    MDISettings,
     _poisson,
     asymptotic_rate,
     binary_entropy,
-    check_protocol,
-    decoy_coefficients,
+    check_sides,
     expected_counts,
     pulse_pairs,
+    settings_coefficients,
 )
 
-COUNT_KEYS = ("zz", "zz_err", "xx", "xx_err", "yy", "xo+ox", "yo+oy", "oo")
 Method = Literal["joint", "separate"]
 """How the finite-key estimate uses the Chernoff polytope (module docstring)."""
-_MAXITER = 400   # Brent's iterations: bisection alone needs ≈ 64 to reach 4ε from a unit bracket
+_MAXITER = 400   # Newton–bisection iterations: bisection alone needs ≈ 64 to reach 4ε from a unit bracket
 CertificateStatus = Literal["certified", "gap_open", "infeasible"]
 """Outcome of the worst-case search over the Chernoff polytope (:class:`FiniteKeyEstimate` ``status``)."""
-_NU_KEYS = (*X_OBSERVABLES, "xx_err")
 _MIN_EPS = 1e-30
 _MAX_PULSE_PAIRS = 1e18  # 3 years at 10 GHz; beyond it the LP data pass HiGHS's infinity (1e20)
 _GAP_RTOL = 1e-7  # relative gap at which the cutting planes stop (the key is built from the lower bound)
@@ -96,46 +97,85 @@ def _check_eps(eps: float, name: str = "eps") -> float:
     return check_range(name, eps, _MIN_EPS, 1.0, high_open=True)
 
 
-def _expm1_minus(tau):
+def _expm1_minus(tau: np.ndarray) -> np.ndarray:
     """e^τ − 1 − τ without cancellation: its Taylor series to τ⁸ for |τ| < 0.01 (error < 1e-19 relative)."""
-    if abs(tau) < 1e-2:
-        term, total = tau, 0.0
-        for k in range(2, 9):
-            term *= tau / k
-            total += term
-        return total
-    return np.expm1(tau) - tau
+    series, term = np.zeros_like(tau), tau.copy()
+    for k in range(2, 9):
+        term = term * tau / k
+        series = series + term
+    return np.where(np.abs(tau) < 1e-2, series, np.expm1(tau) - tau)
 
 
-def _kl_root(scale, big_l, branch):
-    """Roots of the Poisson divergence D(x‖μ) = x ln(x/μ) − x + μ = L, by Brent's method in log-ratio form.
+def _newton_bracketed(g, dg, c, low, high, start):
+    """Roots τ of the monotone g(τ, c) = 0 (derivative ``dg``(τ)), one per element of ``c``, in the brackets
+    [``low``, ``high``] (sign change across each), by Newton's method from ``start`` with a bisection step
+    wherever Newton leaves the bracket; each root to 4ε·max(|τ|, 1) (ε the float precision: the roots x = s·e^τ
+    are used, so an absolute error in τ is a relative one in x). Vectorized: one pass serves every element."""
+    tol = 4 * np.finfo(float).eps
+    tau, low, high = start.copy(), low.copy(), high.copy()
+    rising = g(high, c) > 0
+    done = np.zeros(tau.shape, bool)
+    for _ in range(_MAXITER):
+        value = g(tau, c)
+        below = (value > 0) == rising  # the root lies below τ
+        high, low = np.where(below, tau, high), np.where(below, low, tau)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = tau - value / dg(tau)
+        new = np.where((step >= low) & (step <= high), step, 0.5 * (low + high))
+        size = tol * np.maximum(np.abs(tau), 1.0)
+        finished = done | (value == 0) | (np.abs(new - tau) <= size) | (high - low <= size)
+        tau, done = np.where(done | (value == 0), tau, new), finished  # converged elements stay put
+        if done.all():
+            return tau
+    raise RuntimeError("Chernoff root finding did not converge")  # unreachable: bisection halves the bracket
 
-    ``"mu"``: μ = x·e^τ with e^τ − 1 − τ = L/x; ``"x"``: x = μ·e^τ with (τ − 1)e^τ + 1 = L/μ. Both are
-    evaluated without cancellation (expm1), so large counts keep full precision. For L/scale > 10¹²
-    (scale ≪ L) the upper roots use t ≤ s + 2 ln s (μ branch, conservative; s = 1 + L/x) and
-    ln(x/μ) = 1 + W₀((L/μ − 1)/e) (x branch, :func:`scipy.special.lambertw`). Returns the lower and upper
-    root (not the ratio); 0 for a lower root that does not exist.
+
+def _kl_roots(scale: np.ndarray, big_l: float, branch: str) -> tuple[np.ndarray, np.ndarray]:
+    """Roots of the Poisson divergence D(x‖μ) = x ln(x/μ) − x + μ = L, for an array of positive ``scale``.
+
+    ``"mu"`` (scale = x): μ = x·e^τ with g(τ) = e^τ − 1 − τ − L/x = 0, g' = e^τ − 1; ``"x"`` (scale = μ):
+    x = μ·e^τ with g(τ) = (τ − 1)e^τ + 1 − L/μ = 0, g' = τe^τ. Both are evaluated without cancellation
+    (expm1 near τ = 0; (τ − 1)e^τ + (μ − L)/μ for τ < −1, the lower root as μ ↓ L), so large counts keep full
+    precision; the roots are found by bracketed Newton
+    (:func:`_newton_bracketed`). For L/scale > 10¹² (scale ≪ L) the upper roots use t ≤ s + 2 ln s (μ branch,
+    conservative; s = 1 + L/x) and ln(x/μ) = 1 + W₀((L/μ − 1)/e) (x branch, :func:`scipy.special.lambertw`).
+    Returns the lower and upper roots (not the ratios); 0 for a lower root that does not exist.
     """
-    scale = max(scale, 1e-300)
+    scale = np.maximum(scale, 1e-300)
     c = big_l / scale
-    rtol = 4 * np.finfo(float).eps
+    huge = c > 1e12
+    lower, upper = np.zeros(scale.shape), np.zeros(scale.shape)
+    cs, ss = c[~huge], scale[~huge]
+    root = np.sqrt(2 * cs)  # e^τ − 1 − τ and (τ − 1)e^τ + 1 both exceed τ²/2 for τ > 0: above the upper roots
+    zero = np.zeros(cs.shape)
     if branch == "mu":
-        if c > 1e12:
-            s = 1 + c
-            return 0.0, scale * s + 2 * scale * np.log(s)
-        g = lambda tau: _expm1_minus(tau) - c  # noqa: E731
-        lower = scale * np.exp(brentq(g, -(2 + c), 0.0, xtol=1e-300, rtol=rtol, maxiter=_MAXITER))
-        return lower, scale * np.exp(brentq(g, 0.0, 1 + 2 * np.log1p(c), xtol=1e-300, rtol=rtol, maxiter=_MAXITER))
-    if c > 1e12:
-        return 0.0, float(np.exp(np.log(scale) + 1 + lambertw((c - 1) / np.e, 0).real))
-    g = lambda tau: tau * np.expm1(tau) - _expm1_minus(tau) - c  # noqa: E731
-    lower = 0.0
-    if c < 1:
-        low = -1.0
-        while g(low) <= 0:
-            low *= 2
-        lower = scale * np.exp(brentq(g, low, 0.0, xtol=1e-300, rtol=rtol, maxiter=_MAXITER))
-    return lower, scale * np.exp(brentq(g, 0.0, 2 + np.log1p(c), xtol=1e-300, rtol=rtol, maxiter=_MAXITER))
+        g = lambda tau, c: _expm1_minus(tau) - c  # noqa: E731
+        top = np.minimum(root, 1 + 2 * np.log1p(cs))
+        upper[~huge] = ss * np.exp(_newton_bracketed(g, np.expm1, cs, zero, top, top))
+        bottom = -(2 + cs)
+        lower[~huge] = ss * np.exp(_newton_bracketed(g, np.expm1, cs, bottom, zero, np.maximum(bottom, -root)))
+        s = 1 + c[huge]
+        upper[huge] = scale[huge] * s + 2 * scale[huge] * np.log(s)
+        return lower, upper
+    g = lambda tau, c: tau * np.expm1(tau) - _expm1_minus(tau) - c  # noqa: E731
+    dg = lambda tau: tau * np.exp(tau)  # noqa: E731
+    top = np.minimum(root, 2 + np.log1p(cs))
+    upper[~huge] = ss * np.exp(_newton_bracketed(g, dg, cs, zero, top, top))
+    upper[huge] = np.exp(np.log(scale[huge]) + 1 + lambertw((c[huge] - 1) / np.e, 0).real)
+    has_lower = np.flatnonzero(~huge)[cs < 1]  # g(−∞) = 1 − c: a lower root only for c < 1
+    cl, sl = c[has_lower], scale[has_lower]
+    margin = (sl - big_l) / sl  # 1 − c without cancellation: g = (τ − 1)e^τ + 1 − c for τ < −1
+
+    def g_lower(tau, index):
+        return np.where(tau < -1, (tau - 1) * np.exp(tau) + margin[index], g(tau, cl[index]))
+
+    index = np.arange(cl.size)
+    bottom = np.full(cl.shape, -1.0)
+    while np.any(g_lower(bottom, index) <= 0):
+        bottom = np.where(g_lower(bottom, index) <= 0, 2 * bottom, bottom)
+    start = np.maximum(bottom, -np.sqrt(2 * cl))  # (τ − 1)e^τ + 1 < τ²/2 for τ < 0: inside the bracket
+    lower[has_lower] = sl * np.exp(_newton_bracketed(g_lower, dg, index, bottom, np.zeros(cl.shape), start))
+    return lower, upper
 
 
 def chernoff_expected(observed: ArrayLike, eps: float) -> tuple[float | np.ndarray, float | np.ndarray]:
@@ -151,8 +191,8 @@ def chernoff_expected(observed: ArrayLike, eps: float) -> tuple[float | np.ndarr
     x = _check_array("observed", observed, 0.0, np.inf)
     big_l = np.log(1 / _check_eps(eps))
     lower, upper = np.zeros(x.shape), np.full(x.shape, big_l)
-    for index in zip(*np.nonzero(x > 0)) if x.ndim else ([()] if x > 0 else []):
-        lower[index], upper[index] = _kl_root(x[index], big_l, "mu")
+    positive = x > 0
+    lower[positive], upper[positive] = _kl_roots(x[positive], big_l, "mu")
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
@@ -169,29 +209,25 @@ def chernoff_observed(expected: ArrayLike, eps: float) -> tuple[float | np.ndarr
     mu = _check_array("expected", expected, 0.0, np.inf)
     big_l = np.log(1 / _check_eps(eps))
     lower, upper = np.zeros(mu.shape), np.zeros(mu.shape)
-    for index in zip(*np.nonzero(mu > 0)) if mu.ndim else ([()] if mu > 0 else []):
-        lower[index], upper[index] = _kl_root(mu[index], big_l, "x")
+    positive = mu > 0
+    lower[positive], upper[positive] = _kl_roots(mu[positive], big_l, "x")
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
 def _polytope(keys, observed, eps, joint):
     """A ν ≤ b for expected counts ν within the two-sided Chernoff bounds of every count (``joint``: of
     every partial sum of counts of disjoint events too). Returns (A, b, number of statements)."""
-    rows, rhs = [], []
     sizes = range(1, len(keys) + 1) if joint else (1,)
-    for subset in (s for r in sizes for s in itertools.combinations(keys, r)):
-        if "xx" in subset and "xx_err" in subset:  # not disjoint events: no Bernoulli sum
-            continue
-        lower, upper = chernoff_expected(sum(observed[k] for k in subset), eps)
-        row = np.array([1.0 if k in subset else 0.0 for k in keys])
-        rows += [row, -row]
-        rhs += [upper, -lower]
-    return np.array(rows), np.array(rhs), len(rows)
+    subsets = [s for r in sizes for s in itertools.combinations(keys, r)
+               if not ("xx" in s and "xx_err" in s)]  # not disjoint events: no Bernoulli sum
+    rows = np.array([[1.0 if k in subset else 0.0 for k in keys] for subset in subsets])
+    lower, upper = chernoff_expected(rows @ np.array([observed[k] for k in keys], dtype=float), eps)
+    return np.vstack([rows, -rows]), np.concatenate([upper, -lower]), 2 * len(subsets)
 
 
 @dataclass(frozen=True)
 class _Estimation:
-    """P = {ν ≥ 0 : A ν ≤ b} over the expected X-basis counts ν (keys ``_NU_KEYS``), with the linear decoy
+    """P = {ν ≥ 0 : A ν ≤ b} over the expected X-basis counts ν (keys: the X-basis observables and ``"xx_err"``), with the linear decoy
     bounds s(ν) = w_s·ν ≤ s₁₁ and t(ν) = w_t·ν ≥ s₁₁e₁₁. The LPs work in y = (ν − c)/W, c the observed counts
     and W their Chernoff widths, with rows normalized to unit size, so that HiGHS's tolerances are relative
     to the statistical widths however large the counts."""
@@ -236,11 +272,12 @@ class _Estimation:
                     and np.all(self.a_y @ y - self.b_y <= _FEASIBILITY_TOL))
 
 
-def _estimation(c, pairs, mu, eps, joint) -> _Estimation:
-    """The polytope of :func:`_polytope` on ``_NU_KEYS`` plus ⟨T_xx⟩ ≤ ⟨n_xx⟩ and t(ν) ≥ 0 (true at the true
-    expected counts: s₁₁e₁₁ ≥ 0), and the decoy weights of :func:`combchip.link.qkd.mdi.decoy_coefficients`."""
-    keys = list(_NU_KEYS)
-    coeff_s11, coeff_se11 = decoy_coefficients(mu)
+def _estimation(c, pairs, settings: MDISettings, eps, joint) -> _Estimation:
+    """The polytope of :func:`_polytope` on the X-basis observables of ``settings`` and ``"xx_err"``, plus
+    ⟨T_xx⟩ ≤ ⟨n_xx⟩ and t(ν) ≥ 0 (true at the true expected counts: s₁₁e₁₁ ≥ 0), and the decoy weights of
+    :func:`combchip.link.qkd.mdi.settings_coefficients`."""
+    keys = [*settings.observables, "xx_err"]
+    coeff_s11, coeff_se11 = settings_coefficients(settings)
     ws = np.array([coeff_s11.get(k, 0.0) / pairs[k] for k in keys])
     we = np.array([coeff_se11.get(k, 0.0) / pairs[k] for k in keys])
     a_ub, b_ub, statements = _polytope(keys, c, eps, joint)
@@ -262,14 +299,13 @@ def _single_photon_term(n, m):
     return float(n * (1 - binary_entropy(min(m / n, 0.5)))) if n > 0 else 0.0
 
 
-def _observed_tangent(mu, eps, side):
-    """xᴸ(μ) (``side`` 0) or xᵁ(μ) (1) of :func:`chernoff_observed` and its slope dx/dμ = (u − 1)/ln u, u = x/μ
-    (implicit differentiation of D(x‖μ) = ln(1/ε)); slope 0 where xᴸ = 0."""
-    x = float(chernoff_observed(mu, eps)[side])
+def _observed_slope(x, mu):
+    """Slope dx/dμ = (u − 1)/ln u, u = x/μ, of a root x of D(x‖μ) = ln(1/ε) (:func:`chernoff_observed`, implicit
+    differentiation); 0 where x = 0 (xᴸ = 0)."""
     if x <= 0 or mu <= 0:
-        return x, 0.0
+        return 0.0
     r = np.log(x) - np.log(mu)
-    return x, float(np.expm1(r) / r) if r != 0 else 1.0
+    return float(np.expm1(r) / r) if r != 0 else 1.0
 
 
 @dataclass(frozen=True)
@@ -324,12 +360,13 @@ def _joint_worst_case(problem: _Estimation, big_a, eps, starts, floor: float) ->
     def value_and_cut(y):
         """G(y) and the cut g·(y' − y) + const ≤ G(y') for every y' (the planes above)."""
         s, t = problem.s(y), problem.t(y)
-        n, dn = _observed_tangent(big_a * max(s, 0.0), eps, 0)
-        m = float(chernoff_observed(big_a * max(t, 0.0), eps)[1])
+        mu_t = max(big_a * t, tiny)  # xᵁ has an infinite slope at 0: linearize just above it
+        mu = np.array([big_a * max(s, 0.0), big_a * max(t, 0.0), mu_t])
+        lows, highs = chernoff_observed(mu, eps)
+        n, m, m_t = float(lows[0]), float(highs[1]), float(highs[2])
+        dn, dm = _observed_slope(n, mu[0]), _observed_slope(m_t, mu_t)
         e0 = min(max(m / n, 1e-300), 0.5) if n > 0 else 0.5
         alpha, beta = 1 + np.log2(1 - e0), np.log2(e0 / (1 - e0))
-        mu_t = max(big_a * t, tiny)  # xᵁ has an infinite slope at 0: linearize just above it
-        m_t, dm = _observed_tangent(mu_t, eps, 1)
         gradient = big_a * (alpha * dn * problem.ws_y + beta * dm * problem.we_y)
         return _single_photon_term(n, m), gradient, alpha * n + beta * (m_t + dm * (big_a * t - mu_t))
 
@@ -389,18 +426,19 @@ def _finite_size_cost(eps_cor: float, eps_pa: float, eps_hat: float) -> float:
     return float(np.log2(2 / eps_cor) + 2 * np.log2(1 / (np.sqrt(2) * eps_pa * eps_hat)))
 
 
-def _check_counts(counts: Mapping, pairs: Mapping) -> dict[str, float]:
+def _check_counts(counts: Mapping, pairs: Mapping, settings: MDISettings) -> dict[str, float]:
     """Counts as floats; each at most the pulse pairs sent with its setting (both orders for "αo+oα")."""
     if not isinstance(counts, Mapping):
         raise ValueError(f"counts must be a mapping, got {counts!r}")
     counts = dict(counts)
+    keys = settings.count_keys
     for key, parts in (("xo+ox", ("xo", "ox")), ("yo+oy", ("yo", "oy"))):
-        if key not in counts and all(p in counts for p in parts):
+        if key in keys and key not in counts and all(p in counts for p in parts):
             counts[key] = counts.pop(parts[0]) + counts.pop(parts[1])
-    missing = [k for k in COUNT_KEYS if k not in counts]
+    missing = [k for k in keys if k not in counts]
     if missing:
-        raise ValueError(f"counts is missing {missing}; it needs {COUNT_KEYS}")
-    out = {k: check_range(f"counts[{k!r}]", counts[k], 0.0, (2 if "+" in k else 1) * pairs[k]) for k in COUNT_KEYS}
+        raise ValueError(f"counts is missing {missing}; this protocol needs {keys}")
+    out = {k: check_range(f"counts[{k!r}]", counts[k], 0.0, (2 if "+" in k else 1) * pairs[k]) for k in keys}
     for k in ("zz", "xx"):
         if out[f"{k}_err"] > out[k]:
             raise ValueError(f"counts[{k + '_err'!r}] = {out[k + '_err']} exceeds counts[{k!r}] = {out[k]}")
@@ -455,13 +493,14 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     Parameters
     ----------
     counts : mapping
-        Detections (announced BSM events): ``"zz", "xx", "yy", "oo"``, the symmetric sums
-        ``"xo+ox", "yo+oy"`` (or their four parts), and the error counts ``"zz_err", "xx_err"``; each at
-        most the pulse pairs sent with its setting.
+        Detections (announced BSM events): ``"zz", "xx", "yy", "oo"``, the one-sided ``"xo", "ox", "yo",
+        "oy"`` (Alice's source first; for a symmetric protocol their sums ``"xo+ox", "yo+oy"`` or the parts),
+        and the error counts ``"zz_err", "xx_err"``; each at most the pulse pairs sent with its setting.
     total_pulse_pairs : float
         N, pulse pairs sent, in (0, 10¹⁸].
     intensities, probabilities : mapping
-        Keyed ``"z", "y", "x", "o"`` (:func:`combchip.link.qkd.mdi.check_protocol`).
+        Keyed ``"z", "y", "x", "o"`` for both sides or ``"alice", "bob"`` per side, o ≥ 0
+        (:func:`combchip.link.qkd.mdi.check_sides`).
     eps : float
         Failure probability of each Chernoff bound, in [10⁻³⁰, 1); also the default ε_cor, ε_PA, ε̂.
     f : float
@@ -483,10 +522,10 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     ----------
     C. Jiang, Z.-W. Yu, X.-L. Hu, X.-B. Wang, Phys. Rev. A 103, 012402 (2021).
     """
-    mu, prob = check_protocol(intensities, probabilities)
+    settings = check_sides(intensities, probabilities)
     n_total = check_range("total_pulse_pairs", total_pulse_pairs, 0.0, _MAX_PULSE_PAIRS, low_open=True)
-    pairs = pulse_pairs(n_total, prob)
-    c = _check_counts(counts, pairs)
+    pairs = pulse_pairs(n_total, settings.probabilities)
+    c = _check_counts(counts, pairs, settings)
     eps = _check_eps(eps)
     check_range("f", f, 1.0, np.inf)
     check_choice("method", method, Method)
@@ -495,7 +534,7 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
     if repetition_rate is not None:
         check_positive("repetition_rate", repetition_rate, "Hz")
 
-    problem = _estimation(c, pairs, mu, eps, joint_constraints)
+    problem = _estimation(c, pairs, settings, eps, joint_constraints)
     e_zz = c["zz_err"] / c["zz"] if c["zz"] > 0 else 0.0
     leak = f * c["zz"] * binary_entropy(e_zz)
     statements = problem.statements + 2
@@ -513,7 +552,7 @@ def estimate_from_counts(counts: Mapping, total_pulse_pairs: float, intensities:
             key_rate=None if repetition_rate is None else 0.0, **common)
     t_max = problem.solve(-problem.we_y)
     s11, se11 = max(problem.s(s_min[0]), 0.0), max(problem.t(t_max[0]), 0.0)
-    big_a = pairs["zz"] * _poisson(mu["z"], 1) ** 2
+    big_a = pairs["zz"] * _poisson(settings.intensities_a["z"], 1) * _poisson(settings.intensities_b["z"], 1)
     worst = _separate_worst_case(big_a, s11, se11, eps)
     if method == "joint":
         s_max = problem.solve(-problem.ws_y)[0]

@@ -154,13 +154,11 @@ class SNSChannel:
         Dark-count probability p_d per detector per window, in [0, 1).
     misalignment : float
         Phase-independent X-window misalignment e₀ in [0, 1/2): visibility v = 1 − 2e₀.
-    phase_noise : tuple of (float, float)
-        (drift rate ω [rad/s], interval T [s]) pairs, each an independent residual phase uniform over
-        [−ωT/2, ωT/2] (see :func:`phase_drift_misalignment`).
     tracking : PhaseTracking or None
-        Phase tracking and interference visibility built from the link's parts
-        (:class:`combchip.link.qkd.sns_tracking.PhaseTracking`), on top of ``misalignment`` and ``phase_noise``;
-        its phase-estimation noise depends on the distance.
+        The one source of residual phase: fibre drifts and their re-estimation periods, laser and comb-line
+        phase noise, phase-estimation noise (distance dependent) and the interference visibility, built from
+        the link's parts (:class:`combchip.link.qkd.sns_tracking.PhaseTracking`), on top of ``misalignment``.
+        None: a perfectly tracked phase.
     """
 
     loss_db_per_km: float = 0.2
@@ -169,7 +167,6 @@ class SNSChannel:
     efficiency: float = 0.7
     dark_count_probability: float = 1e-8
     misalignment: float = 0.0
-    phase_noise: tuple[tuple[float, float], ...] = ()
     tracking: PhaseTracking | None = None
 
     def __post_init__(self):
@@ -179,13 +176,6 @@ class SNSChannel:
         check_range("efficiency", self.efficiency, 0.0, 1.0, low_open=True)
         check_range("dark_count_probability", self.dark_count_probability, 0.0, 1.0, high_open=True)
         check_range("misalignment", self.misalignment, 0.0, 0.5, high_open=True)
-        pairs = tuple(tuple(p) for p in self.phase_noise)
-        for k, pair in enumerate(pairs):
-            if len(pair) != 2:
-                raise ValueError(f"phase_noise[{k}] must be a (drift_rate, interval) pair, got {pair!r}")
-            check_nonnegative(f"phase_noise[{k}] drift_rate", pair[0], "rad/s")
-            check_nonnegative(f"phase_noise[{k}] interval", pair[1], "s")
-        object.__setattr__(self, "phase_noise", pairs)
         if self.tracking is not None and not isinstance(self.tracking, PhaseTracking):
             raise ValueError(f"tracking must be a PhaseTracking or None, got {self.tracking!r}")
 
@@ -198,13 +188,13 @@ class SNSChannel:
 
     def x_phase_terms(self, eta_a: float, eta_b: float) -> tuple[float, tuple[tuple[float, float], ...], float]:
         """(misalignment e₀ = (1 − v)/2, (ω, T) drift pairs, Gaussian variance σ² [rad²]) of the X windows at
-        arm transmittances η_A, η_B: ``misalignment`` and ``phase_noise``, with those of ``tracking``
-        (visibilities multiply, drift pairs join, variances add)."""
+        arm transmittances η_A, η_B: ``misalignment`` combined with ``tracking``'s visibility (visibilities
+        multiply), and ``tracking``'s drift pairs and summed Gaussian variances (none without tracking)."""
         if self.tracking is None:
-            return self.misalignment, self.phase_noise, 0.0
+            return self.misalignment, (), 0.0
         v = (1 - 2 * self.misalignment) * self.tracking.visibility
         variance = sum(self.tracking.gaussian_variances(eta_a, eta_b).values())
-        return (1 - v) / 2, self.phase_noise + self.tracking.drift_pairs(), variance
+        return (1 - v) / 2, self.tracking.drift_pairs(), variance
 
 
 def phase_drift_misalignment(drift_rate: float, interval: float,
@@ -249,13 +239,13 @@ def single_click_yield(mu_a: ArrayLike, mu_b: ArrayLike, eta_a: ArrayLike, eta_b
 
 
 def slice_error_yield(mu: float, eta_a: float, eta_b: float, p_d: float, phase_slice: float,
-                      misalignment: float = 0.0, phase_noise: tuple[tuple[float, float], ...] = (),
+                      misalignment: float = 0.0, drifts: tuple[tuple[float, float], ...] = (),
                       phase_variance: float = 0.0) -> float:
     """Error yield T_Δ of ρ_μμ windows kept by the phase slice: wrong detector only clicks.
 
     T_Δ = ⟨(1 − p_d)e^{−I_c(δ)}⟩ − (1 − p_d)²e^{−2(a+b)}, I_c = a + b + x cos δ, x = 2v√(ab), averaged over
-    δ = s + Σφⱼ + g (s uniform in [−Δ/2, Δ/2], φⱼ uniform over [−ωⱼTⱼ/2, ωⱼTⱼ/2] for each ``phase_noise`` pair,
-    g Gaussian of variance ``phase_variance`` [rad²]) by the Bessel series of the module docstring. The slice
+    δ = s + Σφⱼ + g (s uniform in [−Δ/2, Δ/2], φⱼ uniform over [−ωⱼTⱼ/2, ωⱼTⱼ/2] for each ``drifts`` pair
+    (ωⱼ [rad/s], Tⱼ [s]), g Gaussian of variance ``phase_variance`` [rad²]) by the Bessel series of the module docstring. The slice
     around π gives the same value by symmetry.
     """
     check_nonnegative("phase_variance", phase_variance, "rad²")
@@ -263,7 +253,7 @@ def slice_error_yield(mu: float, eta_a: float, eta_b: float, p_d: float, phase_s
     x = 2 * (1 - 2 * misalignment) * np.sqrt(a * b)
     n = np.arange(1, 31 + int(4 * x))
     mean_cos = np.exp(-n**2 * phase_variance / 2) * np.sinc(n * phase_slice / (2 * np.pi))
-    for rate, t in phase_noise:
+    for rate, t in drifts:
         mean_cos = mean_cos * np.sinc(n * rate * t / (2 * np.pi))
     # e^{−(a+b)} Iₙ(x) = ive(n, x) e^{x − (a+b)}, with x ≤ a + b
     average = np.exp(x - (a + b)) * (ive(0, x) + 2 * np.sum((-1.0) ** n * ive(n, x) * mean_cos))

@@ -36,7 +36,7 @@ __all__ = ["SOURCES", "format_error_budget", "sns_x_error_budget"]
 
 SOURCES = ("phase slice", "fibre drift, reference", "fibre drift, difference", "laser phase noise",
            "comb line, delay imbalance", "phase estimation", "polarization mismatch", "intensity mismatch",
-           "stated misalignment", "stated phase noise", "dark counts")
+           "stated misalignment", "dark counts")
 """Rows of :func:`sns_x_error_budget`, in order."""
 
 
@@ -50,7 +50,6 @@ def _row(distance_m: float, channel: SNSChannel, protocol: SNSProtocol) -> tuple
     variances = tracking.gaussian_variances(eta_a, eta_b)
     (w_ref, t_ref), (w_diff, t_diff) = tracking.drift_pairs()
     a, b = eta_a * (1 + tracking.intensity_mismatch), eta_b * (1 - tracking.intensity_mismatch)
-    stated = np.prod([1 - 2 * phase_drift_misalignment(w, t) for w, t in channel.phase_noise])
     p_d = channel.dark_count_probability
 
     def e_x(dark):
@@ -62,7 +61,7 @@ def _row(distance_m: float, channel: SNSChannel, protocol: SNSProtocol) -> tuple
     parts = [slice_misalignment(protocol.phase_slice), phase_drift_misalignment(w_ref, t_ref),
              phase_drift_misalignment(w_diff, t_diff), _gaussian(variances["laser"]), _gaussian(variances["comb"]),
              _gaussian(variances["estimation"]), (1 - tracking.polarization_visibility) / 2,
-             (1 - 2 * math.sqrt(a * b) / (a + b)) / 2, channel.misalignment, (1 - stated) / 2, total - e_x(0.0)]
+             (1 - 2 * math.sqrt(a * b) / (a + b)) / 2, channel.misalignment, total - e_x(0.0)]
     return parts, total, tracking.detected_photons(eta_a, eta_b, t_ref)
 
 

@@ -1,0 +1,189 @@
+"""System A's dual drive: the measured resonances, the aux laser's parking point, and bad inputs."""
+
+import numpy as np
+import pytest
+from scipy.constants import c
+
+import combchip as cc
+from combchip.systems import SYSTEM_A
+from combchip.systems.dual_drive import (AuxBalance, aux_park_detuning, comb_span, dual_drive_balance, dual_drive_scan,
+                                        park_for_reserve, park_for_zero_pull)
+from combchip.systems.system_a import system_a_aux, system_a_pump, system_a_pumped_ring
+from combchip.units import db_to_ratio
+
+
+def test_resonances_use_their_own_measured_linewidths_and_the_facet_loss():
+    ring, aux = system_a_pumped_ring(), system_a_aux()
+    assert ring.linewidth == pytest.approx(SYSTEM_A.pump_resonance_linewidth, rel=1e-12)
+    assert aux.linewidth == SYSTEM_A.aux_resonance_linewidth
+    # half the two-facet loss: 1.58 W to the fibre → ≈ 0.74 W on chip
+    assert aux.power == pytest.approx(SYSTEM_A.aux_power * db_to_ratio(SYSTEM_A.insertion_loss_db / 2), rel=1e-12)
+    # CH37 sits 13.04 FSRs below CH51: the nearest resonance is μ = −13
+    assert aux.mode == round((c / SYSTEM_A.aux_wavelength - c / SYSTEM_A.pump_wavelength) / SYSTEM_A.fsr) == -13
+    assert 0 < aux.coupling < 1
+
+
+def test_aux_park_point_is_the_blue_half_power_point_of_the_heated_resonance():
+    ring, pump, aux = system_a_pumped_ring(), system_a_pump(), system_a_aux()
+    norm = cc.normalize(ring, pump)
+    thermal = cc.Thermal.si3n4(ring)
+    mode, poles = aux.normalized(norm), thermal.poles(norm, aux)
+    zeta_b = float(norm.zeta(aux_park_detuning(norm, thermal, aux)))
+    power = mode.f**2 / (2 * mode.loss**2)
+    x = sum(poles.gains) * poles.aux_weight * power
+    # the stationary aux equation f_b² = B[l_b² + (ζ_b + x − B)²] holds there, with δ = −l_b (blue side)
+    assert power * (mode.loss**2 + (zeta_b + x - power) ** 2) == pytest.approx(mode.f**2, rel=1e-12)
+    assert zeta_b + x - power == pytest.approx(-mode.loss, rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(thermal=False, aux=True), "aux"),
+    (dict(rate_hz_per_s=0.0), "rate_hz_per_s"),
+    (dict(span_hz=0.0), "span_hz"),
+    (dict(hold_s=-1.0), "hold_s"),
+    (dict(back_hz=-1e9), "back_hz"),
+    (dict(park="cold"), "park"),
+    (dict(park=np.nan), "park"),
+    (dict(chaos_zeta=12.0), "chaos_zeta"),
+    (dict(lead_in_rate_hz_per_s=-1.0), "lead_in_rate_hz_per_s"),
+    (dict(bursts=0), "bursts"),
+    (dict(modes=16), "aux.mode"),
+])
+def test_dual_drive_scan_rejects_bad_inputs_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        dual_drive_scan(**kwargs)
+
+
+def test_comb_span_of_a_known_spectrum_and_bad_level():
+    mu = np.arange(-4, 5)
+    freq = 193e12 + 100e9 * mu
+    spectrum = np.where(mu == 0, 1.0, 10.0 ** (-np.abs(mu)))[None]  # −10 dB per line away from the pump
+    import xarray as xr
+    ds = xr.Dataset({"spectrum": (("snapshot", "mu"), spectrum)}, coords={"mu": mu, "frequency": ("mu", freq)})
+    # the strongest side lines are μ = ±1; −20 dB keeps |μ| ≤ 3
+    assert comb_span(ds, -20.0) == pytest.approx(c / freq[1] - c / freq[-2], rel=1e-12)
+    with pytest.raises(ValueError, match="level_db"):
+        comb_span(ds, 3.0)
+
+
+def _system_a():
+    ring, pump, aux = system_a_pumped_ring(), system_a_pump(), system_a_aux()
+    norm = cc.normalize(ring, pump)
+    thermal = cc.Thermal.si3n4(ring)
+    return norm, thermal, aux, AuxBalance.of(norm, thermal, aux)
+
+
+def test_aux_alone_sits_on_its_hot_resonance_where_the_triangle_cubic_says():
+    # P = 0: B[l² + (ζ_b + aB)²] = f² (Carmon's cubic with a = Gw − 1); at ζ_b = −a f²/l² the hot branch is
+    # exactly on resonance, B = f²/l², with F_B = l² > 0 (stable); 1e-9: cubic root rounding
+    norm, thermal, aux, bal = _system_a()
+    zeta_b = -bal.a * bal.f2 / bal.loss**2
+    ds = dual_drive_balance(0.0, float(norm.detuning_hz(zeta_b)))
+    assert ds.aux_intracavity_power.item() == pytest.approx(bal.f2 / bal.loss**2 * aux.power_per_unit(norm), rel=1e-9)
+    # T = R_th·a·κ₀_aux·(P_circ/FSR) for the aux's own absorbed power (closed form of the heat model)
+    absorbed = thermal.absorption * aux.heat_weight(norm) * norm.ring.kappa0 * ds.aux_intracavity_power.item() / (
+        norm.ring.fsr * aux.power_per_unit(norm) / norm.circulating_power_per_unit)
+    assert ds.temperature.item() == pytest.approx(thermal.resistance * absorbed, rel=1e-9)
+
+
+def test_without_aux_heat_follows_r_th_times_absorbed_pump_power():
+    # far-detuned aux (B ~ f²/ζ_b² ≈ 1e-12): T = R_th·a·κ₀·P/FSR, the pump shifted by (dν/dT)·T; 1e-6 is B's share
+    norm, thermal, aux, bal = _system_a()
+    power = np.array([1.0, 10.0, 20.0])
+    ds = dual_drive_balance(power, -1e15)
+    expected = thermal.resistance * thermal.absorption * norm.ring.kappa0 * power / norm.ring.fsr
+    np.testing.assert_allclose(ds.temperature, expected, rtol=1e-6)
+    np.testing.assert_allclose(ds.pump_shift, thermal.dfdT * expected, rtol=1e-6)
+    np.testing.assert_allclose(ds.flat_fraction, 1.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.9])
+def test_analytic_slopes_match_finite_differences_of_the_steady_state(fraction):
+    # dB/dP = −F_P/F_B against a central difference of the solved branch; 1e-5: O(h²) with h = 1e-3 W
+    norm, thermal, aux, bal = _system_a()
+    park = fraction * park_for_reserve(0.0)
+    power, h = 10.0, 1e-3
+    ds = dual_drive_balance([power - h, power, power + h], park)
+    dT = (ds.temperature[2] - ds.temperature[0]).item() / (2 * h)
+    ds_shift = (ds.pump_shift[2] - ds.pump_shift[0]).item() / (2 * h)
+    assert ds.dT_dP[1].item() == pytest.approx(dT, rel=1e-5, abs=1e-9)
+    assert ds.pump_shift_slope[1].item() == pytest.approx(ds_shift, rel=1e-5)
+
+
+def test_zero_pull_leaves_exactly_the_xpm_share_of_the_temperature_swing():
+    # s = G(P + wB) − 2B unchanged ⇒ ΔB = GΔP/(2 − Gw) ⇒ ΔT/ΔT_no_aux = 2/(2 − Gw), exactly; 1e-8: root finding
+    norm, thermal, aux, bal = _system_a()
+    high, low = 20.0, 5.0
+    park = park_for_zero_pull(high, low)
+    ds = dual_drive_balance([low, high], park)
+    assert ds.pump_shift[0].item() == pytest.approx(ds.pump_shift[1].item(), abs=1e-8 * norm.kappa)
+    bare = dual_drive_balance([low, high], -1e15)
+    swing = (ds.temperature[1] - ds.temperature[0]) / (bare.temperature[1] - bare.temperature[0])
+    assert swing.item() == pytest.approx(2 / (2 - bal.gain * bal.weight), rel=1e-6)
+
+
+def test_the_hot_branch_ends_at_the_triangle_tip():
+    # park_for_reserve puts the tip at the given pump power: just below it the branch is stable (F_B > 0),
+    # just above it no stable hot root is left; and the tip moves to lower detuning as the pump power falls
+    norm, thermal, aux, bal = _system_a()
+    tip = park_for_reserve(5.0)
+    assert np.isfinite(dual_drive_balance(5.0, tip * (1 - 1e-6)).aux_intracavity_power.item())
+    assert np.isnan(dual_drive_balance(5.0, tip * (1 + 1e-6)).aux_intracavity_power.item())
+    assert np.isfinite(dual_drive_balance(20.0, tip * (1 + 1e-6)).aux_intracavity_power.item())
+    assert park_for_reserve(0.0) < tip
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: dual_drive_balance(-1.0, 0.0), "pump_power"),
+    (lambda: dual_drive_balance(1.0, np.nan), "aux_detuning_hz"),
+    (lambda: dual_drive_balance(1.0, 0.0, thermal="hot"), "thermal"),
+    (lambda: park_for_reserve(-1.0), "lowest_power"),
+    (lambda: park_for_zero_pull(1.0, 2.0), "soliton_power"),
+    (lambda: park_for_zero_pull(0.0, 0.0), "chaos_power"),
+])
+def test_balance_rejects_bad_inputs_by_name(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_equilibrium_start_and_the_count_threshold_at_the_felt_detuning():
+    # simulate_comb starts at the given temperature and aux field (first trace sample, before any step has
+    # relaxed them: 1e-3 K and 1 % for one block of heat and the aux's first trace interval), and the
+    # soliton threshold uses ζ + x − 2B (half a soliton's peak ζ_eff per unit |ψ|²; 1e-9 rounding)
+    from combchip.systems.dual_drive import effective_threshold
+    norm, thermal, aux, bal = _system_a()
+    ring, pump = norm.ring, system_a_pump()
+    field = np.sqrt(20.0) * np.exp(0.3j)
+    ds = cc.simulate_comb(ring, pump, 3e9, modes=32, duration=2e-9, seed=0, snapshots=4, progress=False,
+                          thermal=thermal, aux=system_a_aux(1e9), initial_temperature=0.5, initial_aux_field=field)
+    assert ds.temperature[0].item() == pytest.approx(0.5, abs=1e-3)
+    assert ds.aux_intracavity_power[0].item() == pytest.approx(20.0, rel=1e-2)
+    t = ds.snapshot_time.values
+    felt = (3e9 + np.interp(t, ds.time.values, ds.thermal_shift.values)
+            - 2 * np.interp(t, ds.time.values, ds.aux_intracavity_power.values) / aux.power_per_unit(norm)
+            * norm.kappa / (4 * np.pi))
+    expected = np.maximum(norm.zeta(felt), 1.0) * norm.circulating_power_per_unit
+    np.testing.assert_allclose(effective_threshold(ds)[:, 0], expected, rtol=1e-9)
+    with pytest.raises(ValueError, match="initial_temperature"):
+        cc.simulate_comb(ring, pump, 3e9, modes=32, duration=1e-9, progress=False, initial_temperature=1.0)
+    with pytest.raises(ValueError, match="initial_aux_field"):
+        cc.simulate_comb(ring, pump, 3e9, modes=32, duration=1e-9, progress=False, thermal=thermal,
+                         initial_aux_field=1.0)
+
+
+@pytest.mark.slow
+def test_slow_run_starts_from_the_recorded_balance_steady_state():
+    # the slow run starts where dual_drive_balance puts heat and aux for the lead-in's chaotic power, with the
+    # laser offset so that the pump feels ζ_c (1e-9: the same closed form; 1e-3 K and 1 %: the first trace
+    # sample, before one block of heat and the aux's first trace interval relax them). 32 modes form no
+    # solitons in the lead-in, hence a hand-set park on the hot branch.
+    norm, thermal, aux, bal = _system_a()
+    park = 0.5 * park_for_reserve(0.0)
+    ds = dual_drive_scan(park=park, modes=32, rate_hz_per_s=3e16, lead_in_rate_hz_per_s=3e16, span_hz=2e9, bursts=2)
+    steady = dual_drive_balance(ds.attrs["chaos_power"], park)
+    assert ds.attrs["initial_temperature"] == pytest.approx(steady.temperature.item(), rel=1e-9)
+    assert ds.attrs["initial_aux_power"] == pytest.approx(steady.aux_intracavity_power.item(), rel=1e-9)
+    assert ds.attrs["start_detuning"] + steady.pump_shift.item() == pytest.approx(
+        float(norm.detuning_hz(ds.attrs["chaos_zeta"])), rel=1e-9)
+    assert ds.temperature[0].item() == pytest.approx(ds.attrs["initial_temperature"], abs=1e-3)
+    assert ds.aux_intracavity_power[0].item() == pytest.approx(ds.attrs["initial_aux_power"], rel=1e-2)
