@@ -32,12 +32,14 @@ __all__ = [
     "Laser",
     "MZI",
     "Normalization",
+    "PumpFrequencyNoise",
     "RCResponse",
     "Ramp",
     "Ring",
     "SiPolarizationChip",
     "ThermoOpticPhaseShifter",
     "Thermal",
+    "ThermalFrequencyNoise",
     "TimeBinEncoder",
     "TravelingWaveResponse",
     "analyse_steps",
@@ -46,6 +48,7 @@ __all__ = [
     "count_solitons",
     "inputs_from",
     "line_coherence",
+    "line_frequency_noise",
     "load",
     "network_key_rates",
     "normalize",
@@ -54,7 +57,9 @@ __all__ = [
     "single_soliton",
 ]
 
-_LAZY = {"coherence_visibility": "link.visibility", "line_coherence": "comb.coherence", "network_key_rates": "link.network"}
+_LAZY = {"coherence_visibility": "link.visibility", "line_coherence": "comb.coherence", "network_key_rates": "link.network",
+         "PumpFrequencyNoise": "comb.line_noise", "ThermalFrequencyNoise": "comb.line_noise",
+         "line_frequency_noise": "comb.line_noise"}
 """Names imported on first use, so that ``import combchip`` does not load the link and QKD models."""
 
 

@@ -119,6 +119,8 @@ COMB_LINES = Contract(
     {
         "itu_offset": _var(_MU, "Hz", "offset from the ITU channel"),
         "power_dbm": _var(_MU, "dBm", "bus output power"),
+        "linewidth_status": _var(_MU, "1", "how the linewidth was obtained: resolved, below_resolution, "
+                                           "above_span, from_pump, unmeasured or given"),
     },
 )
 _SYMBOLS = {

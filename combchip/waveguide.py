@@ -45,6 +45,7 @@ __all__ = [
     "mode_index_fd",
     "group_index",
     "ring_dispersion",
+    "radius_for_fsr",
     "lateral_decay_constant",
     "point_coupling_rate",
 ]
@@ -641,6 +642,63 @@ def ring_dispersion(
         "m0": m0,
         "omega0": float(omegas[3]),
     }
+
+
+def radius_for_fsr(
+    *,
+    fsr: float,
+    width: float,
+    height: float,
+    wavelength: float,
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    method: ModeSolver = "eim",
+) -> float:
+    """Radius of a circular ring whose free spectral range at ``wavelength`` is ``fsr``.
+
+    ``R = c / (2 pi n_g FSR)``, with the straight-guide group index ``n_g`` of
+    :func:`group_index` at ``wavelength``.  The mode solvers are not bend-aware, so
+    n_g does not depend on R and no iteration is needed.  Cached per argument set:
+    a layout cell and the device object that share a cross-section pay for the mode
+    solve once per process.
+
+    Parameters
+    ----------
+    fsr : float
+        Target free spectral range [Hz], in (1 GHz, 10 THz].
+    width, height : float
+        Core cross-section [m].
+    wavelength : float
+        Vacuum wavelength [m] at which the FSR is meant.
+    core, cladding : Material
+        Material names accepted by :func:`refractive_index`.
+    method : {"eim", "fd"}
+        Mode solver, see :func:`group_index`.
+
+    Returns
+    -------
+    float
+        Radius of the mode centreline [m].
+
+    References
+    ----------
+    B. E. Little et al., J. Lightwave Technol. 15, 998 (1997) (FSR = c / (n_g L)).
+    """
+    try:
+        f = float(fsr)
+    except (TypeError, ValueError):
+        raise ValueError(f"fsr={fsr!r} must be a real number in (1e9, 1e13] Hz") from None
+    if not (math.isfinite(f) and 1e9 < f <= 1e13):
+        raise ValueError(f"fsr={fsr!r} Hz is outside the allowed range (1e9, 1e13] Hz")
+    w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, True)
+    return _radius_for_fsr(f, w, h, lam, core_key, clad_key, check_choice("method", method, ModeSolver))
+
+
+@lru_cache(maxsize=64)
+def _radius_for_fsr(fsr, width, height, wavelength, core, cladding, method):
+    n_g = group_index(width=width, height=height, wavelength=wavelength, core=core, cladding=cladding,
+                      method=method)
+    return C0 / (2 * math.pi * n_g * fsr)
 
 
 def lateral_decay_constant(

@@ -26,7 +26,8 @@ DIE_MARGIN = 50.0
 """Die outline beyond the chiplets on the north, east and south sides [µm]; the west side is the facet."""
 
 COLOURS = {
-    "SIN_THICK": "#1f77b4", "SIN_THIN": "#17becf", "WG": "#d62728", "SLAB": "#ff9896", "N": "#9467bd",
+    "SIN_THICK": "#1f77b4", "SIN_THIN": "#17becf", "WG": "#d62728", "SLAB": "#ff9896", "GRATING_ETCH": "#f7b6d2",
+    "N": "#9467bd",
     "P": "#c5b0d5", "NPP": "#8c564b", "PPP": "#c49c94", "HEATER": "#e377c2", "VIA": "#7f7f7f", "M1": "#bcbd22",
     "PAD": "#dbdb8d", "INP_DEEP": "#2ca02c", "INP_SHALLOW": "#98df8a", "INP_ACTIVE": "#ff7f0e",
     "INP_PMETAL": "#ffbb78", "INP_NMETAL": "#aec7e8", "INP_ISOLATION": "#393b79", "FLOORPLAN": "#000000",

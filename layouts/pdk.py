@@ -7,6 +7,7 @@ Lengths are in µm on a 1 nm grid. Cross-sections are registered by name; pass t
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from functools import partial
 
 import gdsfactory as gf
@@ -14,7 +15,10 @@ from gdsfactory.cross_section import CrossSection, Section, cross_section
 from gdsfactory.cross_section.utils import xsection
 from gdsfactory.get_factories import get_cells
 from gdsfactory.pdk import GenericConstants
+from gdsfactory.technology import LayerLevel, LayerStack, LogicalLayer
 from gdsfactory.typings import Layer
+
+from combchip.tx.grating_couplers import GratingCoupler1D
 
 GRID_NM = 1
 """Layout grid (= database unit) [nm]."""
@@ -29,6 +33,7 @@ class LayerMap(gf.LayerEnum):
     SIN_THIN: Layer = (2, 0)  # Si3N4 100 nm (ultrahigh-Q thin nitride)
     WG: Layer = (10, 0)  # Si 220 nm full etch
     SLAB: Layer = (11, 0)  # Si 90 nm rib slab
+    GRATING_ETCH: Layer = (12, 0)  # Si shallow grating etch, GRATING_ETCH_DEPTH_UM deep into WG
     N: Layer = (20, 0)
     P: Layer = (21, 0)
     NPP: Layer = (22, 0)
@@ -54,6 +59,7 @@ RULES: dict[str, tuple[float, float]] = {
     "SIN_THIN": (0.5, 0.5),
     "WG": (0.15, 0.15),
     "SLAB": (0.3, 0.3),
+    "GRATING_ETCH": (0.15, 0.15),
     "N": (0.4, 0.4),
     "P": (0.4, 0.4),
     "NPP": (0.4, 0.4),
@@ -70,6 +76,29 @@ RULES: dict[str, tuple[float, float]] = {
     "INP_ISOLATION": (2.0, 2.0),
 }
 """Minimum width and minimum space [µm] per layer name (FLOORPLAN and TEXT are not checked)."""
+
+_GRATING_MODEL = {f.name: f.default for f in fields(GratingCoupler1D)}
+SI_THICKNESS_UM = round(_GRATING_MODEL["thickness"] * 1e6, 6)
+"""Si device-layer thickness [µm]: that of the grating-coupler model
+(:class:`combchip.tx.grating_couplers.GratingCoupler1D`)."""
+GRATING_ETCH_DEPTH_UM = round(_GRATING_MODEL["etch_depth"] * 1e6, 6)
+"""Depth of the GRATING_ETCH shallow etch [µm]: the grating-coupler model's etch depth, written there once."""
+SLAB_THICKNESS_UM = 0.09
+"""Si left in the rib etch (SLAB) [µm]."""
+
+LAYER_STACK = LayerStack(layers={
+    "si_core": LayerLevel(layer=LogicalLayer(layer=LAYER.WG) - LogicalLayer(layer=LAYER.GRATING_ETCH),
+                          derived_layer=LogicalLayer(layer=LAYER.WG), thickness=SI_THICKNESS_UM, zmin=0.0,
+                          material="si", mesh_order=2),
+    "si_grating_etch": LayerLevel(layer=LogicalLayer(layer=LAYER.WG) & LogicalLayer(layer=LAYER.GRATING_ETCH),
+                                  derived_layer=LogicalLayer(layer=LAYER.GRATING_ETCH),
+                                  thickness=SI_THICKNESS_UM - GRATING_ETCH_DEPTH_UM, zmin=0.0, material="si",
+                                  mesh_order=1, info={"etch_depth_um": GRATING_ETCH_DEPTH_UM}),
+    "si_slab": LayerLevel(layer=LogicalLayer(layer=LAYER.SLAB), thickness=SLAB_THICKNESS_UM, zmin=0.0,
+                          material="si", mesh_order=3),
+})
+"""Vertical stack of the Si platform (z = 0 at the bottom of the device layer), for gdsfactory's 3D view and
+plugins: the full 220 nm core, the grating grooves (the core less GRATING_ETCH_DEPTH_UM) and the rib slab."""
 
 _ELECTRICAL = {"port_names": ("e1", "e2"), "port_types": ("electrical", "electrical")}
 
@@ -151,6 +180,7 @@ PDK = gf.Pdk(
     cross_sections=CROSS_SECTIONS,
     cross_section_default_names=_DEFAULT_NAMES,
     cells=get_cells([gf.components]),
+    layer_stack=LAYER_STACK,
     constants=GenericConstants(),
 )
 

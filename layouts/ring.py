@@ -2,6 +2,9 @@
 
 The ring is a true circle (four circular 90° bends, no Euler sections) of radius
 R = L/2π, where L = c/(n_g·FSR) is the Ring's round-trip length; R is drawn on the 1 nm grid.
+System B's and C's Rings take n_g from the package's mode solver (their radii come from
+:func:`combchip.waveguide.radius_for_fsr`), so the drawn circle resonates at the target FSR by the
+same model; system A's Ring is the published device (R = 230 µm and the measured FSR fix its n_g).
 Origin: the bus centreline under the ring centre, so the ring centre is at (0, w + gap + R).
 """
 
@@ -27,6 +30,9 @@ EDGE_TIP_UM = {"sin_thick": 0.5, "sin_thin": 1.0, "strip": 0.2, "rib": 0.2, "inp
 LABEL_SIZE_UM = 10.0
 
 HEATER_WIDTH_UM = 3.0
+HEATER_BUS_CLEARANCE_UM = 1.0
+"""Smallest edge-to-edge distance [µm] from a heater to a bus waveguide: the heater's radius is pulled inside the
+ring's centreline by the amount that keeps its outer edge this far from the bus at the coupling point."""
 HEATER_OPENING_DEG = 60.0  # heater arc left open at the top of the ring for the two leads
 HEATER_ARM_UM = 20.0  # heater stubs from the arc ends up to the contacts, off the waveguide
 CONTACT_UM = (12.0, 8.0, 14.0)  # HEATER, VIA, M1 squares at each heater end
@@ -176,7 +182,8 @@ def ring_100ghz() -> Ring:
 
 @cache
 def ring_49ghz() -> Ring:
-    """System B's 49 GHz Ring (:func:`combchip.systems.system_b_ring`)."""
+    """System B's 49 GHz Ring (:func:`combchip.systems.system_b_ring`): R solved from the FSR with the
+    finite-difference n_g of its 1.6 × 0.8 µm guide."""
     from combchip.systems import system_b_ring
 
     return system_b_ring()
@@ -184,7 +191,8 @@ def ring_49ghz() -> Ring:
 
 @cache
 def ring_30ghz() -> Ring:
-    """System C's 30 GHz Ring (:func:`combchip.systems.system_c_ring`), drawn at its stated radius."""
+    """System C's 30 GHz Ring (:func:`combchip.systems.system_c_ring`): R solved from the FSR with the
+    effective-index n_g of its 2.8 µm × 100 nm guide."""
     from combchip.systems import system_c_ring
 
     return system_c_ring()
@@ -223,16 +231,23 @@ def heater_arc(radius_um: float, width_um: float, opening_deg: float) -> gf.Comp
 def mrr49() -> gf.Component:
     """System B's 49 GHz ring with a heater for rep-rate locking.
 
-    1.6 µm thick-SiN ring (500 nm gap, fibre array) under a 3 µm HEATER arc that covers all of the ring but a
-    60° opening at the top; from the arc ends 20 µm HEATER stubs lead away from the waveguide to
-    HEATER/VIA/M1 contacts, and 10 µm M1 leads run up to two 100 µm pads (electrical ports e1, e2).
+    1.6 µm thick-SiN ring (500 nm gap, fibre array; system B's assumed cross-section) under a 3 µm HEATER arc
+    that covers all of the ring but a 60° opening at the top. The arc's centreline lies inside the ring's by
+    the amount that keeps its outer edge :data:`HEATER_BUS_CLEARANCE_UM` from the bus at the coupling point
+    (a heater over the bus would heat and absorb in the coupler). From the arc ends 20 µm HEATER stubs lead
+    away from the waveguide to HEATER/VIA/M1 contacts, and 10 µm M1 leads run up to two 100 µm pads
+    (electrical ports e1, e2).
     """
+    from combchip.systems.system_b import WIDTH
+
     r = ring_49ghz()
+    width, gap = WIDTH * 1e6, 0.5
     c = gf.Component()
-    cell = ring(r, 1.6, 0.5, cross_section="sin_thick", couplers="fibre_array", label="mrr49")
+    cell = ring(r, width, gap, cross_section="sin_thick", couplers="fibre_array", label="mrr49")
     _wrap(c, cell, r)
-    radius = cell.info["radius_um"]
     xc, yc = cell.info["center_um"]
+    inset = max(0.0, HEATER_WIDTH_UM / 2 + HEATER_BUS_CLEARANCE_UM - (width / 2 + gap))
+    radius = _snap(cell.info["radius_um"] - inset)
 
     half = HEATER_OPENING_DEG / 2
     heater = c << heater_arc(radius, HEATER_WIDTH_UM, HEATER_OPENING_DEG)
@@ -257,22 +272,23 @@ def mrr49() -> gf.Component:
             pad.move((x_end, pad_bottom + PAD_UM / 2))
         c.add_port(name, center=(x_end, pad_bottom + PAD_UM), width=PAD_UM, orientation=90, layer=LAYER.PAD,
                    port_type="electrical")
-    c.info.update({"heater_width_um": HEATER_WIDTH_UM, "heater_opening_deg": HEATER_OPENING_DEG})
+    c.info.update({"heater_width_um": HEATER_WIDTH_UM, "heater_opening_deg": HEATER_OPENING_DEG,
+                   "heater_radius_um": radius})
     return c
 
 
 @gf.cell
 def mrr30() -> gf.Component:
-    """System C's 30 GHz ultrahigh-Q ring: thin SiN ("sin_thin", 2.8 µm), circle of R = 760 µm.
+    """System C's 30 GHz ultrahigh-Q ring: thin SiN ("sin_thin", 2.8 µm), a circle of R ≈ 998.7 µm
+    (:data:`combchip.systems.system_c.RING_RADIUS`, solved from the published FSR).
 
     3 µm gap (assumed: weakly guiding 100 nm core, no coupler model), edge couplers for the butt-coupled DFB.
     """
-    from combchip.systems.system_c import RING_RADIUS
+    from combchip.systems.system_c import RING_WIDTH
 
     r = ring_30ghz()
     c = gf.Component()
-    _wrap(c, ring(r, 2.8, 3.0, cross_section="sin_thin", radius_um=RING_RADIUS * 1e6, couplers="edge",
-                  label="mrr30"), r)
+    _wrap(c, ring(r, RING_WIDTH * 1e6, 3.0, cross_section="sin_thin", couplers="edge", label="mrr30"), r)
     return c
 
 

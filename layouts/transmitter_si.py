@@ -126,20 +126,33 @@ def _add_pad(c: Component, name: str, x: float, y: float, **kwargs) -> None:
 
 
 # ----------------------------------------------------------------------------- grating couplers
+GC_MARGIN = 2.0
+"""Unetched WG beyond the first and last groove of a grating [µm]."""
+
+
 @gf.cell
 def grating_coupler_1d(period: float, fill_factor: float, n_periods: int, width: float,
                        taper_length: float = GC_TAPER, fibre_angle: float = 10.0,
                        wavelength: float = 1.55) -> Component:
-    """Shallow-etched uniform grating: teeth on WG over a SLAB field; port o1 at the taper, o2 vertical."""
-    gc = gf.components.grating_coupler_rectangular(
-        n_periods=n_periods, period=period, fill_factor=fill_factor, width_grating=width,
-        length_taper=taper_length, layer_slab=LAYER.SLAB, layer_grating=LAYER.WG, fiber_angle=fibre_angle,
-        wavelength=wavelength, cross_section="strip", slab_offset=2.0)
+    """Shallow-etched uniform grating: a full-thickness WG field ``width`` wide with ``n_periods`` grooves
+    ((1 − f)·Λ wide, after a tooth f·Λ) drawn on GRATING_ETCH, the PDK's shallow etch of the depth the
+    coupler model assumes; a linear WG taper from the strip to the field. Port o1 at the taper, o2 vertical.
+    """
     c = Component()
-    ref = c << gc
-    c.add_ports(ref.ports)
-    c.info["period"] = period
-    c.info["n_periods"] = n_periods
+    taper = c << gf.components.taper(length=taper_length, width1=gf.get_cross_section("strip").width,
+                                     width2=width, cross_section="strip")
+    c.add_port("o1", port=taper.ports["o1"])
+    x0 = taper_length
+    length = n_periods * period
+    rect(c, LAYER.WG, x0, -width / 2, x0 + length + GC_MARGIN, width / 2)
+    groove = _snap((1 - fill_factor) * period)
+    for i in range(n_periods):
+        xg = x0 + i * period + _snap(fill_factor * period)
+        rect(c, LAYER.GRATING_ETCH, xg, -width / 2, xg + groove, width / 2)
+    c.add_port("o2", center=(_snap(x0 + length / 2), 0), width=width, orientation=0, layer=LAYER.WG,
+               port_type="vertical_te")
+    c.info.update({"period": period, "n_periods": n_periods, "groove": groove, "fibre_angle": fibre_angle,
+                   "wavelength": wavelength})
     c.flatten()
     return c
 
@@ -149,23 +162,20 @@ def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_
                        wavelength: float = 1.55) -> Component:
     """Polarization-splitting 2D grating: a square lattice of shallow-etched square holes.
 
-    The holes (side (1 − f)·Λ) are cut from a full-thickness WG square over a SLAB field, so each
-    row and column through the holes has the 1D grating's fill factor f along both arms. Arm 1
-    (port o1, from +x) couples H, arm 2 (port o2, from +y) couples V; o3 is the vertical fibre port.
+    The holes (side (1 − f)·Λ) are drawn on GRATING_ETCH over a full-thickness WG square, so each row and
+    column through the holes has the 1D grating's fill factor f along both arms and the model's etch depth.
+    Arm 1 (port o1, from +x) couples H, arm 2 (port o2, from +y) couples V; o3 is the vertical fibre port.
     """
     c = Component()
     side = _snap(n_periods * period)
     hole = _snap((1 - fill_factor) * period)
     h = side / 2
-    wg = gf.kdb.Region(gf.kdb.Box(*(round(v * 1000) for v in (-h, -h, h, h))))
-    holes = gf.kdb.Region()
+    rect(c, LAYER.WG, -h, -h, h, h)
     for i in range(n_periods):
         for j in range(n_periods):
-            x = round((-h + (i + 0.5) * period - hole / 2) * 1000)
-            y = round((-h + (j + 0.5) * period - hole / 2) * 1000)
-            holes.insert(gf.kdb.Box(x, y, x + round(hole * 1000), y + round(hole * 1000)))
-    c.shapes(gf.get_layer(LAYER.WG)).insert(wg - holes)
-    rect(c, LAYER.SLAB, -h - 2, -h - 2, h + 2, h + 2)
+            x = -h + (i + 0.5) * period - hole / 2
+            y = -h + (j + 0.5) * period - hole / 2
+            rect(c, LAYER.GRATING_ETCH, x, y, x + hole, y + hole)
     width = gf.get_cross_section("strip").width
     for name, rotation in (("o1", 0), ("o2", 90)):
         taper = c << gf.components.taper(length=taper_length, width1=side, width2=width, cross_section="strip")

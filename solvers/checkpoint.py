@@ -13,9 +13,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 
+FORMAT = 2
+"""Checkpoint layout version, part of every fingerprint: 2 stores the aux field as Re b, Im b in trace columns
+7–8 (1 stored |b|² and ζ_b), so a file of another layout is never resumed."""
+
+
 def fingerprint(*arrays: ArrayLike) -> str:
-    """SHA-256 of the run's defining inputs, so a checkpoint is only resumed by the same run."""
-    digest = hashlib.sha256()
+    """SHA-256 of the run's defining inputs and :data:`FORMAT`, so a checkpoint is only resumed by the same run."""
+    digest = hashlib.sha256(f"combchip-checkpoint-{FORMAT}|".encode())
     for item in arrays:
         digest.update(np.ascontiguousarray(np.asarray(item, dtype=np.complex128)).tobytes())
         digest.update(b"|")

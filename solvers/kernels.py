@@ -1,9 +1,11 @@
 """numba kernels of the split-step LLE: all O(N) work of one step, no Python per mode.
 
-The step kernels are element-wise and vectorize; reductions (powers, peaks) are taken only at
-the trace samples, outside the hot loop. :func:`steps` and :func:`coupled_steps` run whole
-stretches of steps in one compiled loop, calling FFTW's ``fftw_execute_dft`` (bound by
-:mod:`.fftw_c`) between the kernels, so no step returns to Python.
+The step kernels are element-wise and vectorize; reductions (powers, peaks, the divergence check,
+the heat update) are taken only at trace samples, by kernels compiled without fast-math
+(:func:`check`, :func:`relax`, :func:`record`) that the Python loop and the compiled loops share.
+:func:`steps` and :func:`coupled_steps` run whole stretches of steps in one compiled loop, calling
+FFTW's ``fftw_execute_dft`` (bound by :mod:`.fftw_c`) between the kernels, and take the trace
+samples and noise refreshes that fall inside the stretch themselves, so no step returns to Python.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 """Reassociation and reciprocal tricks only: NaN and Inf keep their meaning, so divergence stays detectable."""
 
 _jit = numba.njit(fastmath=_FASTMATH, error_model="numpy", cache=True, nogil=True)
+_exact = numba.njit(error_model="numpy", cache=True, nogil=True)
+"""IEEE arithmetic in index order, for reductions that both loops must round alike."""
 
 
 @_jit
@@ -120,22 +124,144 @@ def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
         _rotate_row(field, b, z, h)
 
 
+@_exact
+def check(spec: np.ndarray, field: np.ndarray, zeta: np.ndarray, k: int, offset: np.ndarray, h: float) -> float:
+    """Kerr-and-detuning phase of the last step, max_b max(|max_θ|ψ_b|² − z_b|, |z_b|)·h with z_b = ζ[k, b] + offset_b.
+
+    ``field`` is ψ(θ) after the step's Kerr substep; inf if ``spec`` holds NaN/Inf, NaN if ``field`` does.
+    """
+    rows, n = spec.shape
+    for b in range(rows):
+        for j in range(n):
+            if not (np.isfinite(spec[b, j].real) and np.isfinite(spec[b, j].imag)):
+                return np.inf
+    phase = 0.0
+    for b in range(rows):
+        peak = -np.inf
+        for j in range(n):
+            v = field[b, j]
+            p = v.real * v.real + v.imag * v.imag
+            if p != p:
+                return np.nan
+            peak = max(peak, p)
+        z = zeta[k, b] + offset[b]
+        phase = max(phase, abs(peak - z), abs(z))
+    return phase * h
+
+
+@_exact
+def relax(poles: np.ndarray, shift: np.ndarray, acc: np.ndarray, count: int, decay: np.ndarray, gains: np.ndarray,
+          aux_weight: float) -> None:
+    """Exact update of the thermal poles over a block of ``count`` steps; clears the block sums ``acc``.
+
+    x_i ← g_iP̄ + (x_i − g_iP̄)e^{−r_iΔτ}, P̄ = acc₀/count + w·acc₁/count, ``decay[count − 1, i]`` = e^{−r_i·count·h};
+    x = Σ_i x_i. Without poles (an aux mode alone) only ``acc`` is cleared.
+    """
+    for b in range(poles.shape[0]):
+        forcing = acc[b, 0] / count + aux_weight * (acc[b, 1] / count)
+        if poles.shape[1] > 0:
+            total = 0.0
+            for i in range(poles.shape[1]):
+                target = gains[i] * forcing
+                poles[b, i] = target + (poles[b, i] - target) * decay[count - 1, i]
+                total = poles[b, i] if i == 0 else total + poles[b, i]
+            shift[b] = total
+        acc[b, 0] = 0.0
+        acc[b, 1] = 0.0
+
+
+@_exact
+def record(spec: np.ndarray, field: np.ndarray, weight: np.ndarray, out: np.ndarray, shift: np.ndarray,
+           aux: np.ndarray) -> None:
+    """One trace sample per row into ``out`` (B, C): Σ|ψ_μ|², Σ_{μ≠0} w_μ|ψ_μ|², Re ψ₀, Im ψ₀, max_θ|ψ|² (from
+    ``field``, the unnormalized inverse FFT of ``spec``) and, where C > 6, x, Re b, Im b in columns 6–8."""
+    rows, n = spec.shape
+    for b in range(rows):
+        total = 0.0
+        side = 0.0
+        peak = 0.0
+        for j in range(n):
+            v = spec[b, j]
+            p = v.real * v.real + v.imag * v.imag
+            total += p
+            if j > 0:
+                side += weight[j] * p
+            u = field[b, j]
+            peak = max(peak, u.real * u.real + u.imag * u.imag)
+        out[b, 0] = total
+        out[b, 1] = side
+        out[b, 2] = spec[b, 0].real
+        out[b, 3] = spec[b, 0].imag
+        out[b, 4] = peak
+        if out.shape[1] > 6:
+            out[b, 6] = shift[b]
+            out[b, 7] = aux[b].real
+            out[b, 8] = aux[b].imag
+
+
 @_jit
-def steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray, spec: np.ndarray,
-          coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int, h: float) -> None:
+def transform(execute, plan: int, source: np.ndarray, target: np.ndarray) -> None:
+    """``target`` = the FFT of ``source`` by ``plan`` (FFTW's new-array execute)."""
+    execute(plan, source.ctypes, target.ctypes)
+
+
+@_jit
+def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, offset, max_phase, status, sample, weight, trace, row,
+          noise, kick, slow):
+    """The Python loop's work at a stop after step k, inside the compiled loop; False on a divergence.
+
+    :func:`check`; a trace sample into ``trace[sample, row:]`` if ``sample`` ≥ 0 (``slow`` = (shift, aux) fill its
+    heat and aux columns); the noise increment ``noise[kick]`` added to ``lin`` if ``kick`` ≥ 0.
+    """
+    phase = check(spec, fld, zeta, k, offset, h)
+    if phase > max_phase or phase == np.inf:
+        status[0] = k
+        status[1] = phase
+        return False
+    if sample >= 0:
+        raw[:] = spec
+        execute(inverse, raw.ctypes, fld.ctypes)
+        record(spec, fld, weight, trace[sample, row:row + spec.shape[0]], slow[0], slow[1])
+    if kick >= 0:
+        lin += noise[kick]
+    return True
+
+
+@_jit
+def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
+          spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int, h: float,
+          base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray, row: int,
+          max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray) -> None:
     """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
 
-    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape.
-    ``spec`` (the end-of-step state) is written only after the last step.
+    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape and
+    ``inverse`` the backward plan ``raw`` → ``fld`` used for peaks. ``spec`` (the end-of-step state) is written only
+    after the last step and at the stops inside the stretch, the steps k in ``marks`` (trace samples ``sample``,
+    ``sample`` + 1, …) and in ``kicks`` (noise refreshes, adding the rows of ``noise`` to ``lin``): there the phase
+    is checked (:func:`check`) and the loop ends on a divergence with ``status`` = (k, phase); otherwise
+    ``status[0]`` stays −1. Step k ends at step count ``base`` + k + 1.
     """
+    rows = lin.shape[0]
+    slow = (np.zeros(rows), np.zeros(rows, dtype=np.complex128))
+    m = 0
+    q = 0
+    last = first + count - 1
     for k in range(first, first + count):
         execute(backward, lin.ctypes, fld.ctypes)
         kerr_step(fld, zeta, k, h)
         execute(forward, fld.ctypes, raw.ctypes)
-        if k < first + count - 1:
-            advance(raw, lin, coef, drive)
-        else:
+        mark = m < marks.shape[0] and marks[m] == k
+        kick = q < kicks.shape[0] and kicks[q] == k
+        if k == last or mark or kick:
             linear_step(raw, spec, lin, coef, drive)
+        else:
+            advance(raw, lin, coef, drive)
+        if k != last and (mark or kick):
+            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, slow[0], max_phase, status,
+                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, slow):
+                return
+            m += 1 if mark else 0
+            q += 1 if kick else 0
 
 
 @_jit
@@ -143,12 +269,18 @@ def coupled_steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np
                   spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
                   first: int, count: int, h: float, shift: np.ndarray, aux: np.ndarray, aux_par: np.ndarray,
                   acc: np.ndarray, offset: np.ndarray) -> None:
-    """As :func:`steps`, with the Kerr substep of :func:`coupled_kerr_step` (thermal shift and aux mode)."""
+    """As :func:`steps` with the Kerr substep of :func:`coupled_kerr_step` (thermal shift and aux mode), and no stops.
+
+    A coupled run returns to Python at every trace sample, noise refresh and heat block: inlined here, fast-math
+    may round :func:`relax` differently from its Python call, and the solver stays bit-identical to its
+    per-step path. ``spec`` is written after the last step only.
+    """
+    last = first + count - 1
     for k in range(first, first + count):
         execute(backward, lin.ctypes, fld.ctypes)
         coupled_kerr_step(fld, zeta, aux_zeta, k, h, shift, aux, aux_par, acc, offset)
         execute(forward, fld.ctypes, raw.ctypes)
-        if k < first + count - 1:
-            advance(raw, lin, coef, drive)
-        else:
+        if k == last:
             linear_step(raw, spec, lin, coef, drive)
+        else:
+            advance(raw, lin, coef, drive)

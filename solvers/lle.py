@@ -22,12 +22,15 @@ number per row, :class:`~.protocols.AuxMode`) is stepped with ψ in the same Str
 
 FFTs are FFTW plans built once per shape (FFTW_ESTIMATE, so plans, and therefore results, are
 reproducible run to run). Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
-import as ``COMPILED``) every stretch of steps between two events (trace samples, snapshots, noise,
-thermal blocks, chunks, checkpoints) runs in one numba loop that calls ``fftw_execute_dft`` itself
-(:func:`.kernels.steps`); otherwise each step calls pyfftw's ``execute`` from Python. Both execute
-the same plans and kernels on the same aligned buffers, so they give the same numbers bit for bit.
-Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of that interval,
-drawn from one generator per row, so a batch reproduces the same runs made one by one.
+import as ``COMPILED``) every stretch of steps between two Python events (snapshots, thermal blocks,
+chunks of detunings, checkpoints, blocks of noise draws) runs in one numba loop that calls
+``fftw_execute_dft`` itself (:func:`.kernels.steps`) and takes the trace samples, the divergence
+checks, the heat updates and the noise refreshes inside the stretch on its own; otherwise each step
+calls pyfftw's ``execute`` from Python and every sample is a Python event. Both execute the same
+plans and the same kernels (the reductions too) on the same aligned buffers, so they give the same
+numbers bit for bit. Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of
+that interval, drawn from one generator per row (``noise_block`` refreshes at a time, the same
+stream), so a batch reproduces the same runs made one by one.
 """
 
 from __future__ import annotations
@@ -101,11 +104,14 @@ class _Group:
     raw: np.ndarray
     backward: fftw_c.Plan | pyfftw.FFTW
     forward: fftw_c.Plan | pyfftw.FFTW
+    inverse: fftw_c.Plan | pyfftw.FFTW
     spec: np.ndarray
     drive: np.ndarray
     schedules: list
     generators: list
     slow: _Slow | None = None
+    queue: np.ndarray | None = None
+    queued: int = 0
 
 
 @dataclass
@@ -113,7 +119,7 @@ class _Slow:
     """Per-row state of the slow couplings.
 
     Poles x_i, their sum x and the aux field b are views of the run's checkpointed arrays; ``acc``
-    holds the block sums of (P, B), ``offset`` the shift x − 2|b|² of the last step and ``since``
+    holds the block sums of (P, B), ``offset`` the shift x − 2|b|² of the last step and ``since[0]``
     the step at which the current block began.
     """
 
@@ -122,21 +128,17 @@ class _Slow:
     aux: np.ndarray
     acc: np.ndarray
     offset: np.ndarray
-    since: int = 0
+    since: np.ndarray
 
 
 @dataclass
 class _Events:
-    """Step counts at which the loop leaves its tight inner part."""
+    """Step counts of trace samples, snapshots and noise refreshes, and the stops at which Python takes over."""
 
     samples: np.ndarray
     snapshots: np.ndarray
-    noise: frozenset
+    noise: np.ndarray
     stops: np.ndarray
-
-    @cached_property
-    def sample_index(self) -> dict:
-        return {int(s): k for k, s in enumerate(self.samples)}
 
     @cached_property
     def snapshot_index(self) -> dict:
@@ -189,17 +191,19 @@ class LLESolver:
         self._plans = {}
 
     def _buffers(self, key, rows: int):
-        if key not in self._plans:
+        if key not in self._plans or self._plans[key][0] != COMPILED:
             shape = (rows, self.modes)
             lin, fld, raw = (pyfftw.empty_aligned(shape, dtype=complex) for _ in range(3))
+            pairs = ((lin, fld, fftw_c.BACKWARD), (fld, raw, fftw_c.FORWARD), (raw, fld, fftw_c.BACKWARD))
             if COMPILED:
-                backward, forward = fftw_c.Plan(lin, fld, fftw_c.BACKWARD), fftw_c.Plan(fld, raw, fftw_c.FORWARD)
+                plans = tuple(fftw_c.Plan(a, b, sign) for a, b, sign in pairs)
             else:
                 flags = ("FFTW_ESTIMATE", "FFTW_DESTROY_INPUT")
-                backward = pyfftw.FFTW(lin, fld, axes=(-1,), direction="FFTW_BACKWARD", flags=flags, threads=1)
-                forward = pyfftw.FFTW(fld, raw, axes=(-1,), direction="FFTW_FORWARD", flags=flags, threads=1)
-            self._plans[key] = (lin, fld, raw, backward, forward)
-        return self._plans[key]
+                plans = tuple(pyfftw.FFTW(a, b, axes=(-1,), flags=flags, threads=1,
+                                          direction="FFTW_BACKWARD" if sign == fftw_c.BACKWARD else "FFTW_FORWARD")
+                              for a, b, sign in pairs)
+            self._plans[key] = (COMPILED, lin, fld, raw, *plans)
+        return self._plans[key][1:]
 
     def drive_term(self, f: ArrayLike) -> np.ndarray:
         """F = f(1 − E_0)/a_0, the drive's exact contribution over a half step, per row."""
@@ -230,6 +234,7 @@ class LLESolver:
         slow_every: int | None = None,
         initial_poles: ArrayLike | None = None,
         initial_aux: complex | ArrayLike | None = None,
+        noise_block: int = 16,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 
@@ -275,6 +280,9 @@ class LLESolver:
             Initial thermal shifts x_i of the poles (needs ``thermal``), e.g. a steady state.
         initial_aux : complex or array_like, shape (B,), optional
             Initial aux amplitude b (needs ``aux``).
+        noise_block : int
+            Noise refreshes drawn at once per generator (the same stream as one at a time; memory
+            ``noise_block``·B·N complex numbers).
         """
         rows, f, schedules, seeds = self._rows(f, schedule, seeds, initial)
         if not (np.isfinite(duration) and duration > 0):
@@ -285,6 +293,8 @@ class LLESolver:
             raise ValueError(f"trace_every must be an integer >= 1, got {trace_every}")
         if not noise_interval > 0:
             raise ValueError(f"noise_interval must be > 0, got {noise_interval}")
+        if not (isinstance(noise_block, (int, np.integer)) and noise_block >= 1):
+            raise ValueError(f"noise_block must be an integer >= 1, got {noise_block!r}")
         if thermal is not None and not isinstance(thermal, HeatPoles):
             raise ValueError(f"thermal must be a HeatPoles or None, got {type(thermal).__name__}")
         if aux is not None and not isinstance(aux, AuxMode):
@@ -305,20 +315,23 @@ class LLESolver:
         noise_every = max(1, int(round(noise_interval / h)))
         samples = np.unique(np.r_[np.arange(0, steps + 1, trace_every), steps])
         snap_steps = np.clip(np.rint(snapshot_tau / h).astype(int), 0, steps)
+        python = not COMPILED or coupled  # heat blocks close at every sample and refresh: there in Python, exactly
+        refreshes = np.arange(noise_every, steps + 1, noise_every) if noise > 0 else np.zeros(0, dtype=int)
         events = _Events(
             samples=samples,
             snapshots=snap_steps,
-            noise=frozenset(range(noise_every, steps + 1, noise_every)) if noise > 0 else frozenset(),
-            stops=np.unique(np.r_[samples, snap_steps, np.arange(0, steps, chunk), np.arange(0, steps, checkpoint_every), steps,
+            noise=refreshes,
+            stops=np.unique(np.r_[snap_steps, np.arange(0, steps, chunk), np.arange(0, steps, checkpoint_every), steps,
                                   np.arange(0, steps, slow_every) if coupled else [],
-                                  np.arange(noise_every, steps + 1, noise_every) if noise > 0 else []]).astype(int),
+                                  samples if python else [], refreshes if python else refreshes[::noise_block]]
+                            ).astype(int),
         )
         generators = [np.random.default_rng(s) for s in seeds]
         spec = np.zeros((rows, n), dtype=complex)
         if initial is not None:
             spec[:] = np.fft.fft(np.broadcast_to(np.asarray(initial, dtype=complex), (rows, n)), axis=-1) / n
         if noise > 0:
-            spec += self._noise(generators, noise, None)
+            spec += self._noise(generators, noise, None)[0]
         coef = np.stack([self._half / n, self._half])
         trace = np.zeros((len(samples), rows, 9 if coupled else 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
@@ -360,15 +373,15 @@ class LLESolver:
             for g in groups:
                 size = g.rows.stop - g.rows.start
                 g.slow = _Slow(poles=state["poles"][g.rows], shift=state["shift"][g.rows], aux=state["aux"][g.rows],
-                               acc=np.zeros((size, 2)), offset=np.zeros(size), since=done)
-        slow = (thermal, aux) if coupled else None
+                               acc=np.zeros((size, 2)), offset=np.zeros(size), since=np.array([done]))
+        slow = (thermal, aux, self._decay(thermal, min(slow_every, chunk, steps))) if coupled else None
         bar = tqdm(total=steps * rows, initial=done * rows, disable=not progress, unit="row-step", unit_scale=True,
                    desc="LLE", leave=False)
         ends = np.r_[np.arange(done, steps, checkpoint_every)[1:], steps] if checkpoint is not None else [steps]
         try:
             for end in ends:
                 self._advance(groups, done, int(end), steps, events, coef, weight, noise * 2 * noise_every * h,
-                              max_phase, chunk, trace, snaps, bar, slow)
+                              noise_block, max_phase, chunk, trace, snaps, bar, slow)
                 done = int(end)
                 if checkpoint is not None:
                     state["spec"], state["lin"] = (np.concatenate([g.spec for g in groups]),
@@ -377,6 +390,7 @@ class LLESolver:
         finally:
             bar.close()
         final = np.concatenate([g.spec for g in groups])
+        trace[:, :, 5] = np.stack([s(samples * h) for s in schedules], axis=1)
         return LLEResult(
             trace_tau=samples * h,
             zeta=trace[:, :, 5].T.copy(),
@@ -391,8 +405,8 @@ class LLESolver:
             meta=dict(steps=steps, seeds=list(seeds), noise=noise, noise_interval=noise_every * h, groups=len(groups),
                       slow_every=slow_every if coupled else None),
             thermal_shift=trace[:, :, 6].T.copy() if coupled else None,
-            aux_power=trace[:, :, 7].T.copy() if aux is not None else None,
-            aux_zeta=trace[:, :, 8].T.copy() if aux is not None else None,
+            aux_power=(np.abs(trace[:, :, 7] + 1j * trace[:, :, 8]) ** 2).T.copy() if aux is not None else None,
+            aux_zeta=np.broadcast_to(aux.schedule(samples * h), (rows, len(samples))).copy() if aux is not None else None,
         )
 
     def _partition(self, rows):
@@ -402,10 +416,10 @@ class LLESolver:
 
     def _group(self, part, spec, lin, f, schedules, generators) -> _Group:
         size = part.stop - part.start
-        buffer, fld, raw, backward, forward = self._buffers((part.start, part.stop), size)
+        buffer, fld, raw, backward, forward, inverse = self._buffers((part.start, part.stop), size)
         buffer[:] = lin[part]
         return _Group(
-            rows=part, lin=buffer, fld=fld, raw=raw, backward=backward, forward=forward,
+            rows=part, lin=buffer, fld=fld, raw=raw, backward=backward, forward=forward, inverse=inverse,
             spec=spec[part].copy(), drive=self.drive_term(f[part]),
             schedules=schedules[part], generators=generators[part],
         )
@@ -418,33 +432,40 @@ class LLESolver:
         with ThreadPoolExecutor(len(groups)) as pool:
             list(pool.map(lambda g: self._integrate(g, start, end, *args), groups))
 
-    def _integrate(self, g, start, end, steps, events, coef, weight, noise_variance, max_phase, chunk, trace, snaps,
-                   bar, slow):
-        """Step group ``g`` from ``start`` to ``end``, leaving the tight loop only at event steps.
+    def _integrate(self, g, start, end, steps, events, coef, weight, noise_variance, noise_block, max_phase, chunk,
+                   trace, snaps, bar, slow):
+        """Step group ``g`` from ``start`` to ``end``, leaving the compiled loop only at ``events.stops``.
 
-        Events at ``start`` belong to the previous segment unless ``start`` is 0.
-
-        At each trace sample the powers are taken from the state and the Kerr phase of the last
-        step, max(|max|ψ|² − ζ|, |ζ|)·h, is checked against ``max_phase``.
+        Events at ``start`` belong to the previous segment unless ``start`` is 0. After every trace
+        sample and every stop the Kerr phase of the last step, max(|max|ψ|² − ζ|, |ζ|)·h, is checked
+        against ``max_phase`` (:func:`.kernels.check`).
         """
         h, rows, st = self.dt, g.rows, g.slow
         zeta, aux_zeta, aux_par, base, done = None, None, None, start, start
         if slow is not None:
             aux = slow[1]
             aux_par = np.array([aux.loss, aux.f, 1.0]) if aux is not None else np.zeros(3)
+        g.queue = np.zeros((0, rows.stop - rows.start, self.modes), dtype=complex)
+        g.queued = int(np.searchsorted(events.noise, start, side="right"))
         for stop in events.stops[(events.stops >= start) & (events.stops <= end)]:
             stop = int(stop)
             if stop > done:
-                offset = done - base
-                self._stretch(g, coef, zeta, aux_zeta, aux_par, offset, stop - done)
+                s0, s1 = int(np.searchsorted(events.samples, done, side="right")), int(np.searchsorted(events.samples, stop))
+                n0, n1 = (int(i) for i in np.searchsorted(events.noise, [done, stop], side="right"))
+                queued = self._queue(g, events.noise, n0, n1, end, noise_variance, noise_block)
+                inner = int(np.searchsorted(events.noise, stop)) - n0
+                status = self._stretch(g, coef, zeta, aux_zeta, aux_par, done - base, stop - done, base,
+                                       events.samples[s0:s1] - base - 1, s0, weight, trace, max_phase,
+                                       events.noise[n0:n0 + inner] - base - 1, queued[:inner])
+                if status[0] >= 0:
+                    raise DivergenceError(self._divergence_message(status[1], max_phase, (base + status[0] + 1) * h))
                 bar.update((stop - done) * (rows.stop - rows.start))
                 done = stop
-                last = zeta[stop - base - 1] + (0.0 if slow is None else st.offset)
-                self._check(g.fld, g.spec, last, max_phase, done)
-            if slow is not None and done > st.since:
-                self._relax(st, slow[0], done)
+                self._check(g, zeta, stop - base - 1, max_phase, done)
+            if slow is not None and done > st.since[0]:
+                self._relax(st, slow, done)
             if done > start or start == 0:
-                self._events(g, done, events, weight, noise_variance, trace, snaps, slow)
+                self._events(g, done, events, weight, trace, snaps)
             if done < end and (zeta is None or done % chunk == 0 or done - base >= zeta.shape[0]):
                 base = done
                 mid = (base + np.arange(min(chunk - done % chunk, steps - done)) + 0.5) * h
@@ -453,15 +474,38 @@ class LLESolver:
                     aux_mid = slow[1].schedule(mid) if slow[1] is not None else np.zeros_like(mid)
                     aux_zeta = np.ascontiguousarray(np.broadcast_to(aux_mid[:, None], zeta.shape))
 
-    def _stretch(self, g, coef, zeta, aux_zeta, aux_par, first, count):
-        """``count`` steps of group ``g`` using rows ``first``… of the chunk's midpoint detunings ``zeta``."""
+    def _queue(self, g, refreshes, first, last, end, variance, block):
+        """Noise increments of refreshes ``first``…``last − 1``, drawn ``block`` refreshes (≤ ``end``) at a time.
+
+        Draws stop at ``end`` so that a checkpoint there saves generators that have drawn exactly what was applied.
+        """
+        have = g.queued + g.queue.shape[0]
+        if last > have:
+            count = max(last - have, min(block, int(np.searchsorted(refreshes, end, side="right")) - have))
+            g.queue = np.concatenate([g.queue[max(0, first - g.queued):], self._noise(g.generators, variance, self.loss,
+                                                                                      count)])
+            g.queued = max(first, g.queued)
+        return g.queue[first - g.queued:last - g.queued]
+
+    def _stretch(self, g, coef, zeta, aux_zeta, aux_par, first, count, base, marks, sample, weight, trace, max_phase,
+                 kicks, noise):
+        """``count`` steps of group ``g`` using rows ``first``… of the chunk's midpoint detunings ``zeta``.
+
+        Compiled loop only (elsewhere they are Python stops): after the steps k of ``marks`` the trace samples
+        ``sample``, ``sample`` + 1, … are taken, after those of ``kicks`` the rows of ``noise`` are added, with a
+        divergence check at each (:func:`.kernels.steps`; a coupled run has none inside a stretch). Returns (k, phase)
+        of a divergence, else (−1, 0).
+        """
         h, st = self.dt, g.slow
+        status = np.array([-1.0, 0.0])
         fields = (g.lin, g.fld, g.raw, g.spec, coef, g.drive)
+        plans = (fftw_c.execute, g.backward.pointer, g.forward.pointer, g.inverse.pointer) if COMPILED else ()
+        loop = (base, marks, sample, weight, trace, g.rows.start, max_phase, kicks, np.ascontiguousarray(noise), status)
         if COMPILED and st is None:
-            kernels.steps(fftw_c.execute, g.backward.pointer, g.forward.pointer, *fields, zeta, first, count, h)
+            kernels.steps(*plans, *fields, zeta, first, count, h, *loop)
         elif COMPILED:
-            kernels.coupled_steps(fftw_c.execute, g.backward.pointer, g.forward.pointer, *fields, zeta, aux_zeta, first,
-                                  count, h, st.shift, st.aux, aux_par, st.acc, st.offset)
+            kernels.coupled_steps(*plans[:3], *fields, zeta, aux_zeta, first, count, h, st.shift, st.aux, aux_par,
+                                  st.acc, st.offset)
         else:
             for k in range(first, first + count):
                 g.backward.execute()
@@ -472,48 +516,45 @@ class LLESolver:
                                               st.offset)
                 g.forward.execute()
                 kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive)
+        return int(status[0]), status[1]
 
-    def _relax(self, st, thermal, done):
+    def _decay(self, heat, length):
+        """e^{−r_i·c·h} for blocks of c = 1 … ``length`` steps, shape (length, P)."""
+        if heat is None:
+            return np.zeros((length, 0))
+        return np.exp(-np.asarray(heat.rates)[None, :] * np.arange(1, length + 1)[:, None] * self.dt)
+
+    def _relax(self, st, slow, done):
         """Exact exponential update of the thermal poles over the block ending at ``done``."""
-        count = done - st.since
-        if thermal is not None:
-            mean = st.acc / count
-            forcing = mean[:, 0] + thermal.aux_weight * mean[:, 1]
-            for i, (rate, gain) in enumerate(zip(thermal.rates, thermal.gains)):
-                target = gain * forcing
-                st.poles[:, i] = target + (st.poles[:, i] - target) * np.exp(-rate * count * self.dt)
-            st.shift[:] = st.poles.sum(axis=1)
-        st.acc[:] = 0.0
-        st.since = done
+        heat, _, decay = slow
+        kernels.relax(st.poles, st.shift, st.acc, done - int(st.since[0]), decay,
+                      np.asarray(heat.gains if heat is not None else ()), heat.aux_weight if heat else 0.0)
+        st.since[0] = done
 
-    def _events(self, g, done, events, weight, noise_variance, trace, snaps, slow=None):
+    def _events(self, g, done, events, weight, trace, snaps):
         """Trace sample, snapshots and noise refresh due after step ``done``."""
         rows, spec = g.rows, g.spec
-        if done in events.sample_index:
-            row = trace[events.sample_index[done], rows]
-            power = np.abs(spec) ** 2
-            row[:, 0] = power.sum(axis=1)
-            row[:, 1] = power[:, 1:] @ weight[1:]
-            row[:, 2] = spec[:, 0].real
-            row[:, 3] = spec[:, 0].imag
-            row[:, 4] = (np.abs(np.fft.ifft(spec, axis=1)) ** 2).max(axis=1) * self.modes**2
-            row[:, 5] = [s(done * self.dt) for s in g.schedules]
-            if slow is not None:
-                row[:, 6] = g.slow.shift
-                row[:, 7] = np.abs(g.slow.aux) ** 2
-                row[:, 8] = slow[1].schedule(done * self.dt) if slow[1] is not None else 0.0
+        k = int(np.searchsorted(events.samples, done))
+        if k < events.samples.size and events.samples[k] == done:
+            g.raw[:] = spec
+            if COMPILED:
+                kernels.transform(fftw_c.execute, g.inverse.pointer, g.raw, g.fld)
+            else:
+                g.inverse.execute()
+            st = g.slow
+            kernels.record(spec, g.fld, weight, trace[k, rows], *((st.shift, st.aux) if st is not None else
+                                                                    (np.zeros(0), np.zeros(0, dtype=complex))))
         for k in events.snapshot_index.get(done, ()):
             snaps[rows, k] = spec
-        if done in events.noise:
-            g.lin += self._noise(g.generators, noise_variance, self.loss)
+        k = int(np.searchsorted(events.noise, done))
+        if k < events.noise.size and events.noise[k] == done:
+            g.lin += g.queue[k - g.queued]
 
-    def _check(self, field, spec, zeta, max_phase, done):
+    def _check(self, g, zeta, k, max_phase, done):
         """Raise DivergenceError on NaN/Inf or a Kerr phase per step above ``max_phase``."""
-        if not np.all(np.isfinite(spec)):
-            raise DivergenceError(self._divergence_message(np.inf, max_phase, done * self.dt))
-        peak = (field.real**2 + field.imag**2).max(axis=1)
-        phase = float(np.max(np.maximum(np.abs(peak - zeta), np.abs(zeta)))) * self.dt
-        if phase > max_phase:
+        offset = g.slow.offset if g.slow is not None else np.zeros(g.rows.stop - g.rows.start)
+        phase = kernels.check(g.spec, g.fld, zeta, k, offset, self.dt)
+        if phase > max_phase or phase == np.inf:
             raise DivergenceError(self._divergence_message(phase, max_phase, done * self.dt))
 
     def _rows(self, f, schedule, seeds, initial):
@@ -539,13 +580,16 @@ class LLESolver:
             schedules = schedules * rows
         return rows, np.broadcast_to(f, (rows,)).copy(), schedules, [int(s) for s in seeds]
 
-    def _noise(self, generators, variance, scale):
-        """Complex Gaussian draws (B, N) of variance ``variance``·``scale``_μ, one generator per row."""
+    def _noise(self, generators, variance, scale, count=1):
+        """``count`` complex Gaussian draws (count, B, N) of variance ``variance``·``scale``_μ, one generator per row.
+
+        A generator fills (count, 2, N) in order, the same stream as ``count`` draws of (2, N).
+        """
         sigma = np.sqrt(variance / 2 * (1.0 if scale is None else scale))
-        out = np.empty((len(generators), self.modes), dtype=complex)
+        out = np.empty((count, len(generators), self.modes), dtype=complex)
         for b, gen in enumerate(generators):
-            draw = gen.standard_normal((2, self.modes))
-            out[b] = (draw[0] + 1j * draw[1]) * sigma
+            draw = gen.standard_normal((count, 2, self.modes))
+            out[:, b] = (draw[:, 0] + 1j * draw[:, 1]) * sigma
         return out
 
     def _divergence_message(self, phase, limit, tau):

@@ -7,7 +7,7 @@ from scipy.constants import c
 import combchip as cc
 from combchip.systems import SYSTEM_A
 from combchip.systems.dual_drive import (AuxBalance, aux_park_detuning, comb_span, dual_drive_balance, dual_drive_scan,
-                                        park_for_reserve, park_for_zero_pull)
+                                        park_for_reserve, park_for_zero_pull, temperature_swing)
 from combchip.systems.system_a import system_a_aux, system_a_pump, system_a_pumped_ring
 from combchip.units import db_to_ratio
 
@@ -47,6 +47,9 @@ def test_aux_park_point_is_the_blue_half_power_point_of_the_heated_resonance():
     (dict(chaos_zeta=12.0), "chaos_zeta"),
     (dict(lead_in_rate_hz_per_s=-1.0), "lead_in_rate_hz_per_s"),
     (dict(bursts=0), "bursts"),
+    (dict(absorption_q=0.0), "absorption_q"),
+    (dict(park_offset_hz=np.inf), "park_offset_hz"),
+    (dict(park=1e9, park_offset_hz=-1e8), "park_offset_hz"),
     (dict(modes=16), "aux.mode"),
 ])
 def test_dual_drive_scan_rejects_bad_inputs_by_name(kwargs, name):
@@ -187,3 +190,65 @@ def test_slow_run_starts_from_the_recorded_balance_steady_state():
         float(norm.detuning_hz(ds.attrs["chaos_zeta"])), rel=1e-9)
     assert ds.temperature[0].item() == pytest.approx(ds.attrs["initial_temperature"], abs=1e-3)
     assert ds.aux_intracavity_power[0].item() == pytest.approx(ds.attrs["initial_aux_power"], rel=1e-2)
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.3])
+def test_fast_aux_response_matches_finite_differences_at_fixed_temperature(fraction):
+    # temperature held (x fixed): B[l² + (ζ_b + x − B − 2P)²] = f² solved at P ± h, the root on the same branch;
+    # 1e-5: O(h²) with h = 1e-4 in units of |ψ|²
+    norm, thermal, aux, bal = _system_a()
+    zeta_b, power, h = float(norm.zeta(fraction * park_for_reserve(0.0))), 2.0, 1e-4
+    b0 = bal.power(zeta_b, np.array([power]))[0]
+    x = bal.gain * (power + bal.weight * b0)
+
+    def frozen(p):
+        d = zeta_b + x - 2 * p
+        roots = np.roots([1.0, -2 * d, bal.loss**2 + d**2, -bal.f2])
+        roots = roots[np.abs(roots.imag) < 1e-9].real
+        return roots[np.argmin(np.abs(roots - b0))]
+
+    numeric = (frozen(power + h) - frozen(power - h)) / (2 * h)
+    assert bal.fast_response(zeta_b, np.array([power]))[0] == pytest.approx(numeric, rel=1e-5)
+    ds = dual_drive_balance(power * norm.circulating_power_per_unit, fraction * park_for_reserve(0.0))
+    assert ds.aux_power_slope_fast.item() == pytest.approx(
+        numeric * aux.power_per_unit(norm) / norm.circulating_power_per_unit, rel=1e-5)
+
+
+def test_weaker_absorption_weakens_the_heat_and_raises_the_zero_pull_swing():
+    # G ∝ a = Q_i/Q_abs (Thermal.si3n4), so 2/(2 − Gw) rises toward 1 as Q_abs grows; 1e-12: same closed form
+    ring, pump, aux = system_a_pumped_ring(), system_a_pump(), system_a_aux()
+    norm = cc.normalize(ring, pump)
+    weak, strong = (AuxBalance.of(norm, cc.Thermal.si3n4(ring, absorption_q=q), aux) for q in (1e8, 1e7))
+    assert strong.gain / weak.gain == pytest.approx(10.0, rel=1e-12)
+    high, low = 20.0, 5.0
+    for q, bal in ((1e8, weak), (1e7, strong)):
+        park = park_for_zero_pull(high, low, thermal=cc.Thermal.si3n4(ring, absorption_q=q))
+        ds = dual_drive_balance([low, high], park, thermal=cc.Thermal.si3n4(ring, absorption_q=q))
+        assert ds.pump_shift[0].item() == pytest.approx(ds.pump_shift[1].item(), abs=1e-8 * norm.kappa)
+    assert 2 / (2 - strong.gain * strong.weight) < 2 / (2 - weak.gain * weak.weight) < 1
+
+
+@pytest.mark.slow
+def test_an_aux_parked_5_hw_blue_of_zero_pull_keeps_solitons_at_the_assumed_absorption_q():
+    """At the assumed absorption-limited Q (5e7, :data:`~combchip.comb.thermal.SI3N4_ABSORPTION_Q`, uncited).
+
+    Heat alone pulls the pump G(P_c − P_s) ≈ 24 half-linewidths red at the drop into solitons (thermal-free step
+    ≈ 22; heat-only runs keep 7.5). At zero pull the aux's fast XPM kick (−1.1) throws the pump and aux into
+    relaxation oscillations that lose every soliton; parked 5 half-linewidths bluer the kick is −0.4 and the slow
+    pull +4.7 (the same margin also holds at Q_abs = 1e7, where heat alone would pull ≈ 120).
+    """
+    ring, pump = system_a_pumped_ring(), system_a_pump()
+    norm = cc.normalize(ring, pump)
+    half_linewidth = norm.kappa / (4 * np.pi)
+    ds = dual_drive_scan(park_offset_hz=-5 * half_linewidth, span_hz=8 * half_linewidth, bursts=16)
+    counts = ds.soliton_count.values
+    # solitons from the drop to the end of the scan, one number once the heat has settled (the second half)
+    assert counts[-1] >= 1 and np.all(counts[len(counts) // 2:] == counts[-1])
+    assert ds.count_felt_detuning.values[-1] > float(norm.detuning_hz(ds.attrs["chaos_zeta"] + 8))
+    # the temperature drop is the balance's steady-state share of the aux-free drop; 0.2: P_s grows along the
+    # step and the first count falls inside the heat's transient
+    powers = [ds.attrs["chaos_power"], ds.attrs["soliton_power"]]
+    held = dual_drive_balance(powers, ds.attrs["aux_park_detuning"]).temperature.values
+    bare = dual_drive_balance(powers, -1e15).temperature.values
+    assert temperature_swing(ds) / (bare[0] - bare[1]) == pytest.approx((held[0] - held[1]) / (bare[0] - bare[1]),
+                                                                        rel=0.2)

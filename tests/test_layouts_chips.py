@@ -95,25 +95,44 @@ def test_tx_si_grating_couplers_match_the_coupler_models(si):
     gcs = [inst for inst in si.insts if inst.cell.name.startswith("grating_coupler")]
     assert len(gcs) >= 2
     insts = _instances(si)
-    # 1D grating: tooth pitch on WG equals the model's period (taper and teeth merge, so use the SLAB window)
+    # 1D grating: grooves on the shallow GRATING_ETCH layer, inside WG, at the model's period and fill factor
     box = insts["gc_in"].dbbox()
     window = kdb.Region(kdb.Box(round(box.left * 1000), round(box.bottom * 1000), round(box.right * 1000),
-                                round(box.top * 1000))) & layer_region(si, "SLAB")
-    teeth = sorted(p.bbox().center().x * 1e-3 for p in (layer_region(si, "WG") & window).each()
-                   if p.bbox().width() < 1000)
-    pitch = [b - a for a, b in zip(teeth, teeth[1:])]
-    assert len(teeth) >= 10
-    assert pitch == pytest.approx([chip.input_coupler.period * 1e6] * len(pitch), abs=NM)
+                                round(box.top * 1000)))
+    grooves = layer_region(si, "GRATING_ETCH") & window
+    centres = sorted(p.bbox().center().x * 1e-3 for p in grooves.each())
+    pitch = [b - a for a, b in zip(centres, centres[1:])]
+    period = chip.input_coupler.period * 1e6
+    assert len(centres) >= 10
+    assert pitch == pytest.approx([period] * len(pitch), abs=NM)
+    assert {round(p.bbox().width() * 1e-3, 3) for p in grooves.each()} == {
+        round((1 - chip.input_coupler.fill_factor) * period, 3)}
+    assert (grooves - layer_region(si, "WG")).is_empty()  # a shallow etch into the core, not a new opening
+    assert (layer_region(si, "SLAB") & window).is_empty()  # no 130 nm rib etch left in the grating
     # 2D grating: a square lattice of holes (fill factor along both arms) at the arm's period
     gc2 = insts["gc_out"].cell
     assert gc2.info["period"] == pytest.approx(chip.output_coupler.arm.period * 1e6, abs=2 * NM)
     n = gc2.settings["n_periods"]
-    h = round(n * gc2.info["period"] * 500)
-    holes = (layer_region(gc2, "SLAB") - layer_region(gc2, "WG")) & kdb.Region(kdb.Box(-h, -h, h, h))
+    holes = layer_region(gc2, "GRATING_ETCH")
     assert holes.count() == n * n and n >= 10
     assert {round(p.bbox().width() * 1e-3, 3) for p in holes.each()} == {gc2.info["hole"]}
+    assert (holes - layer_region(gc2, "WG")).is_empty()
     ports = {p.name: p for p in gc2.ports}
     assert {round(ports["o1"].orientation), round(ports["o2"].orientation)} == {0, 90}  # orthogonal arms
+
+
+def test_grating_etch_depth_is_the_models():
+    """The PDK's GRATING_ETCH level removes exactly the etch depth of both coupler models of the chip."""
+    from combchip.layouts.pdk import GRATING_ETCH_DEPTH_UM, LAYER, LAYER_STACK, PDK
+
+    chip = system_b_transmitter()
+    for coupler in (chip.input_coupler, chip.output_coupler.arm):
+        assert GRATING_ETCH_DEPTH_UM == pytest.approx(coupler.etch_depth * 1e6, abs=1e-9)
+        assert coupler.thickness * 1e6 == pytest.approx(LAYER_STACK.layers["si_core"].thickness, abs=1e-9)
+    level = LAYER_STACK.layers["si_grating_etch"]
+    depth = LAYER_STACK.layers["si_core"].thickness - level.thickness
+    assert depth == pytest.approx(chip.input_coupler.etch_depth * 1e6, abs=1e-9)
+    assert level.derived_layer.layer == LAYER.GRATING_ETCH and PDK.layer_stack is LAYER_STACK
 
 
 # ----------------------------------------------------------------------------- InP client chip

@@ -9,7 +9,8 @@ from combchip.layouts import drc as drc_mod  # noqa: E402
 from combchip.layouts import pdk  # noqa: E402
 
 CONTRACT_LAYERS = {
-    "SIN_THICK": (1, 0), "SIN_THIN": (2, 0), "WG": (10, 0), "SLAB": (11, 0), "N": (20, 0), "P": (21, 0),
+    "SIN_THICK": (1, 0), "SIN_THIN": (2, 0), "WG": (10, 0), "SLAB": (11, 0), "GRATING_ETCH": (12, 0),
+    "N": (20, 0), "P": (21, 0),
     "NPP": (22, 0), "PPP": (23, 0), "HEATER": (30, 0), "VIA": (40, 0), "M1": (41, 0), "PAD": (42, 0),
     "INP_DEEP": (50, 0), "INP_SHALLOW": (51, 0), "INP_ACTIVE": (52, 0), "INP_PMETAL": (53, 0),
     "INP_NMETAL": (54, 0), "INP_ISOLATION": (55, 0), "FLOORPLAN": (99, 0), "TEXT": (100, 0),

@@ -336,3 +336,35 @@ def test_initial_slow_state_relaxes_exactly_from_where_it_is_set():
 def test_initial_slow_state_is_rejected_without_its_model(kwargs, name):
     with pytest.raises(ValueError, match=name):
         LLESolver(np.zeros(16), dt=1e-2).run(1.0, Schedule.constant(0.0), 1.0, progress=False, **kwargs)
+
+
+@pytest.mark.skipif(not fftw_c.AVAILABLE, reason="no FFTW C API beside pyfftw: only the per-step loop exists")
+def test_samples_and_noise_taken_inside_the_compiled_loop_equal_the_python_stops(monkeypatch):
+    # trace_every = 37 and refreshes every 62 steps drawn 5 at a time: a 4096-step chunk holds many samples and
+    # refreshes inside one compiled stretch; the generators' streams and the shared reductions make it exact
+    args = dict(f=[2.0, 2.2], schedule=Schedule.ramp(-2, 6, 20), duration=20.0, noise=1e-6, seeds=[1, 2],
+                trace_every=37, progress=False)
+    solver = LLESolver(DINT, dt=4e-3)
+    compiled = solver.run(**args, noise_block=5)
+    unblocked = solver.run(**args, noise_block=1)
+    monkeypatch.setattr(lle, "COMPILED", False)
+    reference = LLESolver(DINT, dt=4e-3).run(**args)
+    assert compiled.mean_power.shape[1] > 100
+    for other in (unblocked, reference):
+        for name in ("final", "mean_power", "sideband_power", "peak_power", "pump_mode", "zeta"):
+            np.testing.assert_array_equal(getattr(compiled, name), getattr(other, name), err_msg=name)
+
+
+@pytest.mark.skipif(not fftw_c.AVAILABLE, reason="no FFTW C API beside pyfftw: only the per-step loop exists")
+def test_divergence_inside_the_compiled_loop_is_raised_at_the_same_step(monkeypatch):
+    # ζ ramps 0 → 100 over 25 τ with h = 4e-3: |ζ|h passes max_phase = 0.2 at ζ = 50 (τ = 12.5, step 3125), so the
+    # first check after it, the sample at step 3130 (inside the compiled stretch 0–4096), must raise
+    args = dict(f=0.5, schedule=Schedule.ramp(0, 100, 25), duration=25.0, trace_every=10, max_phase=0.2,
+                progress=False)
+    messages = []
+    for compiled in (True, False):
+        monkeypatch.setattr(lle, "COMPILED", compiled)
+        with pytest.raises(DivergenceError, match="reduce dt") as error:
+            LLESolver(DINT, dt=4e-3).run(**args)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1] and "tau = 12.52" in messages[0]

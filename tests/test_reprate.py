@@ -110,7 +110,8 @@ def test_line_offsets_grow_linearly_in_n(locked):
 
 def test_system_b_figures_are_consistent():
     first, _, offsets, figures = system_b_lock_figures(duration=600.0, seed=0, modes=(0, 50, 100))
-    assert figures.dfsr_dt == pytest.approx(-49e9 * ((0.8 * 2.45e-5 + 0.2 * 0.95e-5) / 2.1 + 2.6e-6), rel=1e-12)
+    n_g = system_b_ring().n_g  # the FD group index of the assumed 1.6 × 0.8 µm guide (≈ 2.120)
+    assert figures.dfsr_dt == pytest.approx(-49e9 * ((0.8 * 2.45e-5 + 0.2 * 0.95e-5) / n_g + 2.6e-6), rel=1e-12)
     assert not figures.clipped and figures.heater_max_excursion < figures.soliton_window / 2
     assert figures.simulated_sigma == pytest.approx(figures.predicted_sigma, rel=0.15)  # 600 readings: 3 % s.e.
     # √2·215 Hz·n = 30 kHz: the published numbers alone put the beat at |n| ≈ 99

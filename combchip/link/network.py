@@ -33,11 +33,13 @@ C. Jiang, Z.-W. Yu, X.-L. Hu, X.-B. Wang, Phys. Rev. A 103, 012402 (2021) (finit
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
 from scipy.constants import c as _C
+from scipy.interpolate import RegularGridInterpolator
 
 from . import hom as _hom
 from ..comb.coherence import MIN_SAMPLES, line_coherence
@@ -52,7 +54,7 @@ from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_ext
 from .qkd.finite_key import finite_key_rate
 from ..systems.published import SYSTEM_A
 from .qkd.mdi import check_protocol
-from .qkd.optimize import OptimizedSettings, optimize_parameters, pack_settings, unpack_settings
+from .qkd.optimize import OptimizedSettings, _optimize_all, optimize_parameters, pack_settings, unpack_settings
 from ..units import db_to_ratio
 from ..validation import check_choice, check_int, check_nonnegative, check_positive, check_range
 
@@ -81,6 +83,8 @@ _BLEND_CHECKS = 5
 _WARM_XATOL, _WARM_FATOL = 1e-2, 1e-4
 """Nelder–Mead tolerances of warm-started optimizations: within 0.1 % of the tight (1e-4, 1e-7) optimum for
 system A's link at 20–45 dB, at a third of the evaluations."""
+_NODE_MAXITER = 400
+"""Most Nelder–Mead iterations of one warm-started settings node (a warm start with key needs ≈ 100–200)."""
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -152,20 +156,41 @@ class _RateModel:
         if not isinstance(optimize, bool):
             raise ValueError(f"optimize must be True or False, got {optimize!r}")
         self.detector, self.encoding, self.optimize = detector, encoding, optimize
-        self.anchors = None   # (lo [dB], hi [dB], packed settings) of optimized settings
+        self.anchors = None   # exact mode: (lo [dB], hi [dB], packed settings) of each pair's optimum
+        self.field = None     # grid mode: (node losses [dB], θ on the square node grid) of optimized settings
+        self.field_rates = None
         self.calls = 0
 
     def _link(self, lo, hi, e_d_x) -> MDILink:
         return MDILink.from_losses(lo, hi, self.detector, e_d_x=float(e_d_x), e_d_z=self.e_d_z, encoding=self.encoding)
 
     def settings(self, lo: float, hi: float) -> tuple[dict, dict]:
-        """Intensities and probabilities at arm losses (lo, hi): the given ones, or the optimized ones of the
-        nearest anchor in the plane of arm losses (an exact-mode anchor sits on its pair)."""
-        if self.anchors is None:
+        """Intensities and probabilities at arm losses (lo, hi): the given ones, an exact-mode pair's own optimum,
+        or the settings field: θ (:func:`combchip.link.qkd.pack_settings`) bilinear between the optimized nodes
+        (:meth:`optimize_field`), so the settings, and the rate, are continuous in (L_a, L_b)."""
+        if self.anchors is not None:
+            a_lo, a_hi, packed = self.anchors
+            k = int(np.argmin((a_lo - min(lo, hi)) ** 2 + (a_hi - max(lo, hi)) ** 2))
+            return unpack_settings(packed[k])
+        if self.field is None:
             return self.mu, self.p
-        a_lo, a_hi, packed = self.anchors
-        k = int(np.argmin((a_lo - min(lo, hi)) ** 2 + (a_hi - max(lo, hi)) ** 2))
-        return unpack_settings(packed[k])
+        return unpack_settings(self.field_theta(np.array([lo]), np.array([hi]))[0])
+
+    def field_theta(self, lo, hi) -> np.ndarray:
+        """θ of the settings field at arm losses (lo, hi) [dB] (clamped to the nodes), one row per point."""
+        axis, theta = self.field
+        points = np.clip(np.column_stack([np.minimum(lo, hi), np.maximum(lo, hi)]), axis[0], axis[-1])
+        return RegularGridInterpolator((axis, axis), theta)(points)
+
+    def pair_settings(self, lo, hi) -> dict:
+        """The settings each pair (lo, hi) is rated with, flat arrays keyed intensity_k, probability_k."""
+        if self.field is not None:
+            theta = self.field_theta(lo, hi)
+        else:
+            theta = np.array([pack_settings(*self.settings(a, b)) for a, b in zip(lo, hi)])
+        settings = [unpack_settings(row) for row in theta]
+        return {**{f"intensity_{k}": np.array([mu[k] for mu, _ in settings]) for k in "zyx"},
+                **{f"probability_{k}": np.array([p[k] for _, p in settings]) for k in "zyxo"}}
 
     def __call__(self, la: float, lb: float, e_d_x: float) -> float:
         self.calls += 1
@@ -193,13 +218,63 @@ class _RateModel:
             packed[k] = pack_settings(*start)
         self.anchors = (np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), packed)
 
+    def optimize_field(self, axis, e_d_x) -> dict:
+        """Optimized settings at the nodes (axis_i ≤ axis_j) of a square grid of arm losses [dB].
+
+        Rows of ascending L_a, each walked up in L_b from the diagonal; every node starts one warm Nelder–Mead
+        search (Xu, Xu & Lo 2014; loose tolerances) from the settings of the nearest node done with key
+        (the first from the given settings, with :func:`combchip.link.qkd.optimize_parameters`' multi-start).
+        A row stops at its first node without key (the rate falls with L_b). Nodes without key take the
+        settings of the nearest node with key, and θ(L_b, L_a) = θ(L_a, L_b). Returns the node attrs.
+        """
+        size = axis.size
+        theta, done = np.zeros((size, size, 6)), np.zeros((size, size), dtype=bool)
+        rates = np.full((size, size), np.nan)
+        keyed: list[tuple[int, int]] = []
+        for i in range(size):
+            for j in range(i, size):
+                if keyed:
+                    near = min(keyed, key=lambda ij: (ij[0] - i) ** 2 + (ij[1] - j) ** 2)
+                    link = self._link(axis[i], axis[j], e_d_x)
+                    rate = self._node_rate(link)
+                    mu, p, best, _, result = _optimize_all(rate, *unpack_settings(theta[near]), _NODE_MAXITER,
+                                                           _WARM_XATOL, _WARM_FATOL)
+                    self.calls += result.nfev + 1
+                else:
+                    first = self.optimized(axis[i], axis[j], e_d_x, (self.mu, self.p))
+                    mu, p, best = first.intensities, first.probabilities, first.key_rate_raw
+                done[i, j], rates[i, j] = True, best
+                if best <= 0:
+                    break
+                theta[i, j] = pack_settings(mu, p)
+                keyed.append((i, j))
+        if not keyed:
+            theta[:] = pack_settings(self.mu, self.p)
+        else:
+            nodes = np.array(keyed)
+            for i in range(size):
+                for j in range(i, size):
+                    if not (done[i, j] and rates[i, j] > 0):
+                        theta[i, j] = theta[tuple(nodes[np.argmin(((nodes - [i, j]) ** 2).sum(axis=1))])]
+        upper = np.triu_indices(size)
+        theta[upper[1], upper[0]] = theta[upper]
+        self.field = (np.asarray(axis, dtype=float), theta)
+        self.field_rates = rates
+        return {"settings_node_loss_db": np.asarray(axis, dtype=float), "settings_nodes_with_key": len(keyed),
+                "settings_nodes_optimized": int(done.sum())}
+
+    def _node_rate(self, link):
+        def rate(mu, p):
+            return finite_key_rate(link, mu, p, self.pulses, eps=self.eps, f=self.f).key_length / self.pulses
+        return rate
+
     def exact(self, lo, hi, e_dx) -> np.ndarray:
         keys = np.round(np.column_stack([lo, hi, e_dx]), 9)
         unique, inverse = np.unique(keys, axis=0, return_inverse=True)
         values = np.empty(len(unique))
         for e in np.unique(unique[:, 2]):
             group = np.flatnonzero(unique[:, 2] == e)
-            if self.optimize:
+            if self.optimize and self.field is None:
                 self.optimize_points(unique[group, 0], unique[group, 1], e)
             values[group] = [self(a, b, e) for a, b, _ in unique[group]]
         return values[np.ravel(inverse)]
@@ -217,11 +292,10 @@ class _RateModel:
         docstring), exact where they are not trusted."""
         e_unique = np.unique(np.round(e_dx, 9))
         e_grid = e_unique if e_unique.size <= _E_NODES else np.linspace(e_unique[0], e_unique[-1], _E_NODES)
+        field = {}
         if self.optimize:
-            axis = np.arange(lo.min(), hi.max() + optimize_step, optimize_step)
-            a_lo, a_hi = (v.ravel() for v in np.meshgrid(axis, axis, indexing="ij"))
-            keep = a_lo <= a_hi
-            self.optimize_points(a_lo[keep], a_hi[keep], e_grid[len(e_grid) // 2])
+            count = max(2, int(np.ceil((hi.max() - lo.min()) / optimize_step)) + 1)
+            field = self.optimize_field(np.linspace(lo.min(), hi.max(), count), e_grid[len(e_grid) // 2])
         tables = [LossGrid(lambda a, b, e=e: self.raw(a, b, e), lo, hi, tolerance, step_db=step) for e in e_grid]
         out, exact = np.zeros(lo.size), np.zeros(lo.size, dtype=bool)
         node = np.argmin(np.abs(e_dx[:, None] - e_grid[None, :]), axis=1)
@@ -249,7 +323,21 @@ class _RateModel:
                      "grid_nodes": int(sum(t.g.size for t in tables)), "exact_pairs": int(exact.sum()),
                      "grid_evaluations": int(sum(t.evaluations for t in tables)),
                      "cutoff_error_db": float(max(t.cutoff_error for t in tables)),
-                     "e_d_x_nodes": e_grid}
+                     "e_d_x_nodes": e_grid, **field}
+
+    def check_optimum(self, rates, lo, hi, e_dx, checks, tolerance, seed) -> dict:
+        """Per-pair optimization at ``checks`` random pairs with key (warm-started from their field settings):
+        the largest relative excess (R − R*)/R* of the reported rate R over the pair's own optimum R* and the
+        largest shortfall (R* − R)/R*, and the flat indices of the pairs whose excess exceeds ``tolerance``."""
+        with_key = np.flatnonzero(rates > 0)
+        pick = np.random.default_rng(seed).choice(with_key, min(checks, with_key.size), replace=False)
+        excess = np.empty(pick.size)
+        for n, k in enumerate(pick):
+            best = self.optimized(lo[k], hi[k], e_dx[k], self.settings(lo[k], hi[k])).key_rate_per_pulse
+            excess[n] = (rates[k] - best) / best if best > 0 else np.inf
+        return {"optimum_checked_pairs": np.sort(pick), "optimum_max_excess": float(excess.max(initial=0.0)),
+                "optimum_max_shortfall": float(max(-excess.min(initial=0.0), 0.0)),
+                "optimum_violations": np.sort(pick[excess > tolerance])}
 
 
 def _blend(tables, j, w, lo, hi) -> tuple[np.ndarray, np.ndarray]:
@@ -273,12 +361,15 @@ def _blend(tables, j, w, lo, hi) -> tuple[np.ndarray, np.ndarray]:
     return np.where(unsure | ~np.isfinite(out), np.nan, out), unsure | ~np.isfinite(out)
 
 
-def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0, grid_tolerance=0.01):
-    """Rates per pulse pair for flat arrays of arm losses lo ≤ hi and e_d^X; returns (rates, info attrs)."""
+def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_step_db=5.0, grid_tolerance=0.01,
+                optimum_checks=8, seed=0):
+    """Rates per pulse pair for flat arrays of arm losses lo ≤ hi and e_d^X; returns (rates, info attrs, the
+    optimized settings per pair or {})."""
     check_choice("method", method, ("auto", "exact", "grid"))
     step = check_positive("loss_step_db", loss_step_db, "dB")
     optimize_step = check_positive("optimize_step_db", optimize_step_db, "dB")
     tolerance = check_range("grid_tolerance", grid_tolerance, 0.0, 1.0, low_open=True, high_open=True)
+    checks = check_int("optimum_checks", optimum_checks, 0)
     distinct = np.unique(np.round(np.column_stack([lo, hi, e_dx]), 9), axis=0).shape[0]
     if method == "auto":
         method = "exact" if distinct <= check_int("max_exact", max_exact, 1) else "grid"
@@ -288,16 +379,21 @@ def _pair_rates(lo, hi, e_dx, model, method, loss_step_db, max_exact, optimize_s
     else:
         rates, info = model.grid(lo, hi, e_dx, step, optimize_step, tolerance)
         info.update({"method": "grid", "loss_step_db": step, "grid_tolerance": tolerance})
+    settings = {}
+    if model.optimize:
+        if method == "grid":
+            info.update(model.check_optimum(rates, lo, hi, e_dx, checks, tolerance, seed))
+            info["optimize_step_db"] = optimize_step
+        settings = model.pair_settings(lo, hi)
     info["rate_evaluations"] = model.calls
     info["optimized"] = int(model.optimize)
-    if model.optimize:
-        a_lo, a_hi, packed = model.anchors
-        settings = [unpack_settings(row) for row in packed]
-        info["optimize_step_db"] = optimize_step
-        info["anchor_loss_a_db"], info["anchor_loss_b_db"] = a_lo, a_hi
-        info.update({f"anchor_intensity_{k}": np.array([mu[k] for mu, _ in settings]) for k in "zyx"})
-        info.update({f"anchor_probability_{k}": np.array([p[k] for _, p in settings]) for k in "zyxo"})
-    return rates, info
+    return rates, info, settings
+
+
+def _pair_matrix(n, a, b, values) -> np.ndarray:
+    matrix = np.full((n, n), np.nan)
+    matrix[a, b] = matrix[b, a] = values
+    return matrix
 
 
 # ----------------------------------------------------------------------------- public API
@@ -309,7 +405,7 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
                     repetition_rate: float | None = SYSTEM_A_QUBIT_RATE, loss_db_per_km: float = 0.2,
                     extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 2.0,
                     max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0,
-                    grid_tolerance: float = 0.01) -> xr.DataArray:
+                    grid_tolerance: float = 0.01, optimum_checks: int = 8, seed: int = 0) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
 
     R(a, b) = ℓ(L_a, L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
@@ -349,13 +445,27 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
     loss_step_db : float
         Initial spacing of the arm-loss nodes [dB] of ``method="grid"`` (refined adaptively).
     optimize : bool
-        Optimize the intensities and probabilities (:func:`combchip.link.qkd.optimize_parameters`, warm-started
-        along ascending total loss from ``intensities``/``probabilities``): at every distinct pair for
-        ``method="exact"`` (per e_d^X value), or for ``"grid"`` at anchors on an (L_a ≤ L_b) grid
-        ``optimize_step_db`` apart, each pair taking the settings of the nearest anchor. An anchor without
-        key keeps the last settings that gave one. The anchors are in the ``anchor_*`` attrs.
+        Optimize the symmetric intensities and probabilities (:func:`combchip.link.qkd.optimize_parameters`,
+        warm-started from ``intensities``/``probabilities``). ``method="exact"``: at every distinct pair (per
+        e_d^X value), along ascending total loss. ``"grid"``: at the nodes of a square grid of arm losses at
+        most ``optimize_step_db`` apart (:meth:`_RateModel.optimize_field`, each node warm-started from its
+        nearest node with key), θ = :func:`combchip.link.qkd.pack_settings` interpolated bilinearly between
+        them; the rate of these settings, continuous in (L_a, L_b) and within second order in the node spacing
+        of the optimum (the optimum is stationary in θ), is tabulated by the loss grid like a fixed-settings
+        rate. Each pair's rate is thus the rate of the settings it reports (coordinates ``intensity_k``,
+        ``probability_k`` on (user_a, user_b)). ``optimum_checks`` random pairs with key (``seed``) are
+        optimized on their own (warm-started from their settings): attrs ``optimum_max_excess`` (largest
+        (R − R*)/R*, the interpolation error), ``optimum_max_shortfall`` (largest (R* − R)/R*, the cost of
+        interpolated settings) and ``optimum_violations`` (pairs whose excess exceeds ``grid_tolerance``,
+        also warned). The per-side refinement of one pair is :func:`combchip.link.qkd.optimize_asymmetric`
+        (Wang, Xu & Lo 2019), ≈ 200 s per link, too costly per node.
     grid_tolerance : float
-        Relative error of the grid's rates allowed at the centre checks (module docstring).
+        Relative error of the grid's rates allowed at the centre checks (module docstring), and of the
+        optimized rates against the per-pair optimum.
+    optimum_checks : int
+        Pairs whose optimized rate is checked by a per-pair optimization (``optimize=True``, ``"grid"``).
+    seed : int
+        Seed of the choice of the checked pairs.
 
     Returns
     -------
@@ -377,8 +487,14 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
     a, b = np.triu_indices(n, k=1)
     pair_loss = loss[:, None] + loss[None, :]
     lo, hi = np.minimum(loss[a], loss[b]), np.maximum(loss[a], loss[b])
-    rates, info = _pair_rates(lo, hi, e_x[a, b], model, method, loss_step_db, max_exact, optimize_step_db,
-                              grid_tolerance)
+    rates, info, settings = _pair_rates(lo, hi, e_x[a, b], model, method, loss_step_db, max_exact,
+                                        optimize_step_db, grid_tolerance, optimum_checks, seed)
+    for name in ("optimum_checked_pairs", "optimum_violations"):
+        if name in info:
+            info[name] = np.column_stack([a[info[name]], b[info[name]]]).ravel()
+    if info.get("optimum_violations", np.empty(0)).size:
+        warnings.warn(f"optimized rates exceed the per-pair optimum by more than {grid_tolerance:g} at user pairs "
+                      f"{info['optimum_violations'].reshape(-1, 2).tolist()}", stacklevel=2)
     scale = 1.0 if repetition_rate is None else repetition_rate
     matrix = np.full((n, n), np.nan)
     matrix[a, b] = matrix[b, a] = rates * scale
@@ -403,6 +519,10 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
             "pair_loss_db": KEY_RATE_MATRIX.entry("pair_loss_db", pair_loss),
             "e_d_x": KEY_RATE_MATRIX.entry("e_d_x", e_x),
             "user_loss_db": KEY_RATE_MATRIX.entry("user_loss_db", loss),
+            **{name: (("user_a", "user_b"), _pair_matrix(n, a, b, values),
+                      {"units": "photons" if name.startswith("intensity") else "1",
+                       "long_name": f"optimized {name.replace('_', ' ')} of the pair"})
+               for name, values in settings.items()},
         },
         attrs=attrs,
     )
@@ -658,9 +778,12 @@ def network_key_rates(comb_dataset=None, transmitter: Transmitter | None = None,
                                          timing.bin_separation, jitter, polarization_angle)
     else:
         coherent = 1 / (1 + 10 ** (-plan.wavelength_osnr.values / 10))
+        # a line the run cannot resolve (NaN, comb_lines' linewidth_status): its steady part p carries the pump's
+        steady = plan.wavelength_linewidth.values
+        steady = np.where(np.isnan(steady), lines.attrs.get("pump_linewidth", np.nan), steady)
         per_colour = [pair_visibility(lw, timing.pulse_fwhm, timing.bin_separation, jitter=jitter,
                                       polarization_angle=polarization_angle, coherent_fraction=p)
-                      for lw, p in zip(plan.wavelength_linewidth.values, coherent)]
+                      for lw, p in zip(steady, coherent)]
     rate_kwargs = {**rate_kwargs, "encoding": encoding}
     states = None
     if transmitter is not None:

@@ -143,3 +143,21 @@ def plot_dual_drive(ds, axes=None):
     axes[-1].set_xlabel("pump wavelength − cold resonance [pm]")
     axes[0].set_title("dual-driven pump scan")
     return fig
+
+
+def plot_line_noise(noise, mu=None, ax=None):
+    """Frequency-noise PSD [Hz²/Hz] of comb lines (:func:`combchip.comb.line_noise.line_frequency_noise`) against
+    Fourier frequency [Hz], with the β-separation line 8 ln2·f/π² and each line's intrinsic and β linewidths."""
+    fig, ax = new_axes(ax, figsize=(7, 4.5))
+    modes = noise.mu.values if mu is None else np.atleast_1d(mu)
+    f = noise.frequency.values
+    for m in modes:
+        line = noise.sel(mu=m)
+        ax.loglog(f, line.total_psd, lw=1.0, label=f"μ = {int(m)}: π·S_ν(∞) = {float(line.intrinsic_linewidth):.3g} Hz, "
+                                                f"β-line FWHM = {float(line.beta_linewidth):.3g} Hz")
+    ax.loglog(f, 8 * np.log(2) * f / np.pi**2, "k--", lw=0.8, label="β-separation line 8 ln2·f/π²")
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel("S_ν(f) [Hz²/Hz]")
+    ax.set_title("comb-line frequency noise")
+    ax.legend(fontsize=7)
+    return fig

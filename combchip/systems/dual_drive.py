@@ -22,7 +22,7 @@ from ..comb.simulate import simulate_comb
 from ..comb.steps import count_solitons, soliton_threshold
 from ..comb.lasers import Laser
 from ..comb.resonator import Ring
-from ..comb.thermal import AuxLaser, Thermal
+from ..comb.thermal import SI3N4_ABSORPTION_Q, AuxLaser, Thermal
 from ..validation import check_choice, check_int, check_positive, check_range
 from .system_a import system_a_aux, system_a_pump, system_a_pumped_ring
 
@@ -93,6 +93,13 @@ class AuxBalance:
         delta = zeta_b + (self.gain - 2) * np.asarray(pump) + self.a * power
         return -2 * power * delta * (self.gain - 2) / self.slope(power, delta)
 
+    def fast_response(self, zeta_b: float, pump: np.ndarray) -> np.ndarray:
+        """dB/dP at fixed temperature (x held, the aux's Kerr and the pump's XPM only, ~ 1/κ fast):
+        −F_P/F_B|_x = 4Bδ/(l² + δ² − 2Bδ), on the hot branch of :meth:`power`."""
+        power = self.power(zeta_b, pump)
+        delta = zeta_b + (self.gain - 2) * np.asarray(pump) + self.a * power
+        return 4 * power * delta / (self.loss**2 + delta**2 - 2 * power * delta)
+
     def tip(self) -> float:
         """δ at the triangle's tip, where F = F_B = 0: B = (l² + δ²)/(−2aδ) and the smaller root δ > 0 of
         (l² + δ²)² + 2af²δ = 0 (independent of P); infinite if the aux is not bistable."""
@@ -124,7 +131,9 @@ def dual_drive_balance(pump_power, aux_detuning_hz: float, *, ring=None, pump=No
     the temperature T ∝ x = G(P + wB) and the pump's shift s = x − 2B are solved; the slopes follow
     analytically from dB/dP = −F_P/F_B: dT/dP ∝ G(1 + w·dB/dP) (without aux, G) and
     ds/dP = G(1 + w·dB/dP) − 2dB/dP. ``flat_fraction`` = 1 + w·dB/dP is the temperature swing with
-    aux relative to without for a small change of P.
+    aux relative to without for a small change of P. At fixed temperature (faster than τ_T: the aux's Kerr
+    and the pump's XPM answer within ~1/κ) dB/dP = 4Bδ/(l² + δ² − 2Bδ) (:meth:`AuxBalance.fast_response`);
+    the aux holds the pump only where this fast slope is small against the slow one.
 
     Parameters
     ----------
@@ -140,7 +149,8 @@ def dual_drive_balance(pump_power, aux_detuning_hz: float, *, ring=None, pump=No
     xarray.Dataset
         On ``pump_power`` [W]: ``aux_intracavity_power`` [W] (NaN off the stable branch), ``temperature`` [K],
         ``thermal_shift`` and ``pump_shift`` [Hz] (heat + XPM, added to the pump's detuning), ``flat_fraction``,
-        ``dT_dP`` and ``dT_dP_no_aux`` [K/W], ``pump_shift_slope`` [Hz/W]; ``fold_detuning`` [Hz] (the
+        ``dT_dP`` and ``dT_dP_no_aux`` [K/W], ``pump_shift_slope`` [Hz/W]; ``aux_power_slope`` and
+        ``aux_power_slope_fast`` (dB/dP, heat followed or held) [W/W]; ``fold_detuning`` [Hz] (the
         largest stable aux detuning at each P) and the inputs in attrs.
     """
     ring = system_a_pumped_ring() if ring is None else ring
@@ -156,6 +166,8 @@ def dual_drive_balance(pump_power, aux_detuning_hz: float, *, ring=None, pump=No
     p = watts / norm.circulating_power_per_unit
     b = bal.power(zeta_b, p)
     db = bal.response(zeta_b, p)
+    db_fast = bal.fast_response(zeta_b, p)
+    aux_per_pump = aux.power_per_unit(norm) / norm.circulating_power_per_unit
     x = bal.gain * (p + bal.weight * b)
     flat = 1 + bal.weight * db
     per_watt = 1 / norm.circulating_power_per_unit
@@ -176,6 +188,9 @@ def dual_drive_balance(pump_power, aux_detuning_hz: float, *, ring=None, pump=No
             "dT_dP_no_aux": var(np.full_like(p, t_slope), "K/W", "temperature slope without aux"),
             "pump_shift_slope": var(norm.detuning_hz(bal.gain * flat - 2 * db) * per_watt, "Hz/W",
                                     "slope of the pump's detuning shift (heat + XPM)"),
+            "aux_power_slope": var(db * aux_per_pump, "1", "dB/dP of aux over pump circulating power, heat followed"),
+            "aux_power_slope_fast": var(db_fast * aux_per_pump, "1",
+                                        "dB/dP of aux over pump circulating power at fixed temperature"),
             "fold_detuning": var(norm.detuning_hz(fold), "Hz", "largest aux detuning on the stable branch"),
         },
         coords={"pump_power": ("pump_power", watts, {"units": "W", "long_name": "mean pump circulating power"})},
@@ -250,10 +265,10 @@ def _lead_in(ring, pump, norm, chaos_zeta, rate, modes, dt, seed, progress):
 
 
 def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float = "zero_pull",
-                    rate_hz_per_s: float = SCAN_RATE, span_hz: float | None = None, hold_s: float = 0.0,
-                    back_hz: float = 0.0, chaos_zeta: float = 6.0, lead_in_rate_hz_per_s: float = LEAD_IN_RATE,
-                    bursts: int = 60, modes: int = 512, dt: float = 4e-3, seed: int = 0,
-                    progress: bool = False) -> xr.Dataset:
+                    park_offset_hz: float = 0.0, rate_hz_per_s: float = SCAN_RATE, span_hz: float | None = None,
+                    hold_s: float = 0.0, back_hz: float = 0.0, absorption_q: float = SI3N4_ABSORPTION_Q,
+                    chaos_zeta: float = 6.0, lead_in_rate_hz_per_s: float = LEAD_IN_RATE, bursts: int = 60,
+                    modes: int = 512, dt: float = 4e-3, seed: int = 0, progress: bool = False) -> xr.Dataset:
     """Slow forward pump scan of system A's pumped resonance (167.2 MHz) from chaos, with heat and/or the aux.
 
     Protocol: (1) a thermal-free lead-in at ``lead_in_rate_hz_per_s`` from ζ = −5 into modulation-unstable
@@ -270,12 +285,17 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         Heat (:meth:`Thermal.si3n4`) and the aux laser (:func:`system_a_aux`); aux needs thermal.
     park : {"zero_pull", "reserve"} or float
         Aux parking rule or its detuning [Hz].
+    park_offset_hz : float
+        Added to a rule's detuning [Hz]; negative parks the aux bluer (less aux power, a smaller fast XPM kick
+        at the drop into solitons, a residual red pull of the heat).
     rate_hz_per_s, lead_in_rate_hz_per_s : float
         Slow scan and lead-in speeds [Hz/s], > 0.
     span_hz : float, optional
         Forward scan [Hz] > 0; default ζ_max − ζ_c + 2 half-linewidths (past the soliton existence limit).
     hold_s, back_hz : float
         Hold at the end of the forward scan [s] and backward scan [Hz], ≥ 0.
+    absorption_q : float
+        Absorption-limited Q of :meth:`Thermal.si3n4` (an assumption; it sets the heat's strength, G ∝ 1/Q_abs).
     chaos_zeta : float
         Normalized detuning of the chaotic start, in (2, 9).
     bursts : int
@@ -298,6 +318,9 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         check_choice("park", park, ("zero_pull", "reserve"))
     else:
         park = check_range("park", park, unit="Hz")
+    park_offset_hz = check_range("park_offset_hz", park_offset_hz, unit="Hz")
+    if park_offset_hz != 0 and not isinstance(park, str):
+        raise ValueError("park_offset_hz applies to a parking rule, not to a given detuning park")
     rate = check_positive("rate_hz_per_s", rate_hz_per_s, "Hz/s")
     lead_rate = check_positive("lead_in_rate_hz_per_s", lead_in_rate_hz_per_s, "Hz/s")
     hold_s = check_range("hold_s", hold_s, 0.0, np.inf, "s")
@@ -309,7 +332,7 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     norm = normalize(ring, pump)
     span = float(norm.detuning_hz(norm.zeta_max - chaos_zeta + 2.0)) if span_hz is None else check_positive(
         "span_hz", span_hz, "Hz")
-    heat, laser = Thermal.si3n4(ring), system_a_aux()
+    heat, laser = Thermal.si3n4(ring, absorption_q=absorption_q), system_a_aux()
     if aux and not -modes // 2 <= laser.mode < modes // 2:
         raise ValueError(f"aux.mode = {laser.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
     field, chaos_w, soliton_w = _lead_in(ring, pump, norm, chaos_zeta, lead_rate, modes, dt, seed, progress)
@@ -319,8 +342,9 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     if thermal:
         bal = AuxBalance.of(norm, heat, laser)
         if aux:
-            park_hz = (park_for_zero_pull(chaos_w, soliton_w) if park == "zero_pull" else
-                       park_for_reserve(soliton_w) if park == "reserve" else float(park))
+            park_hz = (park_for_zero_pull(chaos_w, soliton_w, thermal=heat) if park == "zero_pull" else
+                       park_for_reserve(soliton_w, thermal=heat) if park == "reserve" else float(park))
+            park_hz = park_hz + park_offset_hz if isinstance(park, str) else park_hz
             if not np.isfinite(park_hz):
                 raise ValueError(f"park = {park!r}: no aux detuning zeroes the pull between P_c = {chaos_w:.3g} W "
                                  f"and P_s = {soliton_w:.3g} W")
@@ -358,8 +382,10 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     if thermal:
         ds["count_temperature"] = ("count", np.interp(ends, ds.time.values, ds.temperature.values),
                                    {"units": "K", "long_name": "ring temperature rise at the count"})
-    ds.attrs.update(scan_rate=rate, lead_in_rate=lead_rate, hold=hold_s, back=back_hz, span=span,
-                    thermal_on=int(thermal), aux_on=int(aux), park=str(park), aux_park_detuning=park_hz,
+    ds.attrs.update(scan_rate=rate, lead_in_rate=lead_rate, absorption_q=float(absorption_q),
+                    hold=hold_s, back=back_hz, span=span,
+                    thermal_on=int(thermal), aux_on=int(aux), park=str(park), park_offset=park_offset_hz,
+                    aux_park_detuning=park_hz,
                     chaos_zeta=chaos_zeta, chaos_power=chaos_w, soliton_power=soliton_w,
                     initial_temperature=np.nan if temperature is None else temperature,
                     initial_aux_power=aux_power * laser.power_per_unit(norm) if aux else 0.0,

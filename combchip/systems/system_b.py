@@ -17,7 +17,7 @@ from ..units import db_to_ratio, dbm_to_w
 from ..validation import check_int, check_positive, check_range
 from .published import SYSTEM_A, SYSTEM_B
 
-__all__ = ["RepRateLockFigures", "SystemBCombFigures", "system_b_comb", "system_b_comb_figures",
+__all__ = ["RepRateLockFigures", "ring_radius", "SystemBCombFigures", "system_b_comb", "system_b_comb_figures",
            "system_b_comb_lines", "system_b_comb_ring", "system_b_lock", "system_b_lock_figures", "system_b_ring",
            "system_b_transmitter"]
 
@@ -25,13 +25,25 @@ PUMP_WAVELENGTH = 1560e-9
 """Assumed pump wavelength [m]: the Rb-locked seed (780 nm) doubled."""
 Q_LOADED = 1e6
 """Assumed loaded Q at critical coupling."""
-GROUP_INDEX = 2.1
-"""Assumed group index of the 1.6 × 0.8 µm Si₃N₄ ring (system A's cross-section gives 2.10)."""
+
+
+def ring_radius() -> float:
+    """Radius [m] of system B's ring: R = c/(2π·n_g·FSR) for the published FSR, with n_g the finite-difference
+    group index of the assumed :data:`WIDTH` × :data:`HEIGHT` guide at :data:`PUMP_WAVELENGTH`
+    (:func:`combchip.waveguide.radius_for_fsr`; straight-guide n_g, the solver is not bend-aware)."""
+    from ..waveguide import radius_for_fsr
+
+    return radius_for_fsr(fsr=SYSTEM_B.fsr, width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fd")
 
 
 def system_b_ring() -> Ring:
-    """System B's 49 GHz Si₃N₄ ring (published FSR; assumed pump wavelength, loaded Q and n_g)."""
-    return Ring.from_loaded_q(PUMP_WAVELENGTH, SYSTEM_B.fsr, Q_LOADED, coupling=0.5, n_g=GROUP_INDEX)
+    """System B's 49 GHz Si₃N₄ ring (published FSR; assumed pump wavelength, loaded Q and cross-section).
+
+    Its length is 2π·:func:`ring_radius`, so n_g = c/(FSR·2πR) is the mode solver's group index and the
+    ring the layout draws (``combchip.layouts.ring.mrr49``) is the ring modelled here.
+    """
+    n_g = c / (SYSTEM_B.fsr * 2 * np.pi * ring_radius())
+    return Ring.from_loaded_q(PUMP_WAVELENGTH, SYSTEM_B.fsr, Q_LOADED, coupling=0.5, n_g=n_g)
 
 
 # --- the soliton comb from the ring's cross-section (assumptions; the paper gives the comb's results) ---

@@ -38,7 +38,9 @@ PUMP_LINEWIDTH = 10e3
 """Assumed Lorentzian FWHM of the seed laser [Hz]; its Rb lock fixes the mean frequency, not the linewidth."""
 LINE_POWER = 100e-6
 """Assumed power of the user's comb line at the chip input [W] (−10 dBm after the demultiplexer); the chip's
-attenuator absorbs it, so the key rate does not depend on it as long as it reaches the signal level."""
+attenuator absorbs it, so the key rate does not depend on it as long as it reaches the signal level. The
+simulated soliton of :func:`combchip.systems.system_b.system_b_comb_lines` gives ≈ 25 µW for this line after
+the output facet, which also reaches it."""
 LINE_MU = 1
 """Assumed comb line: the pump's first neighbour (mode number relative to the pump)."""
 START = ({"z": 0.3, "y": 0.15, "x": 0.04, "o": 0.0}, {"z": 0.6, "y": 0.05, "x": 0.3, "o": 0.05})

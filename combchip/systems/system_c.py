@@ -12,20 +12,27 @@ import numpy as np
 from scipy.constants import c
 
 from ..comb.resonator import Ring
+from ..waveguide import radius_for_fsr
 from .published import SYSTEM_C
 
 __all__ = ["DELAY_IMBALANCE", "INTENSITY_MISMATCH", "POLARIZATION_MISMATCH", "REFERENCE_POWER", "RING_RADIUS",
-           "system_c_channel", "system_c_client", "system_c_ring"]
+           "RING_WIDTH", "system_c_channel", "system_c_client", "system_c_ring"]
 
-RING_RADIUS = 760e-6
-"""Drawn ring radius [m] (assumed; L = 2π·760 µm ≈ 4.78 mm round trip)."""
+RING_WIDTH = 2.8e-6
+"""Assumed ring and bus width [m] of the 100 nm thick Si₃N₄ guide (weakly guiding, ultrahigh Q)."""
+RING_RADIUS = radius_for_fsr(fsr=SYSTEM_C.fsr, width=RING_WIDTH, height=SYSTEM_C.ring_thickness,
+                             wavelength=SYSTEM_C.wavelength, method="eim")
+"""Drawn ring radius [m]: R = c/(2π·n_g·FSR) for the published FSR, n_g ≈ 1.591 the effective-index group index
+of the :data:`RING_WIDTH` × 100 nm guide at 1549.78 nm (the finite-difference solver's default grid needs
+1.8 × 10⁶ unknowns for a 100 nm core, above its limit); R ≈ 998.7 µm, L ≈ 6.28 mm."""
 
 
 def system_c_ring() -> Ring:
     """System C's ultrahigh-Q 30.03 GHz Si₃N₄ ring (100 nm thick, normal dispersion).
 
     Published: FSR 30.03 GHz and Q_i = 20 × 10⁶ at 1549.78 nm. Assumed: critical coupling (Q_ex = Q_i)
-    and the drawn radius :data:`RING_RADIUS`, so n_g = c/(FSR·2πR) ≈ 2.09.
+    and the width :data:`RING_WIDTH`; the radius :data:`RING_RADIUS` is solved from the FSR, so
+    n_g = c/(FSR·2πR) is the mode solver's group index.
     """
     n_g = c / (SYSTEM_C.fsr * 2 * math.pi * RING_RADIUS)
     return Ring.from_q(SYSTEM_C.wavelength, SYSTEM_C.fsr, SYSTEM_C.q_intrinsic, SYSTEM_C.q_intrinsic, n_g=n_g)

@@ -262,7 +262,9 @@ def s11_lower_bound_lp(yields: Mapping, intensities: Mapping, n_max: int = 12) -
     every X-basis observable k, w_nm = a^α_n b^β_m; the truncation tail enters with the worst-case
     yield 1, so the bound is valid for any N but loosened by an absolute ~P(n > N) (1e-19 at N = 12 for
     intensities ≤ 0.2). Solved with :func:`scipy.optimize.linprog` (HiGHS) in units of the largest yield.
-    It uses the same data as :func:`s11_lower_bound` and is at least as tight up to the tail.
+    It uses the same data as :func:`s11_lower_bound` and is at least as tight up to the tail and the LP's
+    feasibility tolerance: at extreme loss ratios (0/17 dB, y/x = 2) it can fall ≈ 1e-6 (relative) below the
+    closed form, which stays valid; both are lower bounds.
     ``intensities`` as in :func:`decoy_coefficients`.
 
     References
