@@ -18,6 +18,7 @@ from .tx.rf import RCResponse, TravelingWaveResponse
 from .comb.thermal import AuxLaser, Thermal
 from .comb.steps import analyse_steps, count_solitons, single_soliton
 from .tx.chips import InPClientChip, SiPolarizationChip, TimeBinEncoder
+from .sweep import sweep  # eager: a lazy name would be shadowed by the submodule; it loads no dask or zarr
 
 __all__ = [
     "AuxLaser",
@@ -55,6 +56,7 @@ __all__ = [
     "save",
     "simulate_comb",
     "single_soliton",
+    "sweep",
 ]
 
 _LAZY = {"coherence_visibility": "link.visibility", "line_coherence": "comb.coherence", "network_key_rates": "link.network",

@@ -40,6 +40,17 @@ def layer_region(component: gf.Component, layer) -> kdb.Region:
     return region
 
 
+def heater_overlaps(heater: kdb.Region, guides: kdb.Region, clearance_um: float) -> kdb.Region:
+    """Parts of ``guides`` closer than ``clearance_um`` (edge to edge) to a ``heater`` polygon; empty when clear.
+
+    The heater is grown by the clearance less one database unit, so a grid-snapped arc exactly at the
+    clearance passes.
+    """
+    if not clearance_um >= 0:
+        raise ValueError(f"clearance_um must be >= 0, got {clearance_um!r}")
+    return heater.sized(max(round(clearance_um * 1000) - 1, 0)) & guides
+
+
 def drc(component: gf.Component, rules: dict[str, tuple[float, float]] = RULES) -> list[Violation]:
     """Minimum-width and minimum-space check of every layer in ``rules`` (Euclidean metrics).
 

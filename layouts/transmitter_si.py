@@ -4,7 +4,10 @@
 outputs) → MZI-4 (push-pull arms on the H and V paths) → 2D grating coupler. The four modulators are
 push-pull carrier-depletion MZIs on the "pn" cross-section with traveling-wave G-S-G electrodes fed
 and terminated through G-S-G pads; the arms run in the gaps between the pads, so no waveguide lies
-under a pad opening. Every device dimension comes from :func:`combchip.systems.system_b_transmitter`.
+under a pad opening. Every arm of MZI-1 to MZI-4 carries a bias heater and the H path a trim heater, each
+the chip's thermo-optic shifter (that of its VOA); the two H/V paths, from MZI-3's 2×2 outputs to the 2D
+grating's arms, are drawn equally long. Every device dimension comes from
+:func:`combchip.systems.system_b_transmitter`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ __all__ = [
     "bond_pad",
     "grating_coupler_1d",
     "grating_coupler_2d",
+    "heater_section",
     "mzm",
     "si_parameters",
     "tx_si",
@@ -55,6 +59,8 @@ GC_RADIATED = 0.99
 ROW_PITCH = 360.0
 """Vertical pitch of the modulator rows [µm]."""
 DIE_MARGIN = 100.0
+HEATER_SPACER = 60.0
+"""Unheated strip before and after a heater [µm]: keeps its 80 µm pads 25 µm clear of the next cell's."""
 
 
 def _snap(x: float, grid: float = 0.001) -> float:
@@ -212,7 +218,7 @@ def _gsg_pads(c: Component, x: float, prefix: str) -> None:
 
 @gf.cell
 def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "mmi1x2",
-        cross_section: str = "pn") -> Component:
+        cross_section: str = "pn", heater_length: float | None = None) -> Component:
     """Push-pull depletion MZI with a traveling-wave G-S-G electrode of ``length`` µm.
 
     Both arms carry the same p-n cross-section, displaced (not mirrored), so the signal electrode
@@ -220,6 +226,8 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
     deepens the depletion of one arm and relaxes the other (series push-pull). The arms run at
     y = ±PAD_PITCH/2, in the gaps between the G-S-G pads. ``splitter``/``combiner`` None leaves the
     arms open (MZI-4, whose arms end on the 2D grating): ports o1/o2 west (top/bottom), o3/o4 east.
+    ``heater_length`` [µm] puts a :func:`heater_section` (pads outwards) on each arm before the
+    electrode, so either arm can add the static bias phase.
     """
     if splitter not in ("mmi1x2", None) or combiner not in ("mmi1x2", "mmi2x2", None):
         raise ValueError(f"splitter = {splitter!r} must be 'mmi1x2' or None and combiner = {combiner!r} "
@@ -234,6 +242,15 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
         split = c.add_ref(_mmi(splitter), name="splitter")
         split.move((-split.ports["o1"].center[0], -split.ports["o1"].center[1]))
         x = split.dbbox().right + 2 * radius + 10.0
+    heaters = {}
+    if heater_length is not None:
+        for name, y, direction in (("top", h, +1), ("bottom", -h, -1)):
+            heaters[name] = c.add_ref(heater_section(heater_length, direction), name=f"heater_{name}")
+            heaters[name].move((x, y))
+            for port in heaters[name].ports:
+                if port.port_type == "electrical":
+                    c.add_port(f"heater_{name}_{port.name[-1]}", port=port)
+        x = heaters["top"].ports["o2"].center[0]
     x_electrode = x + PAD + RF_TAPER
     x_end = x_electrode + length
     x_out = x_end + RF_TAPER + PAD
@@ -246,14 +263,15 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
         tail = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="strip"), name=f"tail_{name}")
         tail.move((x_end, y))
         arms[name] = (lead, tail)
+    inputs = {name: (heaters[name] if heaters else arms[name][0]).ports["o1"] for name in arms}
     if split is not None:
         top, bottom = _ports_facing(split, 0)[:2]
-        gf.routing.route_single(c, top, arms["top"][0].ports["o1"], cross_section="strip", auto_taper=False)
-        gf.routing.route_single(c, bottom, arms["bottom"][0].ports["o1"], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, top, inputs["top"], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, bottom, inputs["bottom"], cross_section="strip", auto_taper=False)
         c.add_port("o1", port=_ports_facing(split, 180)[-1])
     else:
-        c.add_port("o1", port=arms["top"][0].ports["o1"])
-        c.add_port("o2", port=arms["bottom"][0].ports["o1"])
+        c.add_port("o1", port=inputs["top"])
+        c.add_port("o2", port=inputs["bottom"])
     if combiner:
         comb = c.add_ref(_mmi(combiner), name="combiner")
         comb.rotate(180)
@@ -290,6 +308,8 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
     c.info["length"] = length
     c.info["arm_separation"] = 2 * h
     c.info["electrode_gap"] = _snap(g1[0] - s_top)
+    if heater_length is not None:
+        c.info["heater_length"] = heater_length
     return c
 
 
@@ -313,6 +333,26 @@ def _heater_leads(c: Component, x0: float, length: float, y_arm: float, directio
         y_pad = y_contact + direction * (contact + 20.0 + PAD / 2)
         rect(c, LAYER.M1, xc - contact / 2, yc - direction * contact / 2, xc + contact / 2, y_pad)
         _add_pad(c, f"{prefix}_{k + 1}", xc, y_pad)
+
+
+@gf.cell
+def heater_section(length: float, direction: int = 1, spacer: float = HEATER_SPACER) -> Component:
+    """A ``length`` µm heater ("heater" cross-section) between two ``spacer`` µm strips, its leads and two
+    pads on the +y (``direction`` = 1) or −y (−1) side: ports o1 (west), o2 (east), e1, e2 (pads)."""
+    if direction not in (1, -1):
+        raise ValueError(f"direction = {direction!r} must be 1 or -1")
+    c = Component()
+    x = 0.0
+    for name, xs, span in (("lead", "strip", spacer), ("heater", "heater", length), ("tail", "strip", spacer)):
+        ref = c.add_ref(gf.components.straight(length=span, cross_section=xs), name=name)
+        ref.move((x, 0.0))
+        if name == "lead":
+            c.add_port("o1", port=ref.ports["o1"])
+        x += span
+    c.add_port("o2", port=ref.ports["o2"])
+    _heater_leads(c, spacer, length, 0.0, direction, "e")
+    c.info["length"] = length
+    return c
 
 
 @gf.cell
@@ -363,6 +403,10 @@ def si_parameters(chip=None) -> dict:
         chip = system_b_transmitter()
     gc1 = chip.input_coupler
     gc2 = chip.output_coupler.arm
+    heater = chip.voa.arm_a
+    drawn = section("heater", LAYER.HEATER)[1]
+    if not math.isclose(heater.heater_width * UM, drawn, abs_tol=1e-6):
+        raise ValueError(f"chip.voa.arm_a.heater_width = {heater.heater_width!r} m: the PDK draws {drawn} µm heaters")
 
     def periods(gc):
         length = gc.length if gc.length is not None else -math.log(1 - GC_RADIATED) / gc.alpha
@@ -371,6 +415,8 @@ def si_parameters(chip=None) -> dict:
     return {
         "mzi_lengths": tuple(_snap(m.arm_a.length * UM) for m in (chip.carver, chip.decoy, chip.basis, chip.phase)),
         "voa_length": _snap(chip.voa.arm_a.length * UM),
+        "heater_length": _snap(heater.length * UM),
+        "heater_p_pi": float(heater.p_pi),
         "gc1_period": _snap(gc1.period * UM),
         "gc1_fill_factor": float(gc1.fill_factor),
         "gc1_periods": periods(gc1),
@@ -391,9 +437,9 @@ def tx_si(chip=None) -> Component:
 
 
 @gf.cell
-def _tx_si(mzi_lengths: list, voa_length: float, gc1_period: float, gc1_fill_factor: float, gc1_periods: int,
-           gc1_width: float, gc1_angle: float, gc2_period: float, gc2_fill_factor: float, gc2_periods: int,
-           wavelength: float) -> Component:
+def _tx_si(mzi_lengths: list, voa_length: float, heater_length: float, heater_p_pi: float, gc1_period: float,
+           gc1_fill_factor: float, gc1_periods: int, gc1_width: float, gc1_angle: float, gc2_period: float,
+           gc2_fill_factor: float, gc2_periods: int, wavelength: float) -> Component:
     c = Component()
     radius = gf.get_cross_section("strip").radius
 
@@ -405,11 +451,11 @@ def _tx_si(mzi_lengths: list, voa_length: float, gc1_period: float, gc1_fill_fac
                                          wavelength=wavelength), name="gc_in")
     gc_in.rotate(180)
     gc_in.move((-gc_in.ports["o1"].center[0], -gc_in.ports["o1"].center[1]))
-    mzi1 = c.add_ref(mzm(mzi_lengths[0]), name="mzi1")
+    mzi1 = c.add_ref(mzm(mzi_lengths[0], heater_length=heater_length), name="mzi1")
     mzi1.move((300.0, 0.0))
     route(gc_in.ports["o1"], mzi1.ports["o1"])
     # row 2: MZI-2 (westbound), U-turn at the east end
-    mzi2 = c.add_ref(mzm(mzi_lengths[1]), name="mzi2")
+    mzi2 = c.add_ref(mzm(mzi_lengths[1], heater_length=heater_length), name="mzi2")
     mzi2.rotate(180)
     x_turn = mzi1.ports["o2"].center[0] + 2 * radius + 20.0
     mzi2.move((x_turn - 2 * radius - 20.0 - mzi2.ports["o1"].center[0], -ROW_PITCH - mzi2.ports["o1"].center[1]))
@@ -419,33 +465,51 @@ def _tx_si(mzi_lengths: list, voa_length: float, gc1_period: float, gc1_fill_fac
     att.move((mzi2.ports["o2"].center[0] - att.ports["o1"].center[0],
               -2 * ROW_PITCH - att.ports["o1"].center[1]))
     route(mzi2.ports["o2"], att.ports["o1"])
-    mzi3 = c.add_ref(mzm(mzi_lengths[2], combiner="mmi2x2"), name="mzi3")
+    mzi3 = c.add_ref(mzm(mzi_lengths[2], combiner="mmi2x2", heater_length=heater_length), name="mzi3")
     mzi3.move((att.ports["o2"].center[0] + 60.0 - mzi3.ports["o1"].center[0],
                -2 * ROW_PITCH - mzi3.ports["o1"].center[1]))
     route(att.ports["o2"], mzi3.ports["o1"])
     # row 4: MZI-4 arms (westbound) on the H and V paths, U-turn bundle at the east end
-    mzi4 = c.add_ref(mzm(mzi_lengths[3], splitter=None, combiner=None), name="mzi4")
+    mzi4 = c.add_ref(mzm(mzi_lengths[3], splitter=None, combiner=None, heater_length=heater_length), name="mzi4")
     mzi4.rotate(180)
     out_top, out_bottom = mzi3.ports["o2"], mzi3.ports["o3"]
     x_east = out_top.center[0] + 2 * radius + 40.0
     mzi4.move((x_east - 40.0 - 2 * radius - mzi4.ports["o2"].center[0], -3 * ROW_PITCH - mzi4.ports["o2"].center[1]))
     # mzi4 rotated: o2 (bottom arm, now on top) and o1 (top arm, now below) face east
-    route(out_top, mzi4.ports["o1"], steps=[{"x": x_east + 20.0}, {"y": mzi4.ports["o1"].center[1]}])
-    route(out_bottom, mzi4.ports["o2"], steps=[{"x": x_east}, {"y": mzi4.ports["o2"].center[1]}])
-    # 2D grating: arm 1 (H, from +x) and arm 2 (V, from +y)
+    h_first = route(out_top, mzi4.ports["o1"], steps=[{"x": x_east + 20.0}, {"y": mzi4.ports["o1"].center[1]}])
+    v_first = route(out_bottom, mzi4.ports["o2"], steps=[{"x": x_east}, {"y": mzi4.ports["o2"].center[1]}])
+    # H path: MZI-4's lower output → trim heater (pads below) → 2D grating arm 1 (from +x)
+    h_in, v_in = mzi4.ports["o3"], mzi4.ports["o4"]  # rotated: o3 (top arm) is now below, o4 above
+    trim = c.add_ref(heater_section(heater_length, direction=+1), name="trim")
+    trim.rotate(180)
+    trim.move((h_in.center[0] - trim.ports["o1"].center[0], h_in.center[1] - trim.ports["o1"].center[1]))
     gc_out = c.add_ref(grating_coupler_2d(gc2_period, gc2_fill_factor, gc2_periods, wavelength=wavelength),
                        name="gc_out")
-    h_in, v_in = mzi4.ports["o3"], mzi4.ports["o4"]  # rotated: o3 (top arm) is now below, o4 above
-    lower, upper = sorted((h_in, v_in), key=lambda p: p.center[1])
-    gc_y = upper.center[1] - 2 * radius - 20.0 - gc_out.ports["o2"].center[1]
-    gc_x = lower.center[0] - 300.0 - gc_out.ports["o1"].center[0]
-    gc_out.move((gc_x, gc_y))
-    route(lower, gc_out.ports["o1"])
-    route(upper, gc_out.ports["o2"])
+    y_bend = v_in.center[1] - 2 * radius - 20.0  # V path's turn back east, above the grating's arm 2
+    gc_out.move((trim.ports["o2"].center[0] - 4 * radius - 40.0 - gc_out.ports["o1"].center[0],
+                 y_bend - 2 * radius - 20.0 - gc_out.ports["o2"].center[1]))
+    h_last = route(trim.ports["o2"], gc_out.ports["o1"])
+    # V path: a westward U-turn of extra length 2e in front of arm 2 (from +y), e solved for equal H/V paths
+    x_v = gc_out.ports["o2"].center[0]
+    target = (h_first.length - v_first.length + h_last.length) * 1e-3 + trim.cell.info["length"] + 2 * HEATER_SPACER
+
+    def v_route(comp, e):
+        steps = [{"x": x_v - e}, {"y": y_bend}, {"x": x_v}]
+        return gf.routing.route_single(comp, v_in, gc_out.ports["o2"], cross_section="strip", auto_taper=False,
+                                       steps=steps)
+
+    e0 = 2 * radius + 10.0
+    e = _snap(e0 + (target - v_route(Component(), e0).length * 1e-3) / 2)
+    if e < 2 * radius:
+        raise ValueError(f"the V path with its shortest U-turn is {2 * (2 * radius - e):.3f} µm longer than the "
+                         "H path: the H/V routes cannot be balanced")
+    v_last = v_route(c, e)
+    paths = ((h_first.length + h_last.length) * 1e-3 + trim.cell.info["length"] + 2 * HEATER_SPACER,
+             (v_first.length + v_last.length) * 1e-3)
 
     c.add_port("fiber_in", port=gc_in.ports["o2"])
     c.add_port("fiber_out", port=gc_out.ports["o3"])
-    for ref in (mzi1, mzi2, mzi3, mzi4, att):
+    for ref in (mzi1, mzi2, mzi3, mzi4, att, trim):
         for port in ref.ports:
             if port.port_type == "electrical":
                 c.add_port(f"{ref.name}_{port.name}", port=port)
@@ -460,4 +524,7 @@ def _tx_si(mzi_lengths: list, voa_length: float, gc1_period: float, gc1_fill_fac
     label(c, "combchip tx-si  system B  2.5 GHz polarization encoder", box.left, box.top + 40.0, size=40.0)
     x0, y0, x1, y1 = floorplan(c)
     c.info["die_size"] = (_snap(x1 - x0), _snap(y1 - y0))
+    c.info["heater_length"] = heater_length
+    c.info["heater_p_pi"] = heater_p_pi
+    c.info["hv_paths"] = tuple(_snap(x) for x in paths)
     return c

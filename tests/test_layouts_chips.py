@@ -7,6 +7,7 @@ Regression references live in tests/data/layouts/; ``COMBCHIP_UPDATE_REFERENCES=
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import subprocess
 import sys
@@ -71,7 +72,95 @@ def test_tx_si_has_five_mzis_with_the_physics_lengths(si):
             assert lengths == pytest.approx([mzi.arm_a.length * 1e6] * 2, abs=NM)
     heated = _x_extents(si, "HEATER", insts["voa"], other="WG")
     assert heated == pytest.approx([chip.voa.arm_a.length * 1e6] * 2, abs=NM)
-    assert _x_extents(si, "HEATER", insts["mzi1"]) == []  # the depletion MZIs carry no heater
+
+
+def test_tx_si_bias_and_trim_heaters_are_the_models_thermo_optic_shifter(si):
+    """A heater on each arm of MZI-1 to MZI-4 and one on the H path, each the chip's thermo-optic shifter.
+
+    In the 45° spreading model R_th ∝ 1/L, so P_π = λ/(2·dn/dT·L·R_th) does not depend on L; what L
+    sets is ΔT_π = λ/(2·dn/dT·L). Two heaters per MZI give a bias range of ±π at P ≤ P_π each, so
+    MZI-1 and MZI-2 reach their null (bias π) whatever the fabricated arm phase.
+    """
+    chip = system_b_transmitter()
+    insts = _instances(si)
+    model = chip.voa.arm_a
+    for name in ("mzi1", "mzi2", "mzi3", "mzi4"):
+        heated = _x_extents(si, "HEATER", insts[name], other="WG")
+        assert heated == pytest.approx([si.info["heater_length"]] * 2, abs=NM), name
+        assert len([p for p in si.ports if p.name.startswith(f"{name}_heater_")]) == 4  # two pads per heater
+    assert _x_extents(si, "HEATER", insts["trim"], other="WG") == pytest.approx([si.info["heater_length"]], abs=NM)
+    assert len(layer_region(si, "HEATER") & layer_region(si, "WG")) == 4 * 2 + 2 + 1  # MZIs, VOA, trim
+    drawn = dataclasses.replace(model, length=si.info["heater_length"] * 1e-6)
+    assert si.info["heater_p_pi"] == pytest.approx(drawn.p_pi, rel=1e-12)
+    assert drawn.phase(si.info["heater_p_pi"], chip.wavelength) == pytest.approx(math.pi, rel=1e-9)
+    assert max(chip.carver.bias_phase, chip.decoy.bias_phase) <= math.pi + 1e-12  # the null is in range
+    # P_π closed form with R_th = ln(1 + 2t/w)/(2·k_ox·L): independent check of the model's number
+    r_th = math.log(1 + 2 * model.oxide_thickness / model.heater_width) / (2 * 1.4 * drawn.length)
+    assert si.info["heater_p_pi"] == pytest.approx(1550e-9 / (2 * model.dn_dt * drawn.length * r_th), rel=1e-12)
+
+
+def _unheated_waveguides(component) -> kdb.Region:
+    """WG outside the heated sections: each WG ∩ HEATER straight (horizontal) grown along its axis by
+    HEATER_BUS_CLEARANCE_UM, so only the guide under a heater, and its own continuation, is exempt."""
+    from combchip.layouts.ring import HEATER_BUS_CLEARANCE_UM
+
+    wg = layer_region(component, "WG")
+    heated = layer_region(component, "HEATER") & wg
+    assert all(p.bbox().width() > p.bbox().height() for p in heated.each())  # all heaters run along x
+    return wg - heated.sized(round(HEATER_BUS_CLEARANCE_UM * 1000), 0)
+
+
+def test_tx_si_no_heater_over_a_waveguide_it_should_not_heat(si):
+    """As the rings' no-heater-over-a-bus check: HEATER grown by the clearance misses every unheated WG."""
+    from combchip.layouts.drc import heater_overlaps
+    from combchip.layouts.ring import HEATER_BUS_CLEARANCE_UM
+
+    heater = layer_region(si, "HEATER")
+    others = _unheated_waveguides(si)
+    assert heater_overlaps(heater, others, HEATER_BUS_CLEARANCE_UM).is_empty()
+    # the check can fail: a 2 µm heater patch 0.5 µm beside an unheated guide's edge is caught
+    edge = max(next(iter(others.each())).each_edge(), key=lambda e: e.length())
+    mid = edge.p1 + (edge.p2 - edge.p1) * 0.5
+    normal = kdb.Vector(edge.dy(), -edge.dx()) * (1 / edge.length())
+    patches = [kdb.Region(kdb.Box(c.x - 1000, c.y - 1000, c.x + 1000, c.y + 1000))
+               for c in (mid + normal * 1500, mid - normal * 1500)]
+    probe = next(p for p in patches if (p & others).is_empty())  # the patch on the outer side
+    assert not heater_overlaps(heater + probe, others, HEATER_BUS_CLEARANCE_UM).is_empty()
+
+
+def _route_length(free: kdb.Region, port, width: float) -> float:
+    """Centreline length [µm] of the one route polygon of ``free`` touching ``port``: area / width, exact for a
+    constant-width strip (straights and circular or Euler bends alike) up to the bends' polygon chords."""
+    x, y = round(port.center[0] * 1000), round(port.center[1] * 1000)
+    probe = kdb.Region(kdb.Box(x - 2, y - 2, x + 2, y + 2))
+    hits = [p for p in free.each() if not (kdb.Region(p) & probe).is_empty()]
+    assert len(hits) == 1
+    return hits[0].area() * 1e-6 / width
+
+
+def test_tx_si_h_and_v_paths_are_equal(si):
+    """H and V paths, from MZI-3's 2×2 outputs to the 2D grating's arms, measured on the drawn WG polygons.
+
+    The WG outside MZI-3, MZI-4 and the grating falls into the route polygons (the trim heater's straight
+    merges into the H route); each is measured as area / strip width. Inside MZI-4 the two arms are one
+    drawing, checked by equal WG area above and below its axis. The lengths agree with the router's.
+    """
+    insts = _instances(si)
+    mzi4 = insts["mzi4"]
+    dbu = si.kcl.layout.dbu
+    wg = layer_region(si, "WG")
+    cut = kdb.Region([insts[n].dbbox().to_itype(dbu) for n in ("mzi3", "mzi4", "gc_out")])
+    free = wg - cut
+    width = gf.get_cross_section("strip").width
+    h = _route_length(free, mzi4.ports["o1"], width) + _route_length(free, mzi4.ports["o3"], width)
+    v = _route_length(free, mzi4.ports["o2"], width) + _route_length(free, mzi4.ports["o4"], width)
+    assert abs(h - v) < 1.0
+    assert (h, v) == pytest.approx(si.info["hv_paths"], abs=0.01)  # 10 nm: bend polygon chords
+    box = mzi4.dbbox().to_itype(dbu)
+    axis = round((mzi4.ports["o1"].center[1] + mzi4.ports["o2"].center[1]) / 2 / dbu)
+    upper = wg & kdb.Region(kdb.Box(box.left, axis, box.right, box.top))
+    lower = wg & kdb.Region(kdb.Box(box.left, box.bottom, box.right, axis))
+    assert upper.area() == lower.area() > 0
 
 
 def test_tx_si_lengths_follow_the_chip_object():

@@ -233,8 +233,7 @@ def test_no_heater_over_a_bus(name):
     heater = drc_mod.layer_region(c, "HEATER")
     bus = _bus(c, {(1, 0): "SIN_THICK", (2, 0): "SIN_THIN"}[CELLS[name][0]])
     assert not bus.is_empty()
-    clearance = round(ring_mod.HEATER_BUS_CLEARANCE_UM * 1000) - 1  # 1 nm for the grid-snapped arc
-    assert (heater.sized(clearance) & bus).is_empty()
+    assert drc_mod.heater_overlaps(heater, bus, ring_mod.HEATER_BUS_CLEARANCE_UM).is_empty()
 
 
 def test_radius_mismatch_raises():
@@ -341,3 +340,9 @@ def test_settings_regression(name):
     if not path.exists():
         pytest.fail(f"{path} missing: run with COMBCHIP_UPDATE_REFERENCES=1 to create it")
     _assert_close(actual, yaml.safe_load(path.read_text()))
+
+
+def test_heater_overlaps_rejects_a_negative_clearance():
+    empty = drc_mod.kdb.Region()
+    with pytest.raises(ValueError, match="clearance_um"):
+        drc_mod.heater_overlaps(empty, empty, -1.0)

@@ -413,14 +413,14 @@ def test_optimized_settings_field_is_continuous_where_nearest_anchors_jumped():
     assert abs(jump[1] - jump[0]) > 0.01 * below
 
 
-@pytest.mark.slow  # three settings nodes and three per-pair optimizations (≈ 1–2 min on a loaded core)
+@pytest.mark.slow  # three settings nodes and three per-pair optimizations (≈ 1 min on a quiet core)
 def test_optimized_network_agrees_with_per_pair_optimization_and_beats_fixed_settings(tmp_path):
     from combchip.link.qkd import optimize_parameters
 
     # six users at 15, 17, 19 dB: settings nodes at 15 and 19 dB, so the 17 dB pairs take interpolated settings
     losses = np.array([15.0, 15.0, 17.0, 17.0, 19.0, 19.0])
     tolerance = 0.01
-    m = key_rate_matrix(6, losses_db=losses, optimize=True, method="grid", optimum_checks=2, seed=3,
+    m = key_rate_matrix(6, losses_db=losses, optimize=True, method="grid", optimum_checks=1, seed=3,
                         grid_tolerance=tolerance, repetition_rate=None)
     fixed = key_rate_matrix(6, losses_db=losses, method="grid", repetition_rate=None)
     assert m.attrs["settings_node_loss_db"].tolist() == pytest.approx([15.0, 19.0])
@@ -430,7 +430,7 @@ def test_optimized_network_agrees_with_per_pair_optimization_and_beats_fixed_set
     assert m.attrs["optimum_violations"].size == 0 and m.attrs["optimum_max_excess"] <= tolerance
     # each off-node pair against its own optimum (warm-started from its settings): the interpolant never
     # exceeds the optimum by more than the grid tolerance, and interpolated settings lose < 1 % (second order)
-    for a, b in ((0, 2), (2, 3), (2, 4)):
+    for a, b in ((0, 2), (2, 4)):
         settings = ({k: float(m[f"intensity_{k}"][a, b]) for k in "zyx"} | {"o": 0.0},
                     {k: float(m[f"probability_{k}"][a, b]) for k in "zyxo"})
         link = MDILink.from_losses(losses[a], losses[b], DEFAULT_DETECTOR, e_d_x=0.5 - 0.467, e_d_z=DEFAULT_E_D_Z,

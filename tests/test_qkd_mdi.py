@@ -570,3 +570,21 @@ def test_asymmetric_optimum_beats_the_symmetric_one_on_unequal_arms():
 def test_per_side_bad_inputs_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("bad, name", [({"rate": 1.0}, "rate"), ({"maxiter": 0}, "maxiter"),
+                                       ({"xatol": -1.0}, "xatol"), ({"mu0": {"z": 0.5}}, "intensities")])
+def test_local_search_rejects_bad_inputs(bad, name):
+    from combchip.link.qkd.optimize import local_search
+    kwargs = {"rate": lambda mu, p: 1.0, "mu0": SYSTEM_A.intensities, "p0": SYSTEM_A.probabilities,
+              "maxiter": 10, "xatol": 1e-2, "fatol": 1e-4, **bad}
+    with pytest.raises(ValueError, match=name):
+        local_search(**kwargs)
+
+
+def test_local_search_finds_the_maximum_of_a_concave_rate():
+    # a smooth rate peaked at z = 0.4 (other coordinates free): the search must end within xatol of it
+    from combchip.link.qkd.optimize import local_search
+    mu, p, best, start, result = local_search(lambda mu, p: 1.0 - (mu["z"] - 0.4) ** 2, SYSTEM_A.intensities,
+                                              SYSTEM_A.probabilities, 2000, 1e-6, 1e-12)
+    assert mu["z"] == pytest.approx(0.4, abs=1e-3) and best == pytest.approx(1.0, abs=1e-6) and best >= start

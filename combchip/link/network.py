@@ -54,7 +54,7 @@ from .qkd.channel import Detector, MDILink, combine_errors, state_error_from_ext
 from .qkd.finite_key import finite_key_rate
 from ..systems.published import SYSTEM_A
 from .qkd.mdi import check_protocol
-from .qkd.optimize import OptimizedSettings, _optimize_all, optimize_parameters, pack_settings, unpack_settings
+from .qkd.optimize import OptimizedSettings, local_search, optimize_parameters, pack_settings, unpack_settings
 from ..units import db_to_ratio
 from ..validation import check_choice, check_int, check_nonnegative, check_positive, check_range
 
@@ -237,7 +237,7 @@ class _RateModel:
                     near = min(keyed, key=lambda ij: (ij[0] - i) ** 2 + (ij[1] - j) ** 2)
                     link = self._link(axis[i], axis[j], e_d_x)
                     rate = self._node_rate(link)
-                    mu, p, best, _, result = _optimize_all(rate, *unpack_settings(theta[near]), _NODE_MAXITER,
+                    mu, p, best, _, result = local_search(rate, *unpack_settings(theta[near]), _NODE_MAXITER,
                                                            _WARM_XATOL, _WARM_FATOL)
                     self.calls += result.nfev + 1
                 else:

@@ -3,7 +3,9 @@
 The auxiliary laser (CH37, 1.58 W to the fibre) is first tuned from the blue into its own resonance and
 parked on its blue side, where it holds a large share of the heat; the pump then scans from blue to red
 (Zhou et al., Light Sci. Appl. 8, 50 (2019); Zhang et al., Optica 6, 206 (2019)). The same pump scan
-runs without heat, or with heat and no aux laser, for comparison.
+runs without heat, or with heat and no aux laser, for comparison. Parked for zero net pull, the aux's fast
+XPM answer to the drop (:meth:`AuxBalance.fast_response`, ~1 half-linewidth) throws pump and aux into relaxation
+oscillations; parked a few half-linewidths bluer (``park_offset_hz``) the solitons keep their thermal-free step.
 """
 
 from __future__ import annotations

@@ -42,8 +42,8 @@ from .channel import MDILink
 from .finite_key import Method, finite_key_rate
 from .mdi import SOURCES, asymptotic_rate, check_protocol, check_sides
 
-__all__ = ["FALLBACK_STARTS", "AsymmetricSettings", "OptimizedSettings", "balanced_start", "optimize_asymmetric",
-           "optimize_parameters", "pack_settings", "unpack_settings"]
+__all__ = ["FALLBACK_STARTS", "AsymmetricSettings", "OptimizedSettings", "balanced_start", "local_search",
+           "optimize_asymmetric", "optimize_parameters", "pack_settings", "unpack_settings"]
 
 _N_COORDINATES = 6
 FALLBACK_STARTS = (
@@ -145,9 +145,9 @@ def optimize_parameters(link: MDILink, total_pulse_pairs: float | None = None, *
             return finite_key_rate(link, theta_mu, theta_p, n, eps=eps, f=f, method=method,
                                    joint_constraints=joint_constraints).key_length / n
 
-        runs = [_optimize_all(rate, mu0, p0, maxiter, xatol, fatol)]
+        runs = [local_search(rate, mu0, p0, maxiter, xatol, fatol)]
         if runs[0][2] <= 0:
-            runs += [_optimize_all(rate, *check_protocol(*s), maxiter, xatol, fatol) for s in FALLBACK_STARTS]
+            runs += [local_search(rate, *check_protocol(*s), maxiter, xatol, fatol) for s in FALLBACK_STARTS]
         mu, p, best, _, result = max(runs, key=lambda run: run[2])
         r0 = runs[0][3]
     evaluations = sum(run[4].nfev for run in runs) if total_pulse_pairs is not None else result.nfev
@@ -169,9 +169,17 @@ def _optimize_signal(link, mu0, p0, f, maxiter):
     return {**mu0, "z": float(result.x)}, p0, -result.fun * scale, r0, result
 
 
-def _optimize_all(rate, mu0, p0, maxiter, xatol, fatol):
-    """Nelder–Mead of ``rate(μ, p)`` (divided by p_z² where negative) over θ; returns (μ, p, best rate,
-    start rate, result)."""
+def local_search(rate, mu0, p0, maxiter, xatol, fatol):
+    """One Nelder–Mead search of ``rate(μ, p)`` from (``mu0``, ``p0``) over θ (:func:`pack_settings`); a negative
+    rate is divided by p_z² so that the search cannot drift to p_z → 0. Used by :func:`optimize_parameters` for
+    each start and by the network's warm-started settings nodes. Returns (μ, p, best rate, start rate, the
+    scipy result)."""
+    if not callable(rate):
+        raise ValueError(f"rate must be callable as rate(intensities, probabilities), got {type(rate).__name__}")
+    mu0, p0 = check_protocol(mu0, p0)
+    check_int("maxiter", maxiter, 1)
+    check_positive("xatol", xatol)
+    check_positive("fatol", fatol)
     r0 = rate(mu0, p0)
     scale = abs(r0) or 1.0
     found = {}
