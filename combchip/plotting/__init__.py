@@ -1,17 +1,19 @@
 """matplotlib figures for every result. Each function returns the Figure; pass ``ax`` to draw into your own.
 
-One module per domain: :mod:`.comb`, :mod:`.tx` and :mod:`.link`; their functions are also named here.
+One module per domain: :mod:`.comb`, :mod:`.tx`, :mod:`.link` and :mod:`.convergence`; their functions are also
+named here.
 """
 
-from .comb import (plot_cw_branch, plot_intensity, plot_lines, plot_rep_rate_lock, plot_spectrum, plot_steps,
-                   plot_summary)
+from .comb import (plot_cw_branch, plot_dual_drive, plot_intensity, plot_line_noise, plot_lines, plot_rep_rate_lock,
+                   plot_spectrum, plot_steps, plot_summary)
+from .convergence import plot_resolution
 from .link import (plot_coherence, plot_hom_dip, plot_hom_fit, plot_rate_matrix, plot_rate_vs_distance,
                    plot_wavelength_graph)
 from .tx import plot_grating_spectrum, plot_mzi_transfer, plot_pulse_train, plot_states, stokes_vectors
 
 __all__ = [
-    "plot_coherence", "plot_cw_branch", "plot_grating_spectrum", "plot_hom_dip", "plot_hom_fit", "plot_intensity",
-    "plot_lines", "plot_mzi_transfer", "plot_pulse_train", "plot_rate_matrix", "plot_rate_vs_distance",
-    "plot_rep_rate_lock",
+    "plot_coherence", "plot_cw_branch", "plot_dual_drive", "plot_grating_spectrum", "plot_hom_dip", "plot_hom_fit", "plot_intensity",
+    "plot_line_noise", "plot_lines", "plot_mzi_transfer", "plot_pulse_train", "plot_rate_matrix", "plot_rate_vs_distance",
+    "plot_rep_rate_lock", "plot_resolution",
     "plot_spectrum", "plot_states", "plot_steps", "plot_summary", "plot_wavelength_graph", "stokes_vectors",
 ]
