@@ -449,3 +449,16 @@ def test_optimized_network_agrees_with_per_pair_optimization_and_beats_fixed_set
 def test_bad_optimization_settings_raise(kwargs, name):
     with pytest.raises(ValueError, match=name):
         key_rate_matrix(3, losses_db=10.0, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"raw": 1.0}, "raw"), ({"tolerance": 0.0}, "tolerance"), ({"tolerance": 1.0}, "tolerance"),
+    ({"step_db": -1.0}, "step_db"), ({"min_step_db": 5.0}, "min_step_db"), ({"xtol_db": 0.0}, "xtol_db"),
+    ({"cutoff_tolerance_db": -1e-4}, "cutoff_tolerance_db"), ({"lo": [10.0, 12.0]}, "lo and hi"),
+    ({"lo": [25.0]}, "lo and hi"), ({"hi": [np.nan]}, "lo and hi")])
+def test_loss_grid_rejects_bad_inputs(kwargs, name):
+    from combchip.link.loss_grid import LossGrid
+
+    args = {"raw": lambda a, b: 20.0 - a - b, "lo": [10.0], "hi": [12.0], "tolerance": 0.01, **kwargs}
+    with pytest.raises(ValueError, match=name):
+        LossGrid(args.pop("raw"), args.pop("lo"), args.pop("hi"), args.pop("tolerance"), **args)

@@ -147,3 +147,20 @@ def test_simulate_comb_rejects_aux_outside_the_modes_and_bad_models():
         cc.simulate_comb(ring, pump, 0.0, modes=8, duration=1e-9, aux=cc.AuxLaser(0.1, mode=9), progress=False)
     with pytest.raises(ValueError, match="thermal"):
         cc.simulate_comb(ring, pump, 0.0, modes=8, duration=1e-9, thermal="hot", progress=False)
+
+
+def test_a_run_from_a_slow_steady_state_repeats_from_its_saved_inputs(tmp_path):
+    # initial temperature and aux field are inputs: saved in attrs, reloaded by inputs_from, run again bit for bit
+    ring = cc.Ring(wavelength=1550e-9, fsr=100e9, kappa0=6e8, kappa_ex=6e8, d2=2 * np.pi * 1e6)
+    pump = cc.Laser(1550e-9, 0.01)
+    thermal = cc.Thermal(time_constant=20e-9, resistance=500.0, dfdT=-2.3e9, absorption=0.3)
+    aux = cc.AuxLaser(power=0.005, mode=2, detuning=0.2 * ring.linewidth)
+    ds = cc.simulate_comb(ring, pump, detuning=0.3 * ring.linewidth, modes=8, duration=20e-9, thermal=thermal,
+                          aux=aux, initial_temperature=0.05, initial_aux_field=0.3 + 0.1j, progress=False,
+                          snapshots=1, seed=1)
+    cc.save(ds, tmp_path / "run.nc")
+    inputs = cc.inputs_from(cc.load(tmp_path / "run.nc"))
+    assert inputs["initial_temperature"] == 0.05 and inputs["initial_aux_field"] == 0.3 + 0.1j
+    again = cc.simulate_comb(**inputs)
+    np.testing.assert_array_equal(again.field.values, ds.field.values)
+    assert float(ds.temperature[0]) == pytest.approx(0.05, rel=0.05)  # starts at the given state

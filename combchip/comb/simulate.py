@@ -202,7 +202,9 @@ def simulate_comb(
     ds.attrs.update(
         _attrs(norm, ring, pump, schedules, seeds, modes=modes, dt=dt, duration=duration, noise=noise, initial=initial,
                snapshots=snapshots if np.isscalar(snapshots) else [float(t) for t in snapshots],
-               trace_points=trace_points, thermal=thermal, aux=aux)
+               trace_points=trace_points, thermal=thermal, aux=aux, initial_temperature=initial_temperature,
+               initial_aux_field=None if initial_aux_field is None else [complex(initial_aux_field).real,
+                                                                         complex(initial_aux_field).imag])
     )
     _warn_if_aliased(ds)
     return ds if batched else ds.isel(run=0, drop=True)
@@ -376,6 +378,8 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
     batched = "run" in ds.dims
     if inputs.get("initial") == "array":
         raise ValueError("the run started from an array; pass initial= yourself")
+    if inputs.get("initial_aux_field") is not None:
+        inputs["initial_aux_field"] = complex(*inputs["initial_aux_field"])
     return dict(
         ring=Ring(**ring),
         pump=Laser(**inputs.pop("pump")),

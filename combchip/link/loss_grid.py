@@ -29,6 +29,8 @@ import numpy as np
 from scipy.interpolate import RegularGridInterpolator, make_interp_spline
 from scipy.optimize import brentq
 
+from ..validation import check_positive, check_range
+
 __all__ = ["LossGrid"]
 
 _S_TOP = 0.99
@@ -65,12 +67,24 @@ class LossGrid:
 
     def __init__(self, raw: Callable[[float, float], float], lo, hi, tolerance: float, *, step_db: float = 2.0,
                  min_step_db: float = 0.02, xtol_db: float = 1e-6, cutoff_tolerance_db: float = 2e-4):
+        if not callable(raw):
+            raise ValueError(f"raw must be callable as raw(a_db, b_db), got {type(raw).__name__}")
+        tolerance = check_range("tolerance", tolerance, 0.0, 1.0, low_open=True, high_open=True)
+        step_db = check_positive("step_db", step_db, "dB")
+        min_step_db = check_range("min_step_db", min_step_db, 0.0, step_db, "dB", low_open=True)
+        xtol_db = check_positive("xtol_db", xtol_db, "dB")
+        cutoff_tolerance_db = check_positive("cutoff_tolerance_db", cutoff_tolerance_db, "dB")
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if lo.ndim != 1 or lo.size == 0 or lo.shape != hi.shape:
+            raise ValueError(f"lo and hi must be non-empty 1-D arrays of one shape [dB], got {lo.shape} and {hi.shape}")
+        if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)) and np.all(lo <= hi)):
+            raise ValueError("lo and hi must be finite with lo <= hi (the smaller arm loss first) [dB]")
         self._raw, self.tolerance, self.min_step, self.xtol = raw, tolerance, min_step_db, xtol_db
         self.cutoff_tolerance = cutoff_tolerance_db
         self.evaluations = 0
         self._roots: dict[float, float] = {}
         self._cell_cutoff_error: dict[tuple[float, float], float] = {}
-        self.lo, self.hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        self.lo, self.hi = lo, hi
         self.cutoff_error = 0.0
         self.failed_cells: list[tuple[float, float, float, float]] = []
         self.max_check_error = 0.0
