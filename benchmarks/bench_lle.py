@@ -7,7 +7,7 @@ of the same shape, (b) a plain numpy split-step and (c) the same step loop compi
 numpy.fft inside numba through rocket-fft (a benchmark-only comparison, not a dependency of
 combchip: ``pip install rocket-fft``; the row is skipped without it). Then, each ``--repeat``
 times: the compiled single-field step over the two bare FFTs at N = 512, the thermal + aux step
-over the bare step, and the throughput gain of one batch of 32 over 32 single runs (ranges
+and the self-injection-locked step (laser RK4 substeps and the backward mode) over the bare step, and the throughput gain of one batch of 32 over 32 single runs (ranges
 are printed, the machine being shared and noisy); finally the wall time of the README's
 soliton-steps job.
 
@@ -26,7 +26,7 @@ import numba
 import numpy as np
 import pyfftw
 
-from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, kernels, lle
+from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, SILMode, kernels, lle
 from combchip.solvers.lle import mode_numbers
 
 try:
@@ -123,6 +123,22 @@ def coupled_step(modes, steps, d_int, f, zeta, h):
     return best_of(coupled) / steps, best_of(bare) / steps
 
 
+SIL_DFB = SILMode(beta=0.05, rate=494.0, eta=0.5, phase=-2.82, alpha=3.0, photon_rate=8228.0, carrier_rate=16.5,
+                  stimulated_rate=123.0)
+"""An InP DFB (τ_p = 2 ps, τ_N = 1 ns, ≈ 10 GHz relaxation) self-injection locked to a Q = 10⁷ ring (κ/2π ≈ 19 MHz)."""
+
+
+def sil_step(modes, steps, d_int, f, zeta, h):
+    """µs per step with a self-injection-locked laser and the backward mode, and the bare step, same process."""
+    lle.COMPILED = lle.fftw_c.AVAILABLE
+    solver = LLESolver(d_int, dt=h)
+    bare = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False)  # noqa: E731
+    locked = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False,  # noqa: E731
+                                sil=SIL_DFB)
+    bare(), locked()
+    return best_of(locked) / steps, best_of(bare) / steps
+
+
 def spread(values):
     return f"{min(values):.2f}–{max(values):.2f}"
 
@@ -155,7 +171,7 @@ def main():
     d_int = 0.0068 * mode_numbers(modes) ** 2 / 2
     ratios = {"single ÷ 2 FFT (trace every 100 steps)": [], "single ÷ 2 FFT (no trace samples)": [],
               "per-step single ÷ 2 FFT (trace every 100 steps)": [], "thermal + aux ÷ bare": [],
-              "batch 32 throughput gain": []}
+              "SIL (laser + backward mode) ÷ bare": [], "batch 32 throughput gain": []}
     steps = 20000  # a run's set-up (≈ 1 ms) stays below 0.1 µs per step
     for _ in range(args.repeat):
         t_fft = bare_fft_pair(1, modes, steps, 1)
@@ -167,6 +183,8 @@ def main():
         ratios["per-step single ÷ 2 FFT (trace every 100 steps)"].append(python / t_fft)
         t_coupled, t_bare = coupled_step(modes, steps, d_int, f, zeta, h)
         ratios["thermal + aux ÷ bare"].append(t_coupled / t_bare)
+        t_sil, t_bare = sil_step(modes, steps, d_int, f, zeta, h)
+        ratios["SIL (laser + backward mode) ÷ bare"].append(t_sil / t_bare)
         batch = solver_step(32, modes, steps // 8, d_int, f, zeta, h)
         ratios["batch 32 throughput gain"].append(32 * single / batch)
     for name, values in ratios.items():

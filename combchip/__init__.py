@@ -1,73 +1,93 @@
-"""combchip: frequency-comb chips and QKD transmitter chips from first principles."""
+"""combchip: frequency-comb chips and QKD transmitter chips from first principles.
+
+Every ``cc.*`` name is imported on first use (PEP 562), so ``import combchip`` loads neither the LLE solver's
+numba kernels and FFTW nor xarray, scipy's sparse mode solver or gdsfactory until a model needs them.
+"""
+
+import sys
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
 
 from ._version import __version__
 
-from .comb.simulate import inputs_from, simulate_comb
-from .comb.detuning import DetuningSchedule, Ramp
-from .tx.drive import Drive
-from .tx.grating_couplers import GratingCoupler1D, GratingCoupler2D
-from .io import load, save
-from .comb.lasers import Laser
-from .comb.lines import comb_lines
-from .tx.modulators import MZI
-from .comb.normalization import Normalization, normalize
-from .tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
-from .comb.resonator import Ring
-from .schema import CombLine
-from .tx.rf import RCResponse, TravelingWaveResponse
-from .comb.thermal import AuxLaser, Thermal
-from .comb.steps import analyse_steps, count_solitons, single_soliton
-from .tx.chips import InPClientChip, SiPolarizationChip, TimeBinEncoder
-from .sweep import sweep  # eager: a lazy name would be shadowed by the submodule; it loads no dask or zarr
+_LAZY = {
+    "AuxLaser": "comb.thermal",
+    "ClientLaser": "tx.injection_lock",
+    "CombLine": "schema",
+    "DepletionPhaseShifter": "tx.phase_shifters",
+    "DetuningSchedule": "comb.detuning",
+    "Drive": "tx.drive",
+    "ElectroOpticPhaseShifter": "tx.phase_shifters",
+    "GratingCoupler1D": "tx.grating_couplers",
+    "GratingCoupler2D": "tx.grating_couplers",
+    "InPClientChip": "tx.chips",
+    "Laser": "comb.lasers",
+    "MZI": "tx.modulators",
+    "Normalization": "comb.normalization",
+    "PumpFrequencyNoise": "comb.line_noise",
+    "RCResponse": "tx.rf",
+    "Ramp": "comb.detuning",
+    "Ring": "comb.resonator",
+    "SelfInjection": "comb.sil",
+    "SemiconductorLaser": "comb.sil",
+    "SiPolarizationChip": "tx.chips",
+    "Thermal": "comb.thermal",
+    "ThermalFrequencyNoise": "comb.line_noise",
+    "ThermoOpticPhaseShifter": "tx.phase_shifters",
+    "TimeBinEncoder": "tx.chips",
+    "TravelingWaveResponse": "tx.rf",
+    "analyse_steps": "comb.steps",
+    "coherence_visibility": "link.visibility",
+    "comb_lines": "comb.lines",
+    "count_solitons": "comb.steps",
+    "doublet_splitting": "comb.backscatter",
+    "doublet_transmission": "comb.backscatter",
+    "injection_lock": "tx.injection_lock",
+    "inputs_from": "comb.simulate",
+    "line_coherence": "comb.coherence",
+    "line_frequency_noise": "comb.line_noise",
+    "load": "io",
+    "network_key_rates": "link.network",
+    "normalize": "comb.normalization",
+    "noisy_detuning": "comb.pump_noise",
+    "pump_frequency_trace": "comb.pump_noise",
+    "save": "io",
+    "self_heterodyne": "comb.self_heterodyne",
+    "simulate_comb": "comb.simulate",
+    "sil_locking": "comb.sil",
+    "sil_tuning_curve": "comb.sil",
+    "single_soliton": "comb.steps",
+    "soliton_statistics": "comb.soliton_statistics",
+    "state_map": "comb.state_map",
+    "sweep": "sweep",
+}
+"""Each public name and the module (relative to combchip) it is imported from on first use."""
 
-__all__ = [
-    "AuxLaser",
-    "DepletionPhaseShifter",
-    "DetuningSchedule",
-    "Drive",
-    "ElectroOpticPhaseShifter",
-    "GratingCoupler1D",
-    "GratingCoupler2D",
-    "InPClientChip",
-    "CombLine",
-    "Laser",
-    "MZI",
-    "Normalization",
-    "PumpFrequencyNoise",
-    "RCResponse",
-    "Ramp",
-    "Ring",
-    "SiPolarizationChip",
-    "ThermoOpticPhaseShifter",
-    "Thermal",
-    "ThermalFrequencyNoise",
-    "TimeBinEncoder",
-    "TravelingWaveResponse",
-    "analyse_steps",
-    "coherence_visibility",
-    "comb_lines",
-    "count_solitons",
-    "inputs_from",
-    "line_coherence",
-    "line_frequency_noise",
-    "load",
-    "network_key_rates",
-    "normalize",
-    "save",
-    "simulate_comb",
-    "single_soliton",
-    "sweep",
-]
-
-_LAZY = {"coherence_visibility": "link.visibility", "line_coherence": "comb.coherence", "network_key_rates": "link.network",
-         "PumpFrequencyNoise": "comb.line_noise", "ThermalFrequencyNoise": "comb.line_noise",
-         "line_frequency_noise": "comb.line_noise"}
-"""Names imported on first use, so that ``import combchip`` does not load the link and QKD models."""
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name):
     if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_") and find_spec(f"{__name__}.{name}") is not None:  # cc.solvers, cc.plotting, ...
+        return import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """combchip's module type: importing a submodule named like a public function (``combchip.sweep``) leaves
+    ``cc.sweep`` the function, as an eager ``from .sweep import sweep`` would."""
+
+    def __setattr__(self, name, value):
+        if not (isinstance(value, ModuleType) and _LAZY.get(name) == name):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

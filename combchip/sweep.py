@@ -13,6 +13,12 @@ Store layout (a Zarr v3 directory)::
 
 A point is written to ``points/.<k>.partial`` and renamed to ``points/<k>`` (atomic on a local file system),
 so an interruption never leaves a half-written point that a resume would take as finished.
+
+Batch protocol. An ``fn`` with a method ``batch(points: list[dict]) -> list`` (and optionally an integer
+``batch_size`` ≥ 1, default 64) is called on groups of points instead of one point at a time: each group is one
+task, and ``batch`` returns, in order, what ``fn(**point)`` returns for each point. An LLE map point
+(:class:`combchip.comb.state_map.StateMapPoint`) packs its group into the rows of one batched (B, N)
+``LLESolver.run``; its rows reproduce single runs to rounding (see that class).
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ def sweep(fn: Callable[..., Any], grid: Mapping[str, Any], *, client: Any = None
         ``unit``/``meaning`` metadata (``combchip.link.records.quantity``; numeric, boolean and string fields
         become variables, other fields are dropped and listed in ``attrs["sweep_dropped_fields"]``), a dict of
         numbers, or a number (a variable named after ``fn``). For local processes ``fn`` must be picklable:
-        a module-level function or a :func:`functools.partial` of one.
+        a module-level function or a :func:`functools.partial` of one. An ``fn`` with a ``batch`` method runs
+        its points in groups (the batch protocol of this module).
     grid
         ``{name: values}``: 1-D, non-empty sequences, one per keyword of ``fn``. An :class:`xarray.DataArray`
         gives its attrs (``units``, ``long_name``) to the coordinate.
@@ -170,6 +177,27 @@ def _call(fn: Callable, point: dict) -> xr.Dataset:
     return _as_dataset(fn(**point), fn)
 
 
+def _call_batch(fn: Callable, points: list[dict]) -> list[xr.Dataset]:
+    """``fn.batch(points)`` as Datasets, one per point; runs in the worker."""
+    results = list(fn.batch(points))
+    if len(results) != len(points):
+        raise ValueError(f"fn.batch returned {len(results)} results for {len(points)} points")
+    return [_as_dataset(result, fn) for result in results]
+
+
+def _groups(fn: Callable, todo: list[int], workers: int | None) -> list[list[int]] | None:
+    """``todo`` in groups for ``fn.batch`` (None if ``fn`` has none): at most ``fn.batch_size`` points, and at
+    least one group per local worker."""
+    if not callable(getattr(fn, "batch", None)):
+        return None
+    size = getattr(fn, "batch_size", 64)
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+        raise ValueError(f"fn.batch_size must be an integer >= 1, got {size!r}")
+    if workers:
+        size = min(size, -(-len(todo) // workers))
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
 def _as_dataset(result: Any, fn: Callable) -> xr.Dataset:
     """A Dataset from what ``fn`` returned (see :func:`sweep`)."""
     if isinstance(result, xr.Dataset):
@@ -197,6 +225,10 @@ def _run(fn: Callable, points: list[dict], todo: list[int], client: Any):
     """Yield ``(k, Dataset)`` as the points in ``todo`` finish, on ``client`` or local processes."""
     if not todo:
         return
+    workers = min(os.cpu_count() or 1, len(todo)) if client is None else None
+    groups = _groups(fn, todo, workers)
+    tasks = [(_call, points[k], [k]) for k in todo] if groups is None else \
+        [(_call_batch, [points[k] for k in group], group) for group in groups]
     if client is None:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -205,23 +237,28 @@ def _run(fn: Callable, points: list[dict], todo: list[int], client: Any):
         except Exception as error:
             raise ValueError(f"fn must be picklable to run on local processes (a module-level function or a "
                              f"functools.partial of one, not a lambda or a local function): {error}") from None
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(todo))) as pool:
-            futures = {pool.submit(_call, fn, points[k]): k for k in todo}
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            futures = {pool.submit(call, fn, arg): keys for call, arg, keys in tasks}
             try:
                 for future in as_completed(futures):
-                    yield futures[future], future.result()
+                    yield from _pairs(futures[future], future.result())
             finally:
                 for future in futures:
                     future.cancel()
     else:
         from distributed import as_completed
 
-        futures = {client.submit(_call, fn, points[k], pure=False): k for k in todo}
+        futures = {client.submit(call, fn, arg, pure=False): keys for call, arg, keys in tasks}
         try:
             for future in as_completed(list(futures)):
-                yield futures[future], future.result()
+                yield from _pairs(futures[future], future.result())
         finally:
             client.cancel(list(futures))
+
+
+def _pairs(keys: list[int], result: xr.Dataset | list[xr.Dataset]):
+    """``(k, Dataset)`` for the points of one task."""
+    return zip(keys, result if isinstance(result, list) else [result], strict=True)
 
 
 def _stitch(datasets: list[xr.Dataset], axes: dict[str, tuple[list, dict]], shape: tuple[int, ...]) -> xr.Dataset:

@@ -3,7 +3,8 @@
 A rectangular core (Si3N4 or Si) of ``width`` x ``height`` fully surrounded by a
 cladding (SiO2 by default) is either reduced to two symmetric three-layer slabs by
 the effective-index method (EIM, fast, default) or solved as a 2D semi-vectorial
-finite-difference eigenproblem (:func:`mode_index_fd`, "fd", accurate dispersion).
+finite-difference eigenproblem (:func:`mode_index_fd`, "fd"), or handed to the full-vectorial,
+bend-aware finite-element engine of :mod:`combchip.modes` ("fem", femwell; the reference for D2).
 On top of the mode index the module gives the group index, the ring-resonator
 dispersion coefficients D1, D2, D3 of the mode-number expansion, and the external
 coupling rate of a ring to a straight bus through a point coupler (EIM).
@@ -44,6 +45,7 @@ __all__ = [
     "effective_index",
     "mode_index_fd",
     "group_index",
+    "effective_area",
     "ring_dispersion",
     "radius_for_fsr",
     "lateral_decay_constant",
@@ -57,8 +59,9 @@ Material = Literal["Si3N4", "SiO2", "Si"]
 """Materials with a Sellmeier equation (names are matched case-insensitively)."""
 Polarization = Literal["TE", "TM"]
 """Quasi-TE (E mainly along the width) or quasi-TM."""
-ModeSolver = Literal["eim", "fd"]
-"""Effective-index method or semi-vectorial finite differences."""
+ModeSolver = Literal["eim", "fd", "fem"]
+"""Effective-index method, semi-vectorial finite differences, or full-vectorial finite elements
+(:mod:`combchip.modes`, femwell; bend-aware in :func:`ring_dispersion`)."""
 
 _XTOL = 1e-15
 _RTOL = 4 * np.finfo(float).eps
@@ -316,6 +319,78 @@ def _fd_setup(w, h, lam_max, core, cladding, grid=None, margin=None):
     return grid, margin
 
 
+def _fem_optics(w, h, core, cladding):
+    """``lam -> (n_core, n_clad, n_guess)`` for :mod:`combchip.modes`; the guess is the EIM index."""
+    def optics(lam):
+        um = lam * 1e6
+        return (float(_MATERIALS[core][0](um)), float(_MATERIALS[cladding][0](um)),
+                _eim(w, h, lam, core, cladding, "TE")[0])
+
+    return optics
+
+
+@lru_cache(maxsize=256)
+def _fem_solved(w, h, lam, core, cladding, radius):
+    """femwell (n_eff samples, A_eff) of :func:`combchip.modes.samples` on the default mesh; unvalidated."""
+    from .modes import DEFAULT_CELLS, samples
+
+    return samples(w, h, lam, core, cladding, radius, DEFAULT_CELLS, _fem_optics(w, h, core, cladding))
+
+
+@lru_cache(maxsize=256)
+def _fem_poly(w, h, lam, core, cladding, radius):
+    """Degree-6 polynomial n_eff(x), x = omega / omega_lam - 1, through the femwell samples."""
+    from .modes import FEM_NODES, FEM_SPAN
+
+    x = np.linspace(-FEM_SPAN, FEM_SPAN, FEM_NODES)
+    return np.polynomial.Polynomial.fit(x, _fem_solved(w, h, lam, core, cladding, radius)[0], FEM_NODES - 1)
+
+
+def effective_area(
+    *,
+    width: float,
+    height: float,
+    wavelength: float,
+    core: Material = "Si3N4",
+    cladding: Material = "SiO2",
+    radius: float = math.inf,
+) -> float:
+    """Nonlinear effective area [m^2] of the fundamental quasi-TE mode over the core (femwell).
+
+    ``A_eff = (int |E|^2 dA)^2 / int_core |E|^4 dA`` with the full vector field (E_x, E_y, E_z) of
+    :mod:`combchip.modes`, the numerator over the whole cross-section and the denominator over the
+    Kerr core only (the SiO2 cladding's n2, 2.6e-20 m^2/W, is an order of magnitude below Si3N4's).
+    It sets the single-photon Kerr shift ``g0 = hbar omega^2 c n2 / (n_g^2 A_eff L)``
+    (Agrawal, *Nonlinear Fiber Optics*, 5th ed., sec. 2.3; Herr et al., Nat. Photon. 8, 145 (2014)).
+
+    Parameters
+    ----------
+    width, height : float
+        Core cross-section [m].
+    wavelength : float
+        Vacuum wavelength [m].
+    core, cladding : Material
+        Material names accepted by :func:`refractive_index`.
+    radius : float
+        Bend radius [m] of the guide centre (``inf``: straight), ``> 10 width``.
+
+    Returns
+    -------
+    float
+        ``A_eff`` [m^2].
+
+    Raises
+    ------
+    ValueError
+        A parameter outside its range (named), or no guided mode.
+    ImportError
+        femwell is missing for a point not in :mod:`combchip.mode_table`.
+    """
+    w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, True, _FD_SPAN * 1.05)
+    r = math.inf if radius == math.inf else _length(radius, "radius", lo=10 * w, hi=_RADIUS_MAX)
+    return _fem_solved(w, h, lam, core_key, clad_key, r)[1]
+
+
 @lru_cache(maxsize=256)
 def _fd_poly(w, h, lam, core, cladding):
     """Degree-6 polynomial n_eff(x), x = omega / omega_lam - 1, through 7 FD samples."""
@@ -363,8 +438,9 @@ def effective_index(
         Material names accepted by :func:`refractive_index`.
     polarization : {"TE", "TM"}
         Quasi-TE: E mainly along the width.
-    method : {"eim", "fd"}
-        Effective-index method or :func:`mode_index_fd`.
+    method : {"eim", "fd", "fem"}
+        Effective-index method, :func:`mode_index_fd`, or the femwell engine of
+        :mod:`combchip.modes` (straight guide, quasi-TE only).
 
     Returns
     -------
@@ -379,7 +455,14 @@ def effective_index(
     A symmetric-clad EIM always yields a guided mode; the mode is reported as cut
     off only when n_eff - n_clad < 1e-12 n_clad.
     """
-    if check_choice("method", method, ModeSolver) == "fd":
+    chosen = check_choice("method", method, ModeSolver)
+    if chosen == "fem":
+        if check_choice("polarization", polarization, Polarization) != "TE":
+            raise ValueError(f"polarization={polarization!r}: method='fem' solves the quasi-TE mode only")
+        w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False, _FD_SPAN * 1.05)
+        out = np.array([_fem_poly(w, h, float(x), core_key, clad_key, math.inf)(0.0) for x in lam.ravel()])
+        return float(out[0]) if lam.ndim == 0 else out.reshape(lam.shape)
+    if chosen == "fd":
         return mode_index_fd(width=width, height=height, wavelength=wavelength, core=core, cladding=cladding,
                              polarization=polarization)
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False)
@@ -499,7 +582,8 @@ def group_index(
     finite difference of :func:`effective_index` with step ``1e-4 lam`` (truncation
     error ~1e-9).  FD: derivative of the degree-6 polynomial through
     :func:`mode_index_fd` at ``omega = omega_lam (1 + x)``, 7 points
-    ``|x| <= 0.04`` (the samples :func:`ring_dispersion` uses).
+    ``|x| <= 0.04`` (the samples :func:`ring_dispersion` uses).  FEM: the same with the
+    straight-guide femwell samples of :mod:`combchip.modes`.
 
     Parameters
     ----------
@@ -509,7 +593,7 @@ def group_index(
         Vacuum wavelength [m].
     core, cladding : Material
         Material names accepted by :func:`refractive_index`.
-    method : {"eim", "fd"}
+    method : {"eim", "fd", "fem"}
         Mode solver, see :func:`effective_index`.
 
     Returns
@@ -521,11 +605,12 @@ def group_index(
     ----------
     Okamoto, *Fundamentals of Optical Waveguides*, sec. 2.5.
     """
-    fd = check_choice("method", method, ModeSolver) == "fd"
+    chosen = check_choice("method", method, ModeSolver)
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, False,
-                                           _FD_SPAN * 1.05 if fd else 2e-4)
-    if fd:
-        polys = [_fd_poly(w, h, float(x), core_key, clad_key) for x in lam.ravel()]
+                                           _FD_SPAN * 1.05 if chosen != "eim" else 2e-4)
+    if chosen != "eim":
+        polys = [_fd_poly(w, h, float(x), core_key, clad_key) if chosen == "fd"
+                 else _fem_poly(w, h, float(x), core_key, clad_key, math.inf) for x in lam.ravel()]
         out = np.array([p(0.0) + p.deriv()(0.0) for p in polys])
     else:
         out = np.array([_group_index(w, h, float(x), core_key, clad_key) for x in lam.ravel()])
@@ -569,8 +654,8 @@ def ring_dispersion(
 
     (Herr et al., Nat. Photon. 8, 145 (2014)); D1, D2, D3 are 4th-order central
     finite differences over ``mu = -3..3``.  ``beta2 = -n_g D2 / (c D1^2)``.
-    The bend-induced change of n_eff (and of its dispersion) is ignored, which is
-    adequate for ``R`` of a few hundred um in Si3N4.
+    ``"eim"`` and ``"fd"`` ignore the bend-induced change of n_eff (and of its dispersion);
+    ``"fem"`` includes it through the conformal index ``n (1 + x/R)`` of :mod:`combchip.modes`.
 
     ``method="eim"`` (default) solves the EIM at every trial frequency: FSR to
     ~0.5 %, but D2 underestimated by ~40 %.  ``method="fd"`` evaluates
@@ -580,6 +665,9 @@ def ring_dispersion(
     1.6 x 0.8 um, R = 230 um Si3N4 ring at 1536.67 nm: D2/2pi = 0.60 MHz (EIM) vs
     1.0513 MHz (FD; grid 40/20/10 nm: 1.0503/1.0513/1.0514 MHz, fit span 0.02-0.06
     and window 9-11 decay lengths: < 1e-4 relative), D3/2pi = -345 Hz (+-1 Hz).
+    The semi-vectorial FD misses the full-vectorial wall boundary conditions and is ~10 % low
+    in D2; ``method="fem"`` (femwell, full-vectorial, bent) is the reference, see
+    :mod:`combchip.modes` and the tests for its figures and convergence.
 
     Parameters
     ----------
@@ -591,7 +679,7 @@ def ring_dispersion(
         Vacuum wavelength [m] near which the pumped resonance lies.
     core, cladding : Material
         Material names accepted by :func:`refractive_index`.
-    method : {"eim", "fd"}
+    method : {"eim", "fd", "fem"}
         Mode solver, see :func:`effective_index`.
 
     Returns
@@ -600,9 +688,9 @@ def ring_dispersion(
         ``n_eff``, ``n_g`` (at ``wavelength``), ``fsr`` [Hz] = D1/2pi, ``d1``,
         ``d2``, ``d3`` [rad/s], ``beta2`` [s^2/m], ``m0`` and ``omega0`` [rad/s].
     """
-    fd = check_choice("method", method, ModeSolver) == "fd"
+    chosen = check_choice("method", method, ModeSolver)
     w, h, lam, core_key, clad_key = _guide(width, height, wavelength, core, cladding, True,
-                                           _FD_SPAN * 1.05 if fd else 2e-4)
+                                           _FD_SPAN * 1.05 if chosen != "eim" else 2e-4)
     R = _length(radius, "radius", lo=w, hi=_RADIUS_MAX)
     omega_lam = 2 * math.pi * C0 / lam
     n_eff = _neff_checked(w, h, lam, core_key, clad_key, "TE")[0]
@@ -612,14 +700,15 @@ def ring_dispersion(
         raise ValueError(f"radius={radius!r} m is too small: azimuthal order {m0} < 4")
     reach = 4 * C0 / (n_g * R * omega_lam) + 3e-3  # relative offset of mu = +-3 plus bracket
     _check_margin(lam, reach, wavelength, core_key, clad_key)
-    if not fd:
+    if chosen == "eim":
         def n_of(omega):
             return _neff_checked(w, h, 2 * math.pi * C0 / omega, core_key, clad_key, "TE")[0]
     elif reach > _FD_SPAN:
-        raise ValueError(f"radius={radius!r} m is too small for method='fd': resonances "
+        raise ValueError(f"radius={radius!r} m is too small for method={chosen!r}: resonances "
                          "mu = +-3 lie outside the fitted band")
     else:
-        poly = _fd_poly(w, h, lam, core_key, clad_key)
+        poly = (_fd_poly(w, h, lam, core_key, clad_key) if chosen == "fd"
+                else _fem_poly(w, h, lam, core_key, clad_key, R))
         n_eff, n_g = float(poly(0.0)), float(poly(0.0) + poly.deriv()(0.0))
         m0 = round(n_eff * 2 * math.pi * R / lam)
 
@@ -657,8 +746,9 @@ def radius_for_fsr(
     """Radius of a circular ring whose free spectral range at ``wavelength`` is ``fsr``.
 
     ``R = c / (2 pi n_g FSR)``, with the straight-guide group index ``n_g`` of
-    :func:`group_index` at ``wavelength``.  The mode solvers are not bend-aware, so
-    n_g does not depend on R and no iteration is needed.  Cached per argument set:
+    :func:`group_index` at ``wavelength``.  The straight-guide n_g is used (no iteration in R);
+    the bend changes the femwell n_g of the package's rings by < 1e-4 relative (see the tests),
+    below the 1e-4 FSR read-back tolerance of the layouts.  Cached per argument set:
     a layout cell and the device object that share a cross-section pay for the mode
     solve once per process.
 
@@ -672,7 +762,7 @@ def radius_for_fsr(
         Vacuum wavelength [m] at which the FSR is meant.
     core, cladding : Material
         Material names accepted by :func:`refractive_index`.
-    method : {"eim", "fd"}
+    method : {"eim", "fd", "fem"}
         Mode solver, see :func:`group_index`.
 
     Returns

@@ -5,6 +5,8 @@ modulationally stable (ρ₋ < 1), and necessary (not sufficient) soliton condit
 145 (2014): a real sech amplitude √(2ζ) (ζ > 0), a stable lower-branch background and ζ < π²f²/8.
 Bistability needs ζ > √3.
 
+The simulated map, every point classified, is examples/state_map.py.
+
     python examples/sweep_map.py       # writes examples/out/sweep_map.png
 """
 

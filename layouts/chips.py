@@ -1,39 +1,32 @@
-"""The combchip die (rings + both transmitter chips), the cell table of the CLI and GDS/PNG output."""
+"""One die per platform (SiN rings, Si transmitter, InP client chip) with dicing lanes, the cell table of the CLI
+and GDS/PNG output."""
 
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import gdsfactory as gf
 from gdsfactory.component import Component
 
 from combchip.layouts.drc import write_gds
-from combchip.layouts.pdk import LAYER, activate
+from combchip.layouts.drc import layer_region
+from combchip.layouts.pdk import COLOURS, LAYER, activated, require_active
 from combchip.layouts.ring import mrr30, mrr49, mrr100
 from combchip.layouts.transmitter_inp import tx_inp
 from combchip.layouts.transmitter_si import label, rect, tx_si
 
-__all__ = ["CELLS", "FIBRE_ARRAY_PITCH", "build", "die", "render_png", "ring_chiplet", "summary"]
+__all__ = ["CELLS", "DIES", "FIBRE_ARRAY_PITCH", "build", "die_inp", "die_si", "die_sin", "render_png",
+           "ring_chiplet", "summary"]
 
 FIBRE_ARRAY_PITCH = 127.0
 """Fibre-array pitch [µm] (system A's chip, Yan et al., npj Quantum Inf. 2025)."""
 LANE = 200.0
-"""Dicing lane between the chiplets [µm]."""
+"""Dicing lane [µm]: each die draws half of it (on DICING) outside its outline, so dies placed edge to edge
+on a reticle share one lane."""
 RING_GAP = 150.0
 """Smallest clearance between two ring cells [µm]."""
-DIE_MARGIN = 50.0
-"""Die outline beyond the chiplets on the north, east and south sides [µm]; the west side is the facet."""
-
-COLOURS = {
-    "SIN_THICK": "#1f77b4", "SIN_THIN": "#17becf", "WG": "#d62728", "SLAB": "#ff9896", "GRATING_ETCH": "#f7b6d2",
-    "N": "#9467bd",
-    "P": "#c5b0d5", "NPP": "#8c564b", "PPP": "#c49c94", "HEATER": "#e377c2", "VIA": "#7f7f7f", "M1": "#bcbd22",
-    "PAD": "#dbdb8d", "INP_DEEP": "#2ca02c", "INP_SHALLOW": "#98df8a", "INP_ACTIVE": "#ff7f0e",
-    "INP_PMETAL": "#ffbb78", "INP_NMETAL": "#aec7e8", "INP_ISOLATION": "#393b79", "FLOORPLAN": "#000000",
-    "TEXT": "#444444",
-}
-"""Preview colour of each layer."""
 
 
 def _on_pitch(y: float, origin: float, pitch: float = FIBRE_ARRAY_PITCH) -> float:
@@ -48,7 +41,7 @@ def ring_chiplet() -> Component:
 
     Fibre-array channels FA1… count from the top; mrr30's through port lies on the east facet.
     """
-    activate()
+    require_active()
     c = Component()
     refs = {}
     y_top = 0.0
@@ -85,35 +78,53 @@ def ring_chiplet() -> Component:
     return c
 
 
-@gf.cell
-def die() -> Component:
-    """One die: the ring chiplet (west facet fibre array), the Si transmitter and the InP client chip."""
-    activate()
+def _die(chip: Component, platform: str) -> Component:
+    """``chip`` inside its FLOORPLAN outline, framed by a LANE/2 wide DICING lane; ports and info kept."""
+    require_active()
     c = Component()
-    rings = c.add_ref(ring_chiplet(), name="rings")
-    si = c.add_ref(tx_si(), name="tx_si")
-    inp = c.add_ref(tx_inp(), name="tx_inp")
-    x = rings.dbbox().right + LANE
-    inp.move((x - inp.dbbox().left, rings.dbbox().bottom - inp.dbbox().bottom))
-    si.move((x - si.dbbox().left, inp.dbbox().top + LANE - si.dbbox().bottom))
-    for ref in (rings, si, inp):
-        for port in ref.ports:
-            c.add_port(f"{ref.name}_{port.name}", port=port)
-    box = c.dbbox()
-    label(c, "combchip die: SiN comb rings | Si polarization transmitter | InP client chip",
-          box.left + 20.0, box.top + 60.0, size=50.0)
-    box = c.dbbox()
-    rect(c, LAYER.FLOORPLAN, 0.0, box.bottom - DIE_MARGIN, box.right + DIE_MARGIN, box.top + DIE_MARGIN)
-    c.info["die_size"] = (round(box.right + DIE_MARGIN, 3), round(box.height() + 2 * DIE_MARGIN, 3))
+    ref = c.add_ref(chip, name="chip")
+    c.add_ports(ref.ports)
+    outline = layer_region(chip, "FLOORPLAN").bbox()
+    if outline.empty():
+        raise ValueError(f"chip = {chip.name!r} has no FLOORPLAN outline to dice along")
+    x0, y0, x1, y1 = (v * 1e-3 for v in (outline.left, outline.bottom, outline.right, outline.top))
+    half = LANE / 2
+    for box in ((x0 - half, y0 - half, x1 + half, y0), (x0 - half, y1, x1 + half, y1 + half),
+                (x0 - half, y0, x0, y1), (x1, y0, x1 + half, y1)):
+        rect(c, LAYER.DICING, *box)
+    c.info.update({"platform": platform, "die_size": [round(x1 - x0, 3), round(y1 - y0, 3)],
+                   "pitch": [round(x1 - x0 + LANE, 3), round(y1 - y0 + LANE, 3)]})
     return c
 
 
-CELLS = {"mrr100": mrr100, "mrr49": mrr49, "mrr30": mrr30, "tx-si": tx_si, "tx-inp": tx_inp, "die": die}
+@gf.cell
+def die_sin() -> Component:
+    """The SiN die: the three comb rings (:func:`ring_chiplet`), edge couplers on the west facet."""
+    return _die(ring_chiplet(), "sin")
+
+
+@gf.cell
+def die_si() -> Component:
+    """The Si die: the polarization-encoding transmitter (:func:`combchip.layouts.transmitter_si.tx_si`)."""
+    return _die(tx_si(), "si")
+
+
+@gf.cell
+def die_inp() -> Component:
+    """The InP die: the 4.6 × 2 mm² client chip (:func:`combchip.layouts.transmitter_inp.tx_inp`)."""
+    return _die(tx_inp(), "inp")
+
+
+DIES = {"sin": die_sin, "si": die_si, "inp": die_inp}
+"""Platform → die cell; each die draws only its platform's layers (``pdk.PLATFORM_LAYERS``) and the markers."""
+CELLS = {"mrr100": mrr100, "mrr49": mrr49, "mrr30": mrr30, "tx-si": tx_si, "tx-inp": tx_inp,
+         "die-sin": die_sin, "die-si": die_si, "die-inp": die_inp}
 """Cell name (CLI) → function returning the component."""
 
 
-def render_png(gds_path, png_path, dpi: int = 150, max_size: float = 12.0) -> Path:
-    """Draw every polygon of the GDS top cell with one colour per layer (matplotlib Agg, headless)."""
+def render_png(gds_path, png_path, dpi: int = 150, max_size: float = 12.0, title: str | None = None) -> Path:
+    """Draw every polygon of the GDS top cell with one colour per layer (matplotlib Agg, headless), axes in µm,
+    titled ``title`` (default: the top cell's name)."""
     import klayout.db as kdb
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PolyCollection
@@ -127,7 +138,7 @@ def render_png(gds_path, png_path, dpi: int = 150, max_size: float = 12.0) -> Pa
     size = (max_size, max(2.0, max_size * aspect)) if aspect <= 1 else (max(2.0, max_size / aspect), max_size)
     fig = Figure(figsize=size)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.04, 0.04, 0.84, 0.92))
+    ax = fig.add_axes((0.06, 0.06, 0.82, 0.89))
     names = {(member.layer, member.datatype): name for name, member in LAYER.__members__.items()}
     for index in layout.layer_indexes():
         info = layout.get_info(index)
@@ -150,7 +161,10 @@ def render_png(gds_path, png_path, dpi: int = 150, max_size: float = 12.0) -> Pa
     ax.set_xlim(box.left, box.right)
     ax.set_ylim(box.bottom, box.top)
     ax.set_aspect("equal")
-    ax.set_title(top.name, fontsize=8)
+    ax.set_title(top.name if title is None else title, fontsize=8)
+    ax.set_xlabel("x [µm]", fontsize=7)
+    ax.set_ylabel("y [µm]", fontsize=7)
+    ax.ticklabel_format(useOffset=False, style="plain")
     ax.tick_params(labelsize=6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6, frameon=False)
     png_path = Path(png_path)
@@ -164,8 +178,6 @@ def summary(component: Component, geometry: bool = True) -> dict:
     Instances placed by the router (their names hold "gdsfactory") are only counted. Lengths in µm,
     rounded to the 1 nm grid; areas in µm² of the merged layer.
     """
-    from combchip.layouts.drc import layer_region
-
     def number(x):
         return round(float(x), 3)
 
@@ -204,13 +216,15 @@ def build(name: str, out_path) -> Path:
     """Build cell ``name`` of ``CELLS``, write it as fab GDS to ``out_path`` and a PNG preview beside it.
 
     The file is written by :func:`combchip.layouts.drc.write_gds` in canonical order, so its bytes
-    depend only on the cell.
+    depend only on the cell. The combchip PDK is active while the cell is built (:func:`pdk.activated`) and
+    the PDK active before is active again afterwards.
     """
     if name not in CELLS:
         raise ValueError(f"cell = {name!r} is not known; choose from {sorted(CELLS)}")
-    activate()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    path = write_gds(CELLS[name](), out_path, fab=True)
-    render_png(path, path.with_suffix(".png"))
+    with activated():
+        path = write_gds(CELLS[name](), out_path, fab=True)
+    words = " ".join((CELLS[name].__doc__ or name).split("\n\n")[0].split()).replace(":func:", "")
+    render_png(path, path.with_suffix(".png"), title=textwrap.fill(words.replace("`", ""), 110))
     return Path(path)

@@ -1,24 +1,34 @@
 """The combchip gdsfactory PDK: SiN, Si and InP layer sets, named cross-sections and DRC rules.
 
-Lengths are in µm on a 1 nm grid. Cross-sections are registered by name; pass them by name
-(``cross_section="sin_thick"``) so that cell names and netlists stay readable.
+Lengths are in µm on a 1 nm grid. Cross-sections are registered by name with a ``cc_`` prefix; pass them
+by name (``cross_section="cc_sin_thick"``) so that cell names and netlists stay readable, and so that they
+never meet gdsfactory's generic ``strip`` or ``rib`` in a session that uses both PDKs.
+
+Cells never activate a PDK: call :func:`activate` (or use ``with activated():``) before building them.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import fields
 from functools import partial
 
 import gdsfactory as gf
+import gdsfactory.pdk as gf_pdk
 from gdsfactory.cross_section import CrossSection, Section, cross_section
 from gdsfactory.cross_section.utils import xsection
 from gdsfactory.get_factories import get_cells
 from gdsfactory.pdk import GenericConstants
-from gdsfactory.technology import LayerLevel, LayerStack, LogicalLayer
+from gdsfactory.technology import LayerLevel, LayerStack, LayerView, LayerViews, LogicalLayer
 from gdsfactory.typings import Layer
 
+from combchip.systems.published import SYSTEM_A, SYSTEM_C
+from combchip.tx.cpw import CoplanarLine
 from combchip.tx.grating_couplers import GratingCoupler1D
+from combchip.tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
+
+from .models import MODELS
 
 GRID_NM = 1
 """Layout grid (= database unit) [nm]."""
@@ -48,6 +58,7 @@ class LayerMap(gf.LayerEnum):
     INP_PMETAL: Layer = (53, 0)
     INP_NMETAL: Layer = (54, 0)
     INP_ISOLATION: Layer = (55, 0)
+    DICING: Layer = (98, 0)  # dicing lanes around each die
     FLOORPLAN: Layer = (99, 0)
     TEXT: Layer = (100, 0)
 
@@ -75,30 +86,123 @@ RULES: dict[str, tuple[float, float]] = {
     "INP_NMETAL": (2.0, 2.0),
     "INP_ISOLATION": (2.0, 2.0),
 }
-"""Minimum width and minimum space [µm] per layer name (FLOORPLAN and TEXT are not checked)."""
+"""Minimum width and minimum space [µm] per layer name (the MARKERS are not checked)."""
 
 _GRATING_MODEL = {f.name: f.default for f in fields(GratingCoupler1D)}
-SI_THICKNESS_UM = round(_GRATING_MODEL["thickness"] * 1e6, 6)
+_JUNCTION_MODEL = {f.name: f.default for f in fields(DepletionPhaseShifter)}
+_HEATER_MODEL = {f.name: f.default for f in fields(ThermoOpticPhaseShifter)}
+_INP_MODEL = {f.name: f.default for f in fields(ElectroOpticPhaseShifter)}
+_CPW_MODEL = {f.name: f.default for f in fields(CoplanarLine)}
+
+
+def _um(metres: float) -> float:
+    return round(metres * 1e6, 6)
+
+
+SI_THICKNESS_UM = _um(_GRATING_MODEL["thickness"])
 """Si device-layer thickness [µm]: that of the grating-coupler model
 (:class:`combchip.tx.grating_couplers.GratingCoupler1D`)."""
-GRATING_ETCH_DEPTH_UM = round(_GRATING_MODEL["etch_depth"] * 1e6, 6)
+GRATING_ETCH_DEPTH_UM = _um(_GRATING_MODEL["etch_depth"])
 """Depth of the GRATING_ETCH shallow etch [µm]: the grating-coupler model's etch depth, written there once."""
-SLAB_THICKNESS_UM = 0.09
-"""Si left in the rib etch (SLAB) [µm]."""
+SLAB_THICKNESS_UM = _um(_JUNCTION_MODEL["slab_height"])
+"""Si left in the rib etch (SLAB) [µm]: the slab of the depletion phase-shifter model
+(:class:`combchip.tx.phase_shifters.DepletionPhaseShifter`)."""
+SIN_THICK_UM = _um(SYSTEM_A.waveguide_height)
+"""Thick Si₃N₄ core [µm] (system A's published guide)."""
+SIN_THIN_UM = _um(SYSTEM_C.ring_thickness)
+"""Thin Si₃N₄ core [µm] (system C's published ring)."""
+HEATER_OXIDE_UM = _um(_HEATER_MODEL["oxide_thickness"])
+"""Oxide between a core's top and the heater [µm]: that of the thermo-optic shifter model's R_th and τ."""
+INP_CORE_UM = _um(_INP_MODEL["thickness"])
+"""InGaAsP guiding (intrinsic) layer [µm]: the InP electro-optic shifter model's thickness d."""
+HEATER_THICKNESS_UM = 0.12
+"""TiN heater film [µm] (assumed: ≈ 10 Ω/□, the heater model's sheet resistance)."""
+METAL_THICKNESS_UM = _um(_CPW_MODEL["metal_thickness"])
+"""M1 / PAD and InP contact metal [µm]: the electrode thickness of the coplanar-line model
+(:class:`combchip.tx.cpw.CoplanarLine`)."""
+INP_CLADDING_UM = 1.5
+"""p-InP upper cladding above the guiding layer [µm] (assumed); the shallow etch stops at the guiding layer."""
+INP_DEEP_BELOW_UM = 0.5
+"""Depth of the deep etch below the guiding layer, into the n-InP substrate [µm] (assumed)."""
 
-LAYER_STACK = LayerStack(layers={
-    "si_core": LayerLevel(layer=LogicalLayer(layer=LAYER.WG) - LogicalLayer(layer=LAYER.GRATING_ETCH),
-                          derived_layer=LogicalLayer(layer=LAYER.WG), thickness=SI_THICKNESS_UM, zmin=0.0,
-                          material="si", mesh_order=2),
-    "si_grating_etch": LayerLevel(layer=LogicalLayer(layer=LAYER.WG) & LogicalLayer(layer=LAYER.GRATING_ETCH),
-                                  derived_layer=LogicalLayer(layer=LAYER.GRATING_ETCH),
-                                  thickness=SI_THICKNESS_UM - GRATING_ETCH_DEPTH_UM, zmin=0.0, material="si",
-                                  mesh_order=1, info={"etch_depth_um": GRATING_ETCH_DEPTH_UM}),
-    "si_slab": LayerLevel(layer=LogicalLayer(layer=LAYER.SLAB), thickness=SLAB_THICKNESS_UM, zmin=0.0,
-                          material="si", mesh_order=3),
-})
-"""Vertical stack of the Si platform (z = 0 at the bottom of the device layer), for gdsfactory's 3D view and
-plugins: the full 220 nm core, the grating grooves (the core less GRATING_ETCH_DEPTH_UM) and the rib slab."""
+PLATFORM_LAYERS: dict[str, frozenset[str]] = {
+    "sin": frozenset({"SIN_THICK", "SIN_THIN", "HEATER", "VIA", "M1", "PAD"}),
+    "si": frozenset({"WG", "SLAB", "GRATING_ETCH", "N", "P", "NPP", "PPP", "HEATER", "VIA", "M1", "PAD"}),
+    "inp": frozenset({"INP_DEEP", "INP_SHALLOW", "INP_ACTIVE", "INP_PMETAL", "INP_NMETAL", "INP_ISOLATION"}),
+}
+"""Drawn layers of each process (a die of one platform draws these and the MARKERS only)."""
+MARKERS = frozenset({"FLOORPLAN", "TEXT", "DICING"})
+"""Layers that every die may draw: outline, labels and dicing lanes (no process step)."""
+
+
+def _level(layer, thickness: float, zmin: float, material: str, mesh_order: int, **kwargs) -> LayerLevel:
+    return LayerLevel(layer=LogicalLayer(layer=layer), thickness=thickness, zmin=zmin, material=material,
+                      mesh_order=mesh_order, **kwargs)
+
+
+def _heater_and_metal(core_top_um: float) -> dict[str, LayerLevel]:
+    """HEATER ``HEATER_OXIDE_UM`` above a core's top, VIA from the heater up to M1, M1 and PAD on top."""
+    heater = core_top_um + HEATER_OXIDE_UM
+    m1 = heater + HEATER_THICKNESS_UM
+    return {
+        "heater": _level(LAYER.HEATER, HEATER_THICKNESS_UM, heater, "TiN", 4),
+        "via": _level(LAYER.VIA, HEATER_THICKNESS_UM, heater, "Al", 5),
+        "m1": _level(LAYER.M1, METAL_THICKNESS_UM, m1, "Al", 6),
+        "pad": _level(LAYER.PAD, METAL_THICKNESS_UM, m1 + METAL_THICKNESS_UM, "Al", 7),
+    }
+
+
+LAYER_STACKS: dict[str, LayerStack] = {
+    "sin": LayerStack(layers={
+        "sin_thick": _level(LAYER.SIN_THICK, SIN_THICK_UM, 0.0, "sin", 1),
+        "sin_thin": _level(LAYER.SIN_THIN, SIN_THIN_UM, 0.0, "sin", 2),
+        **_heater_and_metal(SIN_THICK_UM),
+    }),
+    "si": LayerStack(layers={
+        "si_core": LayerLevel(layer=LogicalLayer(layer=LAYER.WG) - LogicalLayer(layer=LAYER.GRATING_ETCH),
+                              derived_layer=LogicalLayer(layer=LAYER.WG), thickness=SI_THICKNESS_UM, zmin=0.0,
+                              material="si", mesh_order=2),
+        "si_grating_etch": LayerLevel(
+            layer=LogicalLayer(layer=LAYER.WG) & LogicalLayer(layer=LAYER.GRATING_ETCH),
+            derived_layer=LogicalLayer(layer=LAYER.GRATING_ETCH), thickness=SI_THICKNESS_UM - GRATING_ETCH_DEPTH_UM,
+            zmin=0.0, material="si", mesh_order=1, info={"etch_depth_um": GRATING_ETCH_DEPTH_UM}),
+        "si_slab": _level(LAYER.SLAB, SLAB_THICKNESS_UM, 0.0, "si", 3,
+                          info={"etch_depth_um": round(SI_THICKNESS_UM - SLAB_THICKNESS_UM, 6)}),
+        **_heater_and_metal(SI_THICKNESS_UM),
+    }),
+    "inp": LayerStack(layers={
+        "inp_active": _level(LAYER.INP_ACTIVE, INP_CORE_UM, 0.0, "InGaAsP", 1),
+        "inp_shallow": _level(LAYER.INP_SHALLOW, INP_CLADDING_UM, INP_CORE_UM, "InP", 2),
+        "inp_deep": _level(LAYER.INP_DEEP, INP_DEEP_BELOW_UM + INP_CORE_UM + INP_CLADDING_UM,
+                           -INP_DEEP_BELOW_UM, "InP", 3),
+        "inp_pmetal": _level(LAYER.INP_PMETAL, METAL_THICKNESS_UM, INP_CORE_UM + INP_CLADDING_UM, "Au", 4),
+        "inp_nmetal": _level(LAYER.INP_NMETAL, METAL_THICKNESS_UM, -INP_DEEP_BELOW_UM, "Au", 5),
+    }),
+}
+"""Vertical stack of each platform (z = 0 at the bottom of its guiding layer) for gdsfactory's 3D view and
+plugins. Si: the 220 nm core, the grating grooves (the core less GRATING_ETCH_DEPTH_UM) and the 90 nm rib slab;
+SiN: the 800 nm and 100 nm cores; both with a heater HEATER_OXIDE_UM above the core and the metal above it.
+InP: the guiding layer, shallow ridges (cladding only), deep ridges (through the guide) and contacts. Implants
+(N, P, NPP, PPP) and InP isolation change no geometry and have no level."""
+LAYER_STACK = LayerStack(layers={**LAYER_STACKS["sin"].layers, **LAYER_STACKS["inp"].layers,
+                                 **LAYER_STACKS["si"].layers})
+"""The PDK's stack: every platform's levels; the shared HEATER / VIA / M1 / PAD levels are the Si platform's
+(use ``LAYER_STACKS["sin"]`` for the heater over the 800 nm nitride)."""
+
+COLOURS = {
+    "SIN_THICK": "#1f77b4", "SIN_THIN": "#17becf", "WG": "#d62728", "SLAB": "#ff9896", "GRATING_ETCH": "#f7b6d2",
+    "N": "#9467bd", "P": "#c5b0d5", "NPP": "#8c564b", "PPP": "#c49c94", "HEATER": "#e377c2", "VIA": "#7f7f7f",
+    "M1": "#bcbd22", "PAD": "#dbdb8d", "INP_DEEP": "#2ca02c", "INP_SHALLOW": "#98df8a", "INP_ACTIVE": "#ff7f0e",
+    "INP_PMETAL": "#ffbb78", "INP_NMETAL": "#aec7e8", "INP_ISOLATION": "#393b79", "DICING": "#7f7f7f",
+    "FLOORPLAN": "#000000", "TEXT": "#444444",
+}
+"""Colour of each layer (KLayout layer views and PNG previews)."""
+_OUTLINES = {"FLOORPLAN", "DICING", "TEXT"}
+LAYER_VIEWS = LayerViews(layer_views={
+    name: LayerView(layer=(LAYER[name].layer, LAYER[name].datatype), color=colour,
+                    hatch_pattern="solid" if name in _OUTLINES else "dotted", transparent=name in _OUTLINES)
+    for name, colour in COLOURS.items()})
+"""KLayout layer views (colour, fill) of every layer, registered with the PDK."""
 
 _ELECTRICAL = {"port_names": ("e1", "e2"), "port_types": ("electrical", "electrical")}
 
@@ -108,32 +212,33 @@ _xsection = partial(xsection, xs_container=CROSS_SECTIONS, xs_default_mapping=_D
 
 
 @_xsection
-def sin_thick(width: float = 1.6, radius: float = 100.0, radius_min: float = 50.0) -> CrossSection:
+def cc_sin_thick(width: float = 1.6, radius: float = 100.0, radius_min: float = 50.0) -> CrossSection:
     """1.6 µm × 0.8 µm Si₃N₄ core (anomalous dispersion, system A / B rings)."""
     return cross_section(width=width, layer=LAYER.SIN_THICK, radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def sin_thin(width: float = 2.8, radius: float = 800.0, radius_min: float = 500.0) -> CrossSection:
+def cc_sin_thin(width: float = 2.8, radius: float = 800.0, radius_min: float = 500.0) -> CrossSection:
     """2.8 µm × 0.1 µm Si₃N₄ core (weakly guiding, ultrahigh Q, normal dispersion, system C)."""
     return cross_section(width=width, layer=LAYER.SIN_THIN, radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def strip(width: float = 0.5, radius: float = 10.0, radius_min: float = 5.0) -> CrossSection:
+def cc_strip(width: float = 0.5, radius: float = 10.0, radius_min: float = 5.0) -> CrossSection:
     """Si 220 nm strip waveguide."""
     return cross_section(width=width, layer=LAYER.WG, radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def rib(width: float = 0.5, width_slab: float = 5.0, radius: float = 20.0, radius_min: float = 10.0) -> CrossSection:
+def cc_rib(width: float = 0.5, width_slab: float = 5.0, radius: float = 20.0,
+           radius_min: float = 10.0) -> CrossSection:
     """Si rib: 220 nm ridge on a 90 nm slab ``width_slab`` wide."""
     slab = Section(width=width_slab, layer=LAYER.SLAB, name="slab")
     return cross_section(width=width, layer=LAYER.WG, sections=(slab,), radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def pn(width: float = 0.5, width_slab: float = 11.0, width_doping: float = 4.0, gap_contact: float = 2.0,
+def cc_pn(width: float = 0.5, width_slab: float = 11.0, width_doping: float = 4.0, gap_contact: float = 2.0,
        width_contact: float = 3.5, radius: float = 20.0, radius_min: float = 10.0) -> CrossSection:
     """Lateral p-n rib phase shifter: P | N halves meet at the ridge centre, P++ / N++ contacts start
     ``gap_contact`` from the centre and extend ``width_contact`` outwards (under the slab edge)."""
@@ -149,7 +254,7 @@ def pn(width: float = 0.5, width_slab: float = 11.0, width_doping: float = 4.0, 
 
 
 @_xsection
-def heater(width: float = 0.5, heater_width: float = 2.0, radius: float = 10.0,
+def cc_heater(width: float = 0.5, heater_width: float = 2.0, radius: float = 10.0,
            radius_min: float = 5.0) -> CrossSection:
     """Si strip with a thermo-optic heater line on top (electrical ports e1, e2 on the heater)."""
     line = Section(width=heater_width, layer=LAYER.HEATER, name="heater", **_ELECTRICAL)
@@ -157,19 +262,19 @@ def heater(width: float = 0.5, heater_width: float = 2.0, radius: float = 10.0,
 
 
 @_xsection
-def metal(width: float = 10.0, radius: float = 10.0) -> CrossSection:
+def cc_metal(width: float = 10.0, radius: float = 10.0) -> CrossSection:
     """M1 routing (electrical ports e1, e2)."""
     return cross_section(width=width, layer=LAYER.M1, radius=radius, radius_min=None, **_ELECTRICAL)
 
 
 @_xsection
-def inp_deep(width: float = 2.0, radius: float = 50.0, radius_min: float = 10.0) -> CrossSection:
+def cc_inp_deep(width: float = 2.0, radius: float = 50.0, radius_min: float = 10.0) -> CrossSection:
     """InP deep-etched ridge (tight bends, passive routing)."""
     return cross_section(width=width, layer=LAYER.INP_DEEP, radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def inp_shallow(width: float = 2.0, radius: float = 500.0, radius_min: float = 100.0) -> CrossSection:
+def cc_inp_shallow(width: float = 2.0, radius: float = 500.0, radius_min: float = 100.0) -> CrossSection:
     """InP shallow-etched ridge (low loss, modulators and lasers)."""
     return cross_section(width=width, layer=LAYER.INP_SHALLOW, radius=radius, radius_min=radius_min)
 
@@ -181,6 +286,8 @@ PDK = gf.Pdk(
     cross_section_default_names=_DEFAULT_NAMES,
     cells=get_cells([gf.components]),
     layer_stack=LAYER_STACK,
+    layer_views=LAYER_VIEWS,
+    models=MODELS,
     constants=GenericConstants(),
 )
 
@@ -189,7 +296,7 @@ def cross_section_name(name: str, width: float) -> str:
     """Name of the registered cross-section ``name`` with its core ``width`` [µm].
 
     The default width gives ``name`` itself; another width registers (once) and returns a derived
-    name such as ``"sin_thick_w1200nm"``, so cells keep passing cross-sections by name.
+    name such as ``"cc_sin_thick_w1200nm"``, so cells keep passing cross-sections by name.
     """
     if name not in PDK.cross_sections:
         raise ValueError(f"cross_section = {name!r} is not registered; choose from {sorted(PDK.cross_sections)}")
@@ -211,3 +318,24 @@ def activate() -> gf.Pdk:
     """Make the combchip PDK the active gdsfactory PDK (idempotent) and return it."""
     PDK.activate()
     return PDK
+
+
+@contextmanager
+def activated():
+    """Context in which the combchip PDK is active; the PDK active before (if any) is active again after it."""
+    previous = gf_pdk._ACTIVE_PDK
+    PDK.activate()
+    try:
+        yield PDK
+    finally:
+        if previous is not None and previous is not PDK:
+            previous.activate()
+
+
+def require_active() -> None:
+    """Raise ``RuntimeError`` unless the combchip PDK is the active one (cells call this; they never activate)."""
+    active = gf_pdk._ACTIVE_PDK
+    if active is None or active.name != PDK.name:
+        name = None if active is None else active.name
+        raise RuntimeError(f"the active gdsfactory PDK is {name!r}, not 'combchip': call "
+                           "combchip.layouts.pdk.activate() (or use `with activated():`) before building cells")

@@ -18,13 +18,14 @@ from scipy.constants import c as C_LIGHT
 
 from combchip.comb.resonator import Ring
 
-from .pdk import GRID_NM, LAYER, activate, cross_section_name
+from .pdk import GRID_NM, LAYER, cross_section_name, require_active
 
 RADIUS_TOLERANCE = 0.005
 """Largest relative disagreement between ``radius_um`` and the Ring's FSR-implied radius."""
 
 TAPER_LENGTH_UM = 200.0
-EDGE_TIP_UM = {"sin_thick": 0.5, "sin_thin": 1.0, "strip": 0.2, "rib": 0.2, "inp_deep": 1.0, "inp_shallow": 1.0}
+EDGE_TIP_UM = {"cc_sin_thick": 0.5, "cc_sin_thin": 1.0, "cc_strip": 0.2, "cc_rib": 0.2, "cc_inp_deep": 1.0,
+               "cc_inp_shallow": 1.0}
 """Inverse-taper tip widths of the edge couplers [µm], each above the layer's minimum width."""
 
 LABEL_SIZE_UM = 10.0
@@ -53,7 +54,7 @@ def ring_radius_um(ring: Ring) -> float:
     return ring.length / (2 * math.pi) * 1e6
 
 
-def ring(ring: Ring, width_um: float, gap_um: float, *, cross_section: str = "sin_thick",
+def ring(ring: Ring, width_um: float, gap_um: float, *, cross_section: str = "cc_sin_thick",
          radius_um: float | None = None, couplers: str = "edge", pitch_um: float = 127.0,
          label: str | None = None) -> gf.Component:
     """Circular single-bus ring cell of ``ring``.
@@ -87,7 +88,6 @@ def ring(ring: Ring, width_um: float, gap_um: float, *, cross_section: str = "si
     """
     if not isinstance(ring, Ring):
         raise ValueError(f"ring must be a combchip.Ring, got {type(ring).__name__}")
-    activate()
     implied = ring_radius_um(ring)
     if radius_um is not None:
         if not (isinstance(radius_um, int | float) and math.isfinite(radius_um) and radius_um > 0):
@@ -108,11 +108,11 @@ def ring(ring: Ring, width_um: float, gap_um: float, *, cross_section: str = "si
 
 
 @gf.cell
-def ring_single_bus(radius_um: float, width_um: float, gap_um: float, cross_section: str = "sin_thick",
+def ring_single_bus(radius_um: float, width_um: float, gap_um: float, cross_section: str = "cc_sin_thick",
                     couplers: str = "edge", pitch_um: float = 127.0, fsr_ghz: float | None = None,
                     n_g: float | None = None, label: str = "ring") -> gf.Component:
     """Circular ring (radius ``radius_um`` to the centreline) coupled to one straight bus; see :func:`ring`."""
-    activate()
+    require_active()
     if cross_section not in EDGE_TIP_UM:
         raise ValueError(f"cross_section = {cross_section!r} must be one of {sorted(EDGE_TIP_UM)}")
     if couplers not in ("edge", "fibre_array"):
@@ -213,7 +213,7 @@ def mrr100() -> gf.Component:
 
     r = ring_100ghz()
     c = gf.Component()
-    _wrap(c, ring(r, SYSTEM_A.waveguide_width * 1e6, SYSTEM_A.coupler_gap * 1e6, cross_section="sin_thick",
+    _wrap(c, ring(r, SYSTEM_A.waveguide_width * 1e6, SYSTEM_A.coupler_gap * 1e6, cross_section="cc_sin_thick",
                   couplers="fibre_array", label="mrr100"), r)
     return c
 
@@ -243,7 +243,7 @@ def mrr49() -> gf.Component:
     r = ring_49ghz()
     width, gap = WIDTH * 1e6, 0.5
     c = gf.Component()
-    cell = ring(r, width, gap, cross_section="sin_thick", couplers="fibre_array", label="mrr49")
+    cell = ring(r, width, gap, cross_section="cc_sin_thick", couplers="fibre_array", label="mrr49")
     _wrap(c, cell, r)
     xc, yc = cell.info["center_um"]
     inset = max(0.0, HEATER_WIDTH_UM / 2 + HEATER_BUS_CLEARANCE_UM - (width / 2 + gap))
@@ -264,7 +264,7 @@ def mrr49() -> gf.Component:
         for size, layer in ((heater_sq, LAYER.HEATER), (via_sq, LAYER.VIA), (m1_sq, LAYER.M1)):
             square = c << gf.components.rectangle(size=(size, size), layer=layer, centered=True)
             square.move((x_end, y_contact))
-        lead = c << gf.components.straight(length=pad_bottom - y_contact, cross_section="metal")
+        lead = c << gf.components.straight(length=pad_bottom - y_contact, cross_section="cc_metal")
         lead.rotate(90)
         lead.move((x_end, y_contact))
         for size, layer in ((PAD_UM + 4, LAYER.M1), (PAD_UM, LAYER.PAD)):
@@ -279,7 +279,7 @@ def mrr49() -> gf.Component:
 
 @gf.cell
 def mrr30() -> gf.Component:
-    """System C's 30 GHz ultrahigh-Q ring: thin SiN ("sin_thin", 2.8 µm), a circle of R ≈ 998.7 µm
+    """System C's 30 GHz ultrahigh-Q ring: thin SiN ("cc_sin_thin", 2.8 µm), a circle of R ≈ 998.7 µm
     (:data:`combchip.systems.system_c.RING_RADIUS`, solved from the published FSR).
 
     3 µm gap (assumed: weakly guiding 100 nm core, no coupler model), edge couplers for the butt-coupled DFB.
@@ -288,7 +288,7 @@ def mrr30() -> gf.Component:
 
     r = ring_30ghz()
     c = gf.Component()
-    _wrap(c, ring(r, RING_WIDTH * 1e6, 3.0, cross_section="sin_thin", couplers="edge", label="mrr30"), r)
+    _wrap(c, ring(r, RING_WIDTH * 1e6, 3.0, cross_section="cc_sin_thin", couplers="edge", label="mrr30"), r)
     return c
 
 

@@ -1,8 +1,8 @@
 """System C's InP client chip, 4.6 × 2 mm² (lengths in µm).
 
-Two DBR lasers (cleaved-facet gain section | phase section | slotted DBR, on "inp_shallow"), one
+Two DBR lasers (cleaved-facet gain section | phase section | slotted DBR, on "cc_inp_shallow"), one
 free-running to the east facet (reference line) and one feeding the chain IM I → IM II → IM III → PM
-(deep-etched "inp_deep" routing in a serpentine; U-turns of the cross-section's bend radius). Each
+(deep-etched "cc_inp_deep" routing in a serpentine; U-turns of the cross-section's bend radius). Each
 section has its own p-metal electrode and bond pad; isolation trenches separate the electrodes; each
 device has an n-metal contact stripe and pad. Both lasers are injection-locked through their
 west facets. The 4 mm electro-optic sections, the electrode width, the wavelength and the
@@ -16,9 +16,9 @@ import math
 import gdsfactory as gf
 from gdsfactory.component import Component
 
-from combchip.layouts.pdk import LAYER, RULES, activate
+from combchip.layouts.pdk import LAYER, RULES, require_active
 
-from .transmitter_si import _ports_facing, _snap, label, rect
+from .transmitter_si import _ports_facing, _snap, label, quad, rect
 
 __all__ = ["CHIP_SIZE", "dbr_laser", "dbr_period", "eo_modulator", "inp_parameters", "tx_inp"]
 
@@ -47,8 +47,14 @@ MMI1X2 = dict(width_mmi=8.0, length_mmi=65.0, gap_mmi=1.4, width_taper=3.0, leng
 """Deep-etched 1×2 MMI: L = 3L_π/8, L_π = 4nW²/(3λ) ≈ 174 µm for W = 8 µm."""
 MARGIN = 30.0
 """Passive waveguide between an electrode end and the bends, holding the isolation trench [µm]."""
-TRANSITION = 20.0
-"""Deep-etched stub after the DBR (shallow → deep transition) [µm]."""
+TRANSITION = 100.0
+"""Length of the shallow → deep transition after the DBR [µm]: the deep etch closes in linearly from
+``TRANSITION_WIDTH`` to the ridge width under the continuing shallow ridge. Adiabatic: the deep ridge's
+fundamental and first lateral modes beat over λ/Δn ≈ 15–30 µm (Δn ≈ 0.05–0.1 for a 2 µm ridge), several
+times shorter than the taper, so the mode follows the local cross-section without exciting the second."""
+TRANSITION_WIDTH = 8.0
+"""Width of the deep-etched region at the shallow end of the transition [µm]: its walls 3 µm from the 2 µm ridge,
+outside the shallow-ridge mode's lateral tail."""
 ROWS = {"laser_ref": 1860.0, "laser_q": 1600.0, "im1": 1300.0, "im2": 990.0, "im3": 680.0, "pm": 380.0}
 """Waveguide axis of each row [µm above the chip's lower edge]."""
 
@@ -69,25 +75,30 @@ def _pad(c: Component, name: str, metal, x0: float, y0: float) -> None:
 @gf.cell
 def dbr_laser(period: float, slot: float, electrode_width: float, gain_length: float = GAIN_LENGTH,
               phase_length: float = PHASE_LENGTH, dbr_length: float = DBR_LENGTH) -> Component:
-    """DBR laser on "inp_shallow": gain (on INP_ACTIVE) | phase | slotted DBR, eastbound from x = 0.
+    """DBR laser on "cc_inp_shallow": gain (on INP_ACTIVE) | phase | slotted DBR, eastbound from x = 0.
 
-    The gain section's west end is the cleaved facet (port o1, the injection input); the DBR's
-    east end continues as a short "inp_deep" stub ending in o2. P-metal electrodes and pads (below),
+    The gain section's west end is the cleaved facet (port o1, the injection input); after the DBR a
+    ``TRANSITION`` µm shallow → deep taper (the deep etch closing in on the ridge) ends in o2 on "cc_inp_deep".
+    P-metal electrodes and pads (below),
     an n-metal stripe and pad (above).
     """
     c = Component()
-    w = gf.get_cross_section("inp_shallow").width
+    w = gf.get_cross_section("cc_inp_shallow").width
     n_teeth = int(round(dbr_length / period))
     dbr_length = _snap(n_teeth * period)
     x_phase = gain_length + ISOLATION
     x_dbr = x_phase + phase_length + ISOLATION
     x_end = x_dbr + dbr_length
-    ridge = c.add_ref(gf.components.straight(length=x_dbr, cross_section="inp_shallow"), name="gain_phase")
+    ridge = c.add_ref(gf.components.straight(length=x_dbr, cross_section="cc_inp_shallow"), name="gain_phase")
     tooth = _snap(period - slot)
     for k in range(n_teeth):
         rect(c, LAYER.INP_SHALLOW, x_dbr + k * period + slot, -w / 2, x_dbr + (k + 1) * period, w / 2)
-    out = c.add_ref(gf.components.straight(length=TRANSITION, cross_section="inp_deep"), name="transition")
-    out.move((x_end, 0.0))
+    rect(c, LAYER.INP_SHALLOW, x_end, -w / 2, x_end + TRANSITION, w / 2)
+    w_deep = gf.get_cross_section("cc_inp_deep").width
+    square = x_end + TRANSITION_WIDTH  # square corners at the wide end, so no acute corner violates the width rule
+    quad(c, LAYER.INP_DEEP, [(x_end, -TRANSITION_WIDTH / 2), (square, -TRANSITION_WIDTH / 2),
+                             (x_end + TRANSITION, -w_deep / 2), (x_end + TRANSITION, w_deep / 2),
+                             (square, TRANSITION_WIDTH / 2), (x_end, TRANSITION_WIDTH / 2)])
     rect(c, LAYER.INP_ACTIVE, 0.0, -w / 2 - 3.0, gain_length, w / 2 + 3.0)
     sections = (("gain", 0.0, gain_length), ("phase", x_phase, phase_length), ("dbr", x_dbr, dbr_length))
     for name, x0, length in sections:
@@ -100,7 +111,8 @@ def dbr_laser(period: float, slot: float, electrode_width: float, gain_length: f
     rect(c, LAYER.INP_NMETAL, 0.0, N_OFFSET, x_end + 20.0, N_OFFSET + N_WIDTH)
     _pad(c, "n", LAYER.INP_NMETAL, x_end + 20.0, N_OFFSET)
     c.add_port("o1", port=ridge.ports["o1"])
-    c.add_port("o2", port=out.ports["o2"])
+    c.add_port("o2", center=(_snap(x_end + TRANSITION), 0.0), width=w_deep, orientation=0,
+               layer=LAYER.INP_DEEP, port_type="optical")
     c.info.update({"period": period, "slot": slot, "teeth": n_teeth, "tooth": tooth, "length": _snap(x_end)})
     return c
 
@@ -124,7 +136,7 @@ def _electrode(c: Component, x0: float, length: float, y: float, direction: int,
 
 @gf.cell
 def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Component:
-    """Linear electro-optic InP modulator on "inp_deep": an MZI (``arms=2``, IM) or a phase modulator (1).
+    """Linear electro-optic InP modulator on "cc_inp_deep": an MZI (``arms=2``, IM) or a phase modulator (1).
 
     Each arm carries a p-metal electrode of ``length`` µm between two isolation trenches, a pad
     (top arm: above; bottom arm: below) and an n-contact stripe with its pad beside it.
@@ -133,7 +145,7 @@ def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Compon
     h = ARM_SEPARATION / 2
     x = 0.0
     if arms == 2:
-        split = c.add_ref(gf.get_component("mmi1x2", cross_section="inp_deep", **MMI1X2), name="splitter")
+        split = c.add_ref(gf.get_component("mmi1x2", cross_section="cc_inp_deep", **MMI1X2), name="splitter")
         split.move((-split.ports["o1"].center[0], -split.ports["o1"].center[1]))
         c.add_port("o1", port=split.ports["o1"])
         x = split.dbbox().right
@@ -144,23 +156,23 @@ def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Compon
     x_arm = x + (SBEND_LENGTH if arms == 2 else 0.0)
     refs = []
     for k, y in enumerate(ys):
-        arm = c.add_ref(gf.components.straight(length=arm_length, cross_section="inp_deep"), name=f"arm_{k + 1}")
+        arm = c.add_ref(gf.components.straight(length=arm_length, cross_section="cc_inp_deep"), name=f"arm_{k + 1}")
         arm.move((x_arm, y))
         refs.append(arm)
         _electrode(c, x_arm + MARGIN, length, y, 1 if y >= 0 else -1, electrode_width, f"arm{k + 1}")
     if arms == 2:
         for port, arm in zip(_ports_facing(split, 0), refs):
             bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(arm.ports["o1"].center[1] - port.center[1])),
-                                              cross_section="inp_deep")
+                                              cross_section="cc_inp_deep")
             bend.connect("o1", port)
-        comb = c.add_ref(gf.get_component("mmi1x2", cross_section="inp_deep", **MMI1X2), name="combiner")
+        comb = c.add_ref(gf.get_component("mmi1x2", cross_section="cc_inp_deep", **MMI1X2), name="combiner")
         comb.rotate(180)
         west = _ports_facing(comb, 180)
         comb.move((x_arm + arm_length + SBEND_LENGTH - west[0].center[0],
                    -(west[0].center[1] + west[-1].center[1]) / 2))
         for port, arm in zip(_ports_facing(comb, 180), refs):
             bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(port.center[1] - arm.ports["o2"].center[1])),
-                                              cross_section="inp_deep")
+                                              cross_section="cc_inp_deep")
             bend.connect("o1", arm.ports["o2"])
         c.add_port("o2", port=_ports_facing(comb, 0)[0])
     else:
@@ -172,7 +184,16 @@ def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Compon
 
 def dbr_period(wavelength: float, index: float) -> float:
     """Period [µm] of the slotted DBR: Λ = mλ/(2n) at the lowest odd Bragg order m whose teeth and
-    slots both clear the INP_SHALLOW width and space rules (``wavelength`` [m], ``index`` the ridge's)."""
+    slots both clear the INP_SHALLOW width and space rules (``wavelength`` [m], ``index`` the ridge's).
+
+    Why not first order: at 1550 nm and n ≈ 3.17 it needs Λ = 245 nm, i.e. 122 nm teeth and slots, below the
+    1 µm optical-lithography rule of INP_SHALLOW (it takes e-beam or holographic lithography); the lowest
+    order with ≥ 1 µm features at 50 % fill is m = 9 (Λ ≈ 2.2 µm). Why odd: the m-th Fourier coefficient of a
+    rectangular grating of fill f is ∝ sin(mπf)/m, zero for even m at f = ½, so an odd order keeps the most
+    coupling, κ_m = κ₁/m (1/9 of first order: the DBR is long, 300 µm), at the price of out-of-plane
+    radiation into the lower diffraction orders (A. Yariv, Optical Electronics, ch. 13; slotted higher-order
+    DBRs are how contact-lithography InP lasers are made).
+    """
     smallest = max(RULES["INP_SHALLOW"]) / min(DBR_FILL, 1 - DBR_FILL)
     first = wavelength * UM / (2 * index)
     order = math.ceil(smallest / first)
@@ -203,7 +224,7 @@ def tx_inp(chip=None) -> Component:
 
     IM III has IM II's design (the model needs only two intensity modulators).
     """
-    activate()
+    require_active()
     return _tx_inp(**inp_parameters(chip))
 
 
@@ -212,13 +233,13 @@ def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_peri
             dbr_slot: float) -> Component:
     c = Component()
     width, height = CHIP_SIZE
-    radius = gf.get_cross_section("inp_deep").radius
+    radius = gf.get_cross_section("cc_inp_deep").radius
 
     def route(p1, p2, **kwargs):
-        return gf.routing.route_single(c, p1, p2, cross_section="inp_deep", auto_taper=False, **kwargs)
+        return gf.routing.route_single(c, p1, p2, cross_section="cc_inp_deep", auto_taper=False, **kwargs)
 
     def to_facet(port, x_facet):
-        ref = c << gf.components.straight(length=_snap(abs(x_facet - port.center[0])), cross_section="inp_deep")
+        ref = c << gf.components.straight(length=_snap(abs(x_facet - port.center[0])), cross_section="cc_inp_deep")
         ref.connect("o1", port)
         return ref.ports["o2"]
 

@@ -2,9 +2,10 @@
 
 1D grating coupler → MZI-1 (carver) → MZI-2 (decoy) → thermo-optic MZI VOA → MZI-3 (basis, two
 outputs) → MZI-4 (push-pull arms on the H and V paths) → 2D grating coupler. The four modulators are
-push-pull carrier-depletion MZIs on the "pn" cross-section with traveling-wave G-S-G electrodes fed
-and terminated through G-S-G pads; the arms run in the gaps between the pads, so no waveguide lies
-under a pad opening. Every arm of MZI-1 to MZI-4 carries a bias heater and the H path a trim heater, each
+dual-drive (push-pull) carrier-depletion MZIs on the "cc_pn" cross-section with two traveling-wave
+coplanar electrodes (G-S-G-S-G) fed and terminated through G-S-G-S-G pads, each arm's junction between
+its signal (n side) and an outer ground (p side); the arms run in the gaps between the pads, so no
+waveguide lies under a pad opening. Every arm of MZI-1 to MZI-4 carries a bias heater and the H path a trim heater, each
 the chip's thermo-optic shifter (that of its VOA); the two H/V paths, from MZI-3's 2×2 outputs to the 2D
 grating's arms, are drawn equally long. Every device dimension comes from
 :func:`combchip.systems.system_b_transmitter`.
@@ -17,7 +18,7 @@ import math
 import gdsfactory as gf
 from gdsfactory.component import Component
 
-from combchip.layouts.pdk import LAYER, activate
+from combchip.layouts.pdk import LAYER, require_active
 
 __all__ = [
     "bond_pad",
@@ -56,7 +57,7 @@ GC_TAPER = 150.0
 """Linear taper from the strip waveguide to the grating width [µm]."""
 GC_RADIATED = 0.99
 """Fraction of the guided power the grating's length radiates: L = −ln(1 − 0.99)/α."""
-ROW_PITCH = 360.0
+ROW_PITCH = 620.0
 """Vertical pitch of the modulator rows [µm]."""
 DIE_MARGIN = 100.0
 HEATER_SPACER = 60.0
@@ -145,8 +146,8 @@ def grating_coupler_1d(period: float, fill_factor: float, n_periods: int, width:
     coupler model assumes; a linear WG taper from the strip to the field. Port o1 at the taper, o2 vertical.
     """
     c = Component()
-    taper = c << gf.components.taper(length=taper_length, width1=gf.get_cross_section("strip").width,
-                                     width2=width, cross_section="strip")
+    taper = c << gf.components.taper(length=taper_length, width1=gf.get_cross_section("cc_strip").width,
+                                     width2=width, cross_section="cc_strip")
     c.add_port("o1", port=taper.ports["o1"])
     x0 = taper_length
     length = n_periods * period
@@ -182,9 +183,9 @@ def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_
             x = -h + (i + 0.5) * period - hole / 2
             y = -h + (j + 0.5) * period - hole / 2
             rect(c, LAYER.GRATING_ETCH, x, y, x + hole, y + hole)
-    width = gf.get_cross_section("strip").width
+    width = gf.get_cross_section("cc_strip").width
     for name, rotation in (("o1", 0), ("o2", 90)):
-        taper = c << gf.components.taper(length=taper_length, width1=side, width2=width, cross_section="strip")
+        taper = c << gf.components.taper(length=taper_length, width1=side, width2=width, cross_section="cc_strip")
         taper.rotate(rotation)
         taper.move((h, 0) if rotation == 0 else (0, h))
         c.add_port(name, port=taper.ports["o2"])
@@ -196,35 +197,45 @@ def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_
 
 
 # ----------------------------------------------------------------------------- modulators
-def _mmi(kind: str, cross_section: str = "strip") -> Component:
+def _mmi(kind: str, cross_section: str = "cc_strip") -> Component:
     return gf.get_component(kind, cross_section=cross_section, **(MMI1X2 if kind == "mmi1x2" else MMI2X2))
 
 
 def _electrode_geometry(cross_section: str) -> dict:
-    """Contact stripes of a p-n cross-section: offsets of its two heavily doped sections."""
+    """Contact stripes of a p-n cross-section: the distance of its N++ contact from the core (the P++ contact
+    mirrors it) and ``n_side``, the sign of y of the N++ stripe in a straight drawn eastwards."""
     (o_n, w_n), (o_p, w_p) = section(cross_section, LAYER.NPP), section(cross_section, LAYER.PPP)
-    if o_n * o_p >= 0:
-        raise ValueError(f"cross-section {cross_section!r}: NPP and PPP must lie on opposite sides of the core")
+    if o_n * o_p >= 0 or not math.isclose(o_p, -o_n, abs_tol=1e-6):
+        raise ValueError(f"cross-section {cross_section!r}: NPP and PPP must lie symmetrically on opposite sides")
+    box = gf.components.straight(length=1.0, cross_section=cross_section).dbbox(gf.get_layer(LAYER.NPP))
     width = min(VIA_WIDTH, min(w_n, w_p) - 2 * CONTACT_ENCLOSURE)
-    return {"low": min(o_n, o_p), "high": max(o_n, o_p), "via": _snap(width),
+    return {"contact": abs(o_n), "n_side": 1 if box.center().y > 0 else -1, "via": _snap(width),
             "metal": _snap(width + 2 * CONTACT_ENCLOSURE)}
 
 
-def _gsg_pads(c: Component, x: float, prefix: str) -> None:
-    """G-S-G pads centred at (x, +pitch), (x, 0), (x, −pitch)."""
-    for name, y in (("g1", PAD_PITCH), ("s", 0.0), ("g2", -PAD_PITCH)):
-        _add_pad(c, f"{prefix}_{name}", x, y)
+def _rf_pads(c: Component, x: float, prefix: str) -> None:
+    """G-S-G-S-G pads centred at x, at y = +2, +1, 0, −1, −2 pad pitches (names g1, s1, g, s2, g2)."""
+    for name, k in RF_PADS.items():
+        _add_pad(c, f"{prefix}_{name}", x, k * PAD_PITCH)
+
+
+RF_PADS = {"g1": 2, "s1": 1, "g": 0, "s2": -1, "g2": -2}
+"""Dual-drive pad order and position [pad pitches]: a G-S-G-S-G probe, the arms in the g1/s1 and s2/g2 gaps."""
 
 
 @gf.cell
-def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "mmi1x2",
-        cross_section: str = "pn", heater_length: float | None = None) -> Component:
-    """Push-pull depletion MZI with a traveling-wave G-S-G electrode of ``length`` µm.
+def mzm(length: float, signal_width: float, splitter: str | None = "mmi1x2", combiner: str | None = "mmi1x2",
+        cross_section: str = "cc_pn", heater_length: float | None = None) -> Component:
+    """Dual-drive depletion MZI: two coplanar-waveguide electrodes (G-S-G-S-G) of ``length`` µm.
 
-    Both arms carry the same p-n cross-section, displaced (not mirrored), so the signal electrode
-    between them touches the p side of one junction and the n side of the other: a positive signal
-    deepens the depletion of one arm and relaxes the other (series push-pull). The arms run at
-    y = ±PAD_PITCH/2, in the gaps between the G-S-G pads. ``splitter``/``combiner`` None leaves the
+    Each arm is the p-n cross-section oriented with its n side (N, NPP) towards the chip centre and
+    its p side outwards: the n contact lies under that arm's signal line S1 (top) or S2 (bottom), the
+    p contact under an outer ground G1 or G2. A common-mode bias V_cm > 0 on both signals reverse-biases
+    both junctions; a differential drive ±V/2 on top of it is the push-pull of
+    :class:`combchip.tx.modulators.MZI`. Each signal line (``signal_width`` µm) has a ground on both
+    sides at the same gap, the contact gap of the cross-section (on one side the outer ground, on the
+    other the shared middle ground G), so each is a symmetric CPW (:class:`combchip.tx.cpw.CoplanarLine`).
+    The arms run at y = ±1.5·PAD_PITCH, in the pad gaps. ``splitter``/``combiner`` None leaves the
     arms open (MZI-4, whose arms end on the 2D grating): ports o1/o2 west (top/bottom), o3/o4 east.
     ``heater_length`` [µm] puts a :func:`heater_section` (pads outwards) on each arm before the
     electrode, so either arm can add the static bias phase.
@@ -233,8 +244,8 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
         raise ValueError(f"splitter = {splitter!r} must be 'mmi1x2' or None and combiner = {combiner!r} "
                          "'mmi1x2', 'mmi2x2' or None")
     c = Component()
-    h = PAD_PITCH / 2
-    radius = gf.get_cross_section("strip").radius
+    h = 1.5 * PAD_PITCH
+    radius = gf.get_cross_section("cc_strip").radius
     geometry = _electrode_geometry(cross_section)
     x = 0.0
     split = None
@@ -256,18 +267,20 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
     x_out = x_end + RF_TAPER + PAD
     arms = {}
     for name, y in (("top", h), ("bottom", -h)):
-        lead = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="strip"), name=f"lead_{name}")
+        lead = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="cc_strip"), name=f"lead_{name}")
         lead.move((x, y))
         shifter = c.add_ref(gf.components.straight(length=length, cross_section=cross_section), name=f"ps_{name}")
-        shifter.move((x_electrode, y))
-        tail = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="strip"), name=f"tail_{name}")
+        if geometry["n_side"] * y > 0:  # the n side must face the chip centre, where that arm's signal runs
+            shifter.rotate(180)
+        shifter.move((x_electrode - shifter.dbbox().left, y - shifter.ports["o1"].center[1]))
+        tail = c.add_ref(gf.components.straight(length=PAD + RF_TAPER, cross_section="cc_strip"), name=f"tail_{name}")
         tail.move((x_end, y))
         arms[name] = (lead, tail)
     inputs = {name: (heaters[name] if heaters else arms[name][0]).ports["o1"] for name in arms}
     if split is not None:
         top, bottom = _ports_facing(split, 0)[:2]
-        gf.routing.route_single(c, top, inputs["top"], cross_section="strip", auto_taper=False)
-        gf.routing.route_single(c, bottom, inputs["bottom"], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, top, inputs["top"], cross_section="cc_strip", auto_taper=False)
+        gf.routing.route_single(c, bottom, inputs["bottom"], cross_section="cc_strip", auto_taper=False)
         c.add_port("o1", port=_ports_facing(split, 180)[-1])
     else:
         c.add_port("o1", port=inputs["top"])
@@ -278,36 +291,40 @@ def mzm(length: float, splitter: str | None = "mmi1x2", combiner: str | None = "
         west = _ports_facing(comb, 180)
         comb.move((x_out + 2 * radius + 10.0 - west[0].center[0], -(west[0].center[1] + west[-1].center[1]) / 2))
         west = _ports_facing(comb, 180)
-        gf.routing.route_single(c, arms["top"][1].ports["o2"], west[0], cross_section="strip", auto_taper=False)
-        gf.routing.route_single(c, arms["bottom"][1].ports["o2"], west[-1], cross_section="strip", auto_taper=False)
+        gf.routing.route_single(c, arms["top"][1].ports["o2"], west[0], cross_section="cc_strip", auto_taper=False)
+        gf.routing.route_single(c, arms["bottom"][1].ports["o2"], west[-1], cross_section="cc_strip",
+                                auto_taper=False)
         for k, port in enumerate(_ports_facing(comb, 0)):
             c.add_port(f"o{k + 2}", port=port)
     else:
         c.add_port("o3", port=arms["top"][1].ports["o2"])
         c.add_port("o4", port=arms["bottom"][1].ports["o2"])
 
-    # traveling-wave electrode: S between the arms, a ground outside each
-    low, high, via, metal = geometry["low"], geometry["high"], geometry["via"], geometry["metal"]
-    s_top, s_bottom = h + low + metal / 2, -h + high - metal / 2
-    g1 = (h + high - metal / 2, h + high - metal / 2 + GROUND_WIDTH)
-    g2 = (-h + low + metal / 2 - GROUND_WIDTH, -h + low + metal / 2)
-    if g1[0] - s_top <= 0:
-        raise ValueError(f"cross-section {cross_section!r}: its contacts are too close for separate S and G electrodes")
-    for y0, y1 in ((s_bottom, s_top), g1, g2):
+    # dual-drive CPW electrodes: G1 | top arm | S1 | G | S2 | bottom arm | G2
+    contact, via, metal = geometry["contact"], geometry["via"], geometry["metal"]
+    s1 = (_snap(h - contact + metal / 2 - signal_width), _snap(h - contact + metal / 2))
+    g1 = (h + contact - metal / 2, h + contact - metal / 2 + GROUND_WIDTH)
+    gap = _snap(g1[0] - s1[1])
+    if gap <= 0 or signal_width < metal:
+        raise ValueError(f"cross-section {cross_section!r} with signal_width = {signal_width!r} µm: the signal must "
+                         f"cover its {metal:g} µm contact and clear the ground")
+    middle = s1[0] - gap
+    strips = {"g1": g1, "s1": s1, "g": (-middle, middle), "s2": (-s1[1], -s1[0]), "g2": (-g1[1], -g1[0])}
+    for y0, y1 in strips.values():
         rect(c, LAYER.M1, x_electrode, y0, x_end, y1)
     for y_arm in (h, -h):
-        for offset in (low, high):
+        for offset in (-contact, contact):
             yc = y_arm + offset
             rect(c, LAYER.VIA, x_electrode + CONTACT_ENCLOSURE, yc - via / 2, x_end - CONTACT_ENCLOSURE, yc + via / 2)
     for xp, xe, prefix in ((x + PAD, x_electrode, "rf_in"), (x_end + RF_TAPER, x_end, "rf_term")):
-        _gsg_pads(c, xp - PAD / 2 if prefix == "rf_in" else xp + PAD / 2, prefix)
-        for (p0, p1), (e0, e1) in (((-PAD / 2, PAD / 2), (s_bottom, s_top)),
-                                   ((PAD_PITCH - PAD / 2, PAD_PITCH + PAD / 2), g1),
-                                   ((-PAD_PITCH - PAD / 2, -PAD_PITCH + PAD / 2), g2)):
-            quad(c, LAYER.M1, [(xp, p0), (xe, e0), (xe, e1), (xp, p1)])
+        _rf_pads(c, xp - PAD / 2 if prefix == "rf_in" else xp + PAD / 2, prefix)
+        for name, (e0, e1) in strips.items():
+            yp = RF_PADS[name] * PAD_PITCH
+            quad(c, LAYER.M1, [(xp, yp - PAD / 2), (xe, e0), (xe, e1), (xp, yp + PAD / 2)])
     c.info["length"] = length
     c.info["arm_separation"] = 2 * h
-    c.info["electrode_gap"] = _snap(g1[0] - s_top)
+    c.info["electrode_gap"] = gap
+    c.info["signal_width"] = _snap(signal_width)
     if heater_length is not None:
         c.info["heater_length"] = heater_length
     return c
@@ -318,7 +335,7 @@ def _heater_leads(c: Component, x0: float, length: float, y_arm: float, directio
 
     The leads lie inside the heater's span, so HEATER ∩ WG is exactly the heated length.
     """
-    _, heater_width = section("heater", LAYER.HEATER)
+    _, heater_width = section("cc_heater", LAYER.HEATER)
     lead = 10.0
     contact = 20.0
     for k, xl in enumerate((x0, x0 + length - lead)):
@@ -337,13 +354,13 @@ def _heater_leads(c: Component, x0: float, length: float, y_arm: float, directio
 
 @gf.cell
 def heater_section(length: float, direction: int = 1, spacer: float = HEATER_SPACER) -> Component:
-    """A ``length`` µm heater ("heater" cross-section) between two ``spacer`` µm strips, its leads and two
+    """A ``length`` µm heater ("cc_heater" cross-section) between two ``spacer`` µm strips, its leads and two
     pads on the +y (``direction`` = 1) or −y (−1) side: ports o1 (west), o2 (east), e1, e2 (pads)."""
     if direction not in (1, -1):
         raise ValueError(f"direction = {direction!r} must be 1 or -1")
     c = Component()
     x = 0.0
-    for name, xs, span in (("lead", "strip", spacer), ("heater", "heater", length), ("tail", "strip", spacer)):
+    for name, xs, span in (("lead", "cc_strip", spacer), ("heater", "cc_heater", length), ("tail", "cc_strip", spacer)):
         ref = c.add_ref(gf.components.straight(length=span, cross_section=xs), name=name)
         ref.move((x, 0.0))
         if name == "lead":
@@ -357,9 +374,9 @@ def heater_section(length: float, direction: int = 1, spacer: float = HEATER_SPA
 
 @gf.cell
 def voa(length: float, arm_separation: float = 60.0) -> Component:
-    """Thermo-optic MZI attenuator: a heater of ``length`` µm on each arm ("heater"), four DC pads."""
+    """Thermo-optic MZI attenuator: a heater of ``length`` µm on each arm ("cc_heater"), four DC pads."""
     c = Component()
-    strip = gf.get_cross_section("strip")
+    strip = gf.get_cross_section("cc_strip")
     radius = strip.radius
     h = arm_separation / 2
     split = c.add_ref(_mmi("mmi1x2"), name="splitter")
@@ -368,24 +385,24 @@ def voa(length: float, arm_separation: float = 60.0) -> Component:
     spacer = 60.0
     heaters = {}
     for name, y in (("top", h), ("bottom", -h)):
-        lead = c.add_ref(gf.components.straight(length=spacer, cross_section="strip"), name=f"lead_{name}")
+        lead = c.add_ref(gf.components.straight(length=spacer, cross_section="cc_strip"), name=f"lead_{name}")
         lead.move((x, y))
-        heater = c.add_ref(gf.components.straight(length=length, cross_section="heater"), name=f"heater_{name}")
+        heater = c.add_ref(gf.components.straight(length=length, cross_section="cc_heater"), name=f"heater_{name}")
         heater.move((x + spacer, y))
-        tail = c.add_ref(gf.components.straight(length=spacer, cross_section="strip"), name=f"tail_{name}")
+        tail = c.add_ref(gf.components.straight(length=spacer, cross_section="cc_strip"), name=f"tail_{name}")
         tail.move((x + spacer + length, y))
         heaters[name] = (lead, tail)
     top, bottom = _ports_facing(split, 0)[:2]
-    gf.routing.route_single(c, top, heaters["top"][0].ports["o1"], cross_section="strip", auto_taper=False)
-    gf.routing.route_single(c, bottom, heaters["bottom"][0].ports["o1"], cross_section="strip", auto_taper=False)
+    gf.routing.route_single(c, top, heaters["top"][0].ports["o1"], cross_section="cc_strip", auto_taper=False)
+    gf.routing.route_single(c, bottom, heaters["bottom"][0].ports["o1"], cross_section="cc_strip", auto_taper=False)
     comb = c.add_ref(_mmi("mmi1x2"), name="combiner")
     comb.rotate(180)
     west = _ports_facing(comb, 180)
     comb.move((x + 2 * spacer + length + 2 * radius + 10.0 - west[0].center[0],
                -(west[0].center[1] + west[-1].center[1]) / 2))
     west = _ports_facing(comb, 180)
-    gf.routing.route_single(c, heaters["top"][1].ports["o2"], west[0], cross_section="strip", auto_taper=False)
-    gf.routing.route_single(c, heaters["bottom"][1].ports["o2"], west[-1], cross_section="strip", auto_taper=False)
+    gf.routing.route_single(c, heaters["top"][1].ports["o2"], west[0], cross_section="cc_strip", auto_taper=False)
+    gf.routing.route_single(c, heaters["bottom"][1].ports["o2"], west[-1], cross_section="cc_strip", auto_taper=False)
     _heater_leads(c, x + spacer, length, h, +1, "heater_top")
     _heater_leads(c, x + spacer, length, -h, -1, "heater_bottom")
     c.add_port("o1", port=_ports_facing(split, 180)[0])
@@ -404,7 +421,7 @@ def si_parameters(chip=None) -> dict:
     gc1 = chip.input_coupler
     gc2 = chip.output_coupler.arm
     heater = chip.voa.arm_a
-    drawn = section("heater", LAYER.HEATER)[1]
+    drawn = section("cc_heater", LAYER.HEATER)[1]
     if not math.isclose(heater.heater_width * UM, drawn, abs_tol=1e-6):
         raise ValueError(f"chip.voa.arm_a.heater_width = {heater.heater_width!r} m: the PDK draws {drawn} µm heaters")
 
@@ -412,7 +429,17 @@ def si_parameters(chip=None) -> dict:
         length = gc.length if gc.length is not None else -math.log(1 - GC_RADIATED) / gc.alpha
         return int(math.ceil(length / gc.period))
 
+    lines = {getattr(m.response, "line", None) for m in (chip.carver, chip.decoy, chip.basis, chip.phase)}
+    if len(lines) != 1 or None in lines:
+        raise ValueError("the four modulators must share one drawn electrode: a TravelingWaveResponse.from_line")
+    line = lines.pop()
+    geometry = _electrode_geometry("cc_pn")
+    drawn_gap = _snap(2 * geometry["contact"] - geometry["metal"])
+    if not math.isclose(line.gap * UM, drawn_gap, abs_tol=1e-6):
+        raise ValueError(f"electrode gap = {line.gap!r} m: the cc_pn contacts draw a {drawn_gap} µm gap")
+
     return {
+        "signal_width": _snap(line.signal_width * UM),
         "mzi_lengths": tuple(_snap(m.arm_a.length * UM) for m in (chip.carver, chip.decoy, chip.basis, chip.phase)),
         "voa_length": _snap(chip.voa.arm_a.length * UM),
         "heater_length": _snap(heater.length * UM),
@@ -420,7 +447,8 @@ def si_parameters(chip=None) -> dict:
         "gc1_period": _snap(gc1.period * UM),
         "gc1_fill_factor": float(gc1.fill_factor),
         "gc1_periods": periods(gc1),
-        "gc1_width": _snap(math.ceil(GC_WIDTH_FACTOR * gc1.mode_field_diameter * UM)),
+        "gc1_width": _snap(gc1.width * UM if gc1.width is not None
+                           else math.ceil(GC_WIDTH_FACTOR * gc1.mode_field_diameter * UM)),
         "gc1_angle": float(gc1.fibre_angle_deg),
         "gc2_period": _snap(gc2.period * UM, 0.002),
         "gc2_fill_factor": float(gc2.fill_factor),
@@ -431,31 +459,31 @@ def si_parameters(chip=None) -> dict:
 
 def tx_si(chip=None) -> Component:
     """Layout of a silicon polarization-encoding transmitter chip (system B's by default)."""
-    activate()
+    require_active()
     p = si_parameters(chip)
     return _tx_si(**{k: list(v) if isinstance(v, tuple) else v for k, v in p.items()})
 
 
 @gf.cell
-def _tx_si(mzi_lengths: list, voa_length: float, heater_length: float, heater_p_pi: float, gc1_period: float,
-           gc1_fill_factor: float, gc1_periods: int, gc1_width: float, gc1_angle: float, gc2_period: float,
-           gc2_fill_factor: float, gc2_periods: int, wavelength: float) -> Component:
+def _tx_si(signal_width: float, mzi_lengths: list, voa_length: float, heater_length: float, heater_p_pi: float,
+           gc1_period: float, gc1_fill_factor: float, gc1_periods: int, gc1_width: float, gc1_angle: float,
+           gc2_period: float, gc2_fill_factor: float, gc2_periods: int, wavelength: float) -> Component:
     c = Component()
-    radius = gf.get_cross_section("strip").radius
+    radius = gf.get_cross_section("cc_strip").radius
 
     def route(p1, p2, **kwargs):
-        return gf.routing.route_single(c, p1, p2, cross_section="strip", auto_taper=False, **kwargs)
+        return gf.routing.route_single(c, p1, p2, cross_section="cc_strip", auto_taper=False, **kwargs)
 
     # row 1: input grating → MZI-1 (eastbound)
     gc_in = c.add_ref(grating_coupler_1d(gc1_period, gc1_fill_factor, gc1_periods, gc1_width, fibre_angle=gc1_angle,
                                          wavelength=wavelength), name="gc_in")
     gc_in.rotate(180)
     gc_in.move((-gc_in.ports["o1"].center[0], -gc_in.ports["o1"].center[1]))
-    mzi1 = c.add_ref(mzm(mzi_lengths[0], heater_length=heater_length), name="mzi1")
+    mzi1 = c.add_ref(mzm(mzi_lengths[0], signal_width, heater_length=heater_length), name="mzi1")
     mzi1.move((300.0, 0.0))
     route(gc_in.ports["o1"], mzi1.ports["o1"])
     # row 2: MZI-2 (westbound), U-turn at the east end
-    mzi2 = c.add_ref(mzm(mzi_lengths[1], heater_length=heater_length), name="mzi2")
+    mzi2 = c.add_ref(mzm(mzi_lengths[1], signal_width, heater_length=heater_length), name="mzi2")
     mzi2.rotate(180)
     x_turn = mzi1.ports["o2"].center[0] + 2 * radius + 20.0
     mzi2.move((x_turn - 2 * radius - 20.0 - mzi2.ports["o1"].center[0], -ROW_PITCH - mzi2.ports["o1"].center[1]))
@@ -465,12 +493,14 @@ def _tx_si(mzi_lengths: list, voa_length: float, heater_length: float, heater_p_
     att.move((mzi2.ports["o2"].center[0] - att.ports["o1"].center[0],
               -2 * ROW_PITCH - att.ports["o1"].center[1]))
     route(mzi2.ports["o2"], att.ports["o1"])
-    mzi3 = c.add_ref(mzm(mzi_lengths[2], combiner="mmi2x2", heater_length=heater_length), name="mzi3")
+    mzi3 = c.add_ref(mzm(mzi_lengths[2], signal_width, combiner="mmi2x2", heater_length=heater_length),
+                     name="mzi3")
     mzi3.move((att.ports["o2"].center[0] + 60.0 - mzi3.ports["o1"].center[0],
                -2 * ROW_PITCH - mzi3.ports["o1"].center[1]))
     route(att.ports["o2"], mzi3.ports["o1"])
     # row 4: MZI-4 arms (westbound) on the H and V paths, U-turn bundle at the east end
-    mzi4 = c.add_ref(mzm(mzi_lengths[3], splitter=None, combiner=None, heater_length=heater_length), name="mzi4")
+    mzi4 = c.add_ref(mzm(mzi_lengths[3], signal_width, splitter=None, combiner=None, heater_length=heater_length),
+                     name="mzi4")
     mzi4.rotate(180)
     out_top, out_bottom = mzi3.ports["o2"], mzi3.ports["o3"]
     x_east = out_top.center[0] + 2 * radius + 40.0
@@ -495,7 +525,7 @@ def _tx_si(mzi_lengths: list, voa_length: float, heater_length: float, heater_p_
 
     def v_route(comp, e):
         steps = [{"x": x_v - e}, {"y": y_bend}, {"x": x_v}]
-        return gf.routing.route_single(comp, v_in, gc_out.ports["o2"], cross_section="strip", auto_taper=False,
+        return gf.routing.route_single(comp, v_in, gc_out.ports["o2"], cross_section="cc_strip", auto_taper=False,
                                        steps=steps)
 
     e0 = 2 * radius + 10.0

@@ -4,8 +4,7 @@ Nothing here knows about devices or SI units: fields, times and detunings are in
 normalized Lugiato–Lefever units of Herr et al., Nat. Photon. 8, 145 (2014).
 """
 
-from .lle import LLESolver, LLEResult
-from .protocols import AuxMode, HeatPoles, Schedule
+from .protocols import AuxMode, HeatPoles, Schedule, SILMode
 from .stationary import (
     Branch,
     StationaryState,
@@ -23,6 +22,7 @@ __all__ = [
     "Branch",
     "LLEResult",
     "LLESolver",
+    "SILMode",
     "Schedule",
     "StationaryState",
     "cw_branch",
@@ -32,3 +32,12 @@ __all__ = [
     "newton_stationary",
     "soliton_guess",
 ]
+
+
+def __getattr__(name):
+    """``LLESolver`` and ``LLEResult`` load the split-step engine (numba, FFTW) on first use."""
+    if name in ("LLESolver", "LLEResult"):
+        from . import lle
+
+        return getattr(lle, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -284,3 +284,117 @@ def coupled_steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np
             linear_step(raw, spec, lin, coef, drive)
         else:
             advance(raw, lin, coef, drive)
+
+
+@_jit
+def _sil_rates(a, y, b, zeta, power, pump, par, fb):
+    """Right-hand sides (ȧ, ẏ, ḃ) of the laser field a, its gain excess y and the backward mode b (:func:`sil_kerr_step`)."""
+    alpha, photon, carrier, stimulated, beta, loss = par[0], par[1], par[2], par[3], par[4], par[5]
+    ia = a.real * a.real + a.imag * a.imag
+    ib = b.real * b.real + b.imag * b.imag
+    da = 0.5 * photon * y * complex(1.0, -alpha) * a + fb * b
+    dy = -carrier * y + stimulated * (1.0 - (1.0 + y) * ia)
+    db = complex(-loss, ib + 2.0 * power - zeta) * b + 1j * beta * pump
+    return da, dy, db
+
+
+@_jit
+def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: np.ndarray, par: np.ndarray,
+                  fb: np.ndarray, offset: np.ndarray, drive: np.ndarray) -> None:
+    """Kerr substep of ψ with one full step of a self-injection-locked laser and the backward mode b.
+
+    With P = ⟨|ψ|²⟩ and the midpoint ψ₀ = ⟨ψ·e^{i(|ψ|² − ζ + 2|b|²)h/2}⟩ (the field half way through the rotation,
+    to O(h²): e^{−i(ζ − 2|b|²)h/2}⟨ψ(1 + i|ψ|²h/2)⟩) held, ``par[6]`` RK4 substeps advance (``state[b]`` = Re a, Im a, y,
+    Re b, Im b, and a at the start of the step in columns 5–6)
+
+    * ȧ = ½(1 − iα)c_p·y·a + c_fb·b, ẏ = −c_N·y + c_S(1 − (1 + y)|a|²);
+    * ḃ = −(l₀ + iζ)b + i(|b|² + 2P)b + iβψ₀;
+
+    then ψ ← R((|ψ|² − ζ + 2B̄)h)ψ with B̄ the mean of |b|² at both ends, and the drive of the linear half steps
+    around the step's end becomes F = u·(f·a + iβb) (u the drive term per unit forcing): the end value is the
+    midpoint of the two half steps that use it, so the splitting stays second order.
+    ``par`` = (α, c_p, c_N, c_S, β, l₀, substeps); ``fb[b]`` = (c_fb·e^{iφ}, u·f, iuβ); ``offset[b]`` receives −2B̄.
+    Inlined into :func:`sil_steps` it may round differently (fast-math): the two paths agree to ≈ 10⁻¹⁵, not bit for bit.
+    """
+    rows, n = field.shape
+    m = int(par[6])
+    s = h / m
+    for b in range(rows):
+        total = 0.0
+        mean = 0.0j
+        kerr = 0.0j
+        for j in range(n):
+            v = field[b, j]
+            p = v.real * v.real + v.imag * v.imag
+            total += p
+            mean += v
+            kerr += p * v
+        power = total / n
+        z = zeta[k, b]
+        a = complex(state[b, 0], state[b, 1])
+        y = state[b, 2]
+        w = complex(state[b, 3], state[b, 4])
+        start = w.real * w.real + w.imag * w.imag
+        pump = np.exp(complex(0.0, -0.5 * h * (z - 2.0 * start))) * (mean + complex(0.0, 0.5 * h) * kerr) / n
+        for _ in range(m):
+            a1, y1, b1 = _sil_rates(a, y, w, z, power, pump, par, fb[b, 0])
+            a2, y2, b2 = _sil_rates(a + 0.5 * s * a1, y + 0.5 * s * y1, w + 0.5 * s * b1, z, power, pump, par, fb[b, 0])
+            a3, y3, b3 = _sil_rates(a + 0.5 * s * a2, y + 0.5 * s * y2, w + 0.5 * s * b2, z, power, pump, par, fb[b, 0])
+            a4, y4, b4 = _sil_rates(a + s * a3, y + s * y3, w + s * b3, z, power, pump, par, fb[b, 0])
+            a = a + s / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
+            y = y + s / 6.0 * (y1 + 2.0 * y2 + 2.0 * y3 + y4)
+            w = w + s / 6.0 * (b1 + 2.0 * b2 + 2.0 * b3 + b4)
+        state[b, 5] = state[b, 0]
+        state[b, 6] = state[b, 1]
+        state[b, 0] = a.real
+        state[b, 1] = a.imag
+        state[b, 2] = y
+        state[b, 3] = w.real
+        state[b, 4] = w.imag
+        mean_b = 0.5 * (start + w.real * w.real + w.imag * w.imag)
+        offset[b] = -2.0 * mean_b
+        drive[b] = fb[b, 1] * a + fb[b, 2] * w
+        _rotate_row(field, b, z - 2.0 * mean_b, h)
+
+
+@_exact
+def sil_record(state: np.ndarray, out: np.ndarray, h: float) -> None:
+    """Laser columns 9–12 of a trace sample (B, 13): Re a, Im a, y and the frequency offset −arg(a/a_start)/h."""
+    for b in range(state.shape[0]):
+        out[b, 9] = state[b, 0]
+        out[b, 10] = state[b, 1]
+        out[b, 11] = state[b, 2]
+        ratio = complex(state[b, 0], state[b, 1]) / complex(state[b, 5], state[b, 6])
+        out[b, 12] = -np.arctan2(ratio.imag, ratio.real) / h
+
+
+@_jit
+def sil_steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
+              spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int,
+              h: float, base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray, row: int,
+              max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray, state: np.ndarray,
+              par: np.ndarray, fb: np.ndarray, offset: np.ndarray) -> None:
+    """As :func:`steps` with the Kerr substep of :func:`sil_kerr_step`; trace samples add the laser columns
+    (:func:`sil_record`) and the backward mode in place of the aux mode."""
+    m = 0
+    q = 0
+    last = first + count - 1
+    for k in range(first, first + count):
+        execute(backward, lin.ctypes, fld.ctypes)
+        sil_kerr_step(fld, zeta, k, h, state, par, fb, offset, drive)
+        execute(forward, fld.ctypes, raw.ctypes)
+        mark = m < marks.shape[0] and marks[m] == k
+        kick = q < kicks.shape[0] and kicks[q] == k
+        if k == last or mark or kick:
+            linear_step(raw, spec, lin, coef, drive)
+        else:
+            advance(raw, lin, coef, drive)
+        if k != last and (mark or kick):
+            slow = (np.zeros(state.shape[0]), state[:, 3] + 1j * state[:, 4])
+            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, offset, max_phase, status,
+                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, slow):
+                return
+            if mark:
+                sil_record(state, trace[sample + m, row:row + state.shape[0]], h)
+            m += 1 if mark else 0
+            q += 1 if kick else 0

@@ -20,6 +20,11 @@ then advanced by the exact exponential update x_i ← g_iP̄ + (x_i − g_iP̄)e
 block average of the midpoint powers, so heat costs nothing per step. An ``aux`` mode b (one
 number per row, :class:`~.protocols.AuxMode`) is stepped with ψ in the same Strang step.
 
+Self-injection locking (``sil``, :class:`~.protocols.SILMode`): the laser field, its gain and the backward
+mode are faster than the ring when the ring's Q is high, so inside each Kerr substep they take RK4 substeps
+with ψ₀ and ⟨|ψ|²⟩ held at their midpoint values (:func:`.kernels.sil_kerr_step`), and the drive f·a + iβb
+of the surrounding linear half steps is updated in place.
+
 FFTs are FFTW plans built once per shape (FFTW_ESTIMATE, so plans, and therefore results, are
 reproducible run to run). Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
 import as ``COMPILED``) every stretch of steps between two Python events (snapshots, thermal blocks,
@@ -30,7 +35,8 @@ calls pyfftw's ``execute`` from Python and every sample is a Python event. Both 
 plans and the same kernels (the reductions too) on the same aligned buffers, so they give the same
 numbers bit for bit. Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of
 that interval, drawn from one generator per row (``noise_block`` refreshes at a time, the same
-stream), so a batch reproduces the same runs made one by one.
+stream), so a batch reproduces the same runs made one by one. Runs with ``sil`` are the exception to the bit-for-bit
+agreement of the two loops: their laser substeps round differently when inlined (≈ 10⁻¹⁵).
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from tqdm.auto import tqdm
 
 from . import checkpoint as checkpoints
 from . import fftw_c, kernels
-from .protocols import AuxMode, HeatPoles, Schedule
+from .protocols import AuxMode, HeatPoles, Schedule, SILMode
 
 
 COMPILED = fftw_c.AVAILABLE
@@ -71,7 +77,9 @@ class LLEResult:
     Traces have shape (B, T) at times ``trace_tau``; snapshots (B, S, N) hold the Fourier
     coefficients ψ_μ (FFT order) at ``snapshot_tau``; ``final`` (B, N) is the last state.
     ``thermal_shift`` (x, added to ζ), ``aux_power`` (|b|²) and ``aux_zeta`` (ζ_b) are traces of
-    runs with a slow coupling, else None.
+    runs with a slow coupling, ``laser_field`` (a), ``laser_gain`` (y) and ``backward_field`` (b) of runs with
+    ``sil``, else None; ``laser_shift`` is the laser's frequency offset 2(ω − ω_d)/κ = −arg(a_end/a_start)/h over
+    the step before each sample; ``snapshot_laser`` (B, S, 7) holds (Re a, Im a, y, Re b, Im b, …) at the snapshots.
     """
 
     trace_tau: np.ndarray
@@ -88,6 +96,11 @@ class LLEResult:
     thermal_shift: np.ndarray | None = None
     aux_power: np.ndarray | None = None
     aux_zeta: np.ndarray | None = None
+    laser_field: np.ndarray | None = None
+    laser_gain: np.ndarray | None = None
+    backward_field: np.ndarray | None = None
+    laser_shift: np.ndarray | None = None
+    snapshot_laser: np.ndarray | None = None
 
     def fields(self) -> np.ndarray:
         """Snapshot fields ψ(θ), shape (B, S, N)."""
@@ -110,6 +123,7 @@ class _Group:
     schedules: list
     generators: list
     slow: _Slow | None = None
+    sil: _SIL | None = None
     queue: np.ndarray | None = None
     queued: int = 0
 
@@ -129,6 +143,18 @@ class _Slow:
     acc: np.ndarray
     offset: np.ndarray
     since: np.ndarray
+
+
+@dataclass
+class _SIL:
+    """Per-row state (Re a, Im a, y, Re b, Im b) of a self-injection-locked laser (a view of the checkpointed array),
+    its parameters (see :func:`.kernels.sil_kerr_step`) and the shift −2|b|² of ζ felt by ψ in the last step."""
+
+    state: np.ndarray
+    par: np.ndarray
+    fb: np.ndarray
+    offset: np.ndarray
+    snapshots: np.ndarray
 
 
 @dataclass
@@ -153,7 +179,9 @@ class LLESolver:
 
     Rows of a batch are independent: they are split into one group per thread, each stepped
     by serial numba kernels and single-threaded FFTW plans with the GIL released, so a batch
-    reproduces the same runs made one by one, bit for bit.
+    reproduces the same runs made one by one: bit for bit where a group holds one row, and to rounding
+    (≈ 10⁻¹⁵, then amplified by chaos) where a group holds several, because FFTW plans a (rows, N)
+    transform with other codelets than a (1, N) one.
 
     Parameters
     ----------
@@ -235,6 +263,8 @@ class LLESolver:
         initial_poles: ArrayLike | None = None,
         initial_aux: complex | ArrayLike | None = None,
         noise_block: int = 16,
+        sil: SILMode | None = None,
+        initial_sil: ArrayLike | None = None,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 
@@ -283,6 +313,12 @@ class LLESolver:
         noise_block : int
             Noise refreshes drawn at once per generator (the same stream as one at a time; memory
             ``noise_block``·B·N complex numbers).
+        sil : SILMode, optional
+            Self-injection-locked laser driving the ring (with ``f`` > 0 its free-running drive); not combined
+            with ``thermal`` or ``aux``.
+        initial_sil : array_like, shape (5,) or (B, 5), optional
+            Starting (Re a, Im a, y, Re b, Im b) of ``sil``; default (1, 0, 0, 0, 0), the free-running laser
+            switched onto an empty ring.
         """
         rows, f, schedules, seeds = self._rows(f, schedule, seeds, initial)
         if not (np.isfinite(duration) and duration > 0):
@@ -300,6 +336,15 @@ class LLESolver:
         if aux is not None and not isinstance(aux, AuxMode):
             raise ValueError(f"aux must be an AuxMode or None, got {type(aux).__name__}")
         coupled = thermal is not None or aux is not None
+        if sil is not None:
+            if not isinstance(sil, SILMode):
+                raise ValueError(f"sil must be a SILMode or None, got {type(sil).__name__}")
+            if coupled:
+                raise ValueError("sil cannot be combined with thermal or aux")
+            if np.any(f <= 0):
+                raise ValueError("sil needs f > 0 (the free-running drive) in every row")
+        elif initial_sil is not None:
+            raise ValueError("initial_sil needs sil")
         if slow_every is None:
             slow_every = max(1, int(1e-3 / (max(thermal.rates) * self.dt))) if thermal is not None else chunk
         if not (isinstance(slow_every, (int, np.integer)) and slow_every >= 1):
@@ -333,11 +378,19 @@ class LLESolver:
         if noise > 0:
             spec += self._noise(generators, noise, None)[0]
         coef = np.stack([self._half / n, self._half])
-        trace = np.zeros((len(samples), rows, 9 if coupled else 6))
+        trace = np.zeros((len(samples), rows, 13 if sil is not None else 9 if coupled else 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
         lin = np.zeros_like(spec)
-        kernels.half_step(spec, lin, self._half, self.drive_term(f))
         state = dict(spec=spec, lin=lin, trace=trace, snapshots=snaps)
+        forcing = f
+        if sil is not None:
+            laser = np.zeros((rows, 7))
+            laser[:, :5] = (1.0, 0.0, 0.0, 0.0, 0.0) if initial_sil is None else self._initial_sil(initial_sil, rows)
+            laser[:, 5:] = laser[:, :2]
+            state["sil"] = laser
+            state["sil_snapshots"] = np.zeros((rows, len(snap_steps), 7))
+            forcing = f * (laser[:, 0] + 1j * laser[:, 1]) + 1j * sil.beta * (laser[:, 3] + 1j * laser[:, 4])
+        kernels.half_step(spec, lin, self._half, self.drive_term(forcing))
         if initial_poles is not None and thermal is None:
             raise ValueError("initial_poles needs thermal")
         if initial_aux is not None and aux is None:
@@ -366,9 +419,18 @@ class LLESolver:
             key = checkpoints.fingerprint(self.d_int, self.loss, [self.dt, noise, noise_every, trace_every, steps],
                                           f, seeds, snap_steps, spec, weight, *knots,
                                           [thermal is not None, aux is not None, slow_every], *slow_inputs,
-                                          *([state["poles"], state["aux"]] if coupled else []))
+                                          *([state["poles"], state["aux"]] if coupled else []),
+                                          *([*self._sil_par(sil, schedules, f), state["sil"]] if sil is not None else []))
             done = checkpoints.load(checkpoint, key, generators, state) or 0
-        groups = [self._group(part, spec, lin, f, schedules, generators) for part in self._partition(rows)]
+        if sil is not None:
+            laser = state["sil"]
+            forcing = f * (laser[:, 0] + 1j * laser[:, 1]) + 1j * sil.beta * (laser[:, 3] + 1j * laser[:, 4])
+        groups = [self._group(part, spec, lin, forcing, schedules, generators) for part in self._partition(rows)]
+        if sil is not None:
+            par, fb = self._sil_par(sil, schedules, f)
+            for g in groups:
+                g.sil = _SIL(state=state["sil"][g.rows], par=par, fb=np.ascontiguousarray(fb[g.rows]),
+                             offset=np.zeros(g.rows.stop - g.rows.start), snapshots=state["sil_snapshots"][g.rows])
         if coupled:
             for g in groups:
                 size = g.rows.stop - g.rows.start
@@ -407,7 +469,31 @@ class LLESolver:
             thermal_shift=trace[:, :, 6].T.copy() if coupled else None,
             aux_power=(np.abs(trace[:, :, 7] + 1j * trace[:, :, 8]) ** 2).T.copy() if aux is not None else None,
             aux_zeta=np.broadcast_to(aux.schedule(samples * h), (rows, len(samples))).copy() if aux is not None else None,
+            laser_field=(trace[:, :, 9] + 1j * trace[:, :, 10]).T.copy() if sil is not None else None,
+            laser_gain=trace[:, :, 11].T.copy() if sil is not None else None,
+            laser_shift=trace[:, :, 12].T.copy() if sil is not None else None,
+            backward_field=(trace[:, :, 7] + 1j * trace[:, :, 8]).T.copy() if sil is not None else None,
+            snapshot_laser=state["sil_snapshots"] if sil is not None else None,
         )
+
+    def _initial_sil(self, initial, rows):
+        try:
+            laser = np.broadcast_to(np.asarray(initial, dtype=float), (rows, 5))
+        except ValueError:
+            raise ValueError(f"initial_sil must broadcast to ({rows}, 5), got shape {np.shape(initial)}") from None
+        if not np.all(np.isfinite(laser)):
+            raise ValueError("initial_sil must be finite")
+        return laser
+
+    def _sil_par(self, sil, schedules, f):
+        """``par`` and per-row ``fb`` of :func:`.kernels.sil_kerr_step`."""
+        zmax = max(max(abs(z) for z in s.zeta) for s in schedules)
+        par = np.array([sil.alpha, sil.photon_rate, sil.carrier_rate, sil.stimulated_rate, sil.beta, self.loss[0],
+                        sil.substeps(self.dt, zmax)])
+        unit = complex(self.drive_term(1.0))
+        fb = np.stack([sil.rate * 2 * sil.eta / f * np.exp(1j * sil.phase), unit * f,
+                       np.full(f.shape, 1j * unit * sil.beta)], axis=1)
+        return par, fb
 
     def _partition(self, rows):
         count = min(self.threads, rows)
@@ -496,12 +582,21 @@ class LLESolver:
         divergence check at each (:func:`.kernels.steps`; a coupled run has none inside a stretch). Returns (k, phase)
         of a divergence, else (−1, 0).
         """
-        h, st = self.dt, g.slow
+        h, st, si = self.dt, g.slow, g.sil
         status = np.array([-1.0, 0.0])
         fields = (g.lin, g.fld, g.raw, g.spec, coef, g.drive)
         plans = (fftw_c.execute, g.backward.pointer, g.forward.pointer, g.inverse.pointer) if COMPILED else ()
         loop = (base, marks, sample, weight, trace, g.rows.start, max_phase, kicks, np.ascontiguousarray(noise), status)
-        if COMPILED and st is None:
+        if si is not None:
+            if COMPILED:
+                kernels.sil_steps(*plans, *fields, zeta, first, count, h, *loop, si.state, si.par, si.fb, si.offset)
+            else:
+                for k in range(first, first + count):
+                    g.backward.execute()
+                    kernels.sil_kerr_step(g.fld, zeta, k, h, si.state, si.par, si.fb, si.offset, g.drive)
+                    g.forward.execute()
+                    kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive)
+        elif COMPILED and st is None:
             kernels.steps(*plans, *fields, zeta, first, count, h, *loop)
         elif COMPILED:
             kernels.coupled_steps(*plans[:3], *fields, zeta, aux_zeta, first, count, h, st.shift, st.aux, aux_par,
@@ -541,18 +636,27 @@ class LLESolver:
                 kernels.transform(fftw_c.execute, g.inverse.pointer, g.raw, g.fld)
             else:
                 g.inverse.execute()
-            st = g.slow
-            kernels.record(spec, g.fld, weight, trace[k, rows], *((st.shift, st.aux) if st is not None else
-                                                                    (np.zeros(0), np.zeros(0, dtype=complex))))
+            st, si = g.slow, g.sil
+            if si is not None:
+                laser = si.state
+                kernels.record(spec, g.fld, weight, trace[k, rows], np.zeros(laser.shape[0]),
+                               laser[:, 3] + 1j * laser[:, 4])
+                kernels.sil_record(laser, trace[k, rows], self.dt)
+            else:
+                kernels.record(spec, g.fld, weight, trace[k, rows], *((st.shift, st.aux) if st is not None else
+                                                                        (np.zeros(0), np.zeros(0, dtype=complex))))
         for k in events.snapshot_index.get(done, ()):
             snaps[rows, k] = spec
+            if g.sil is not None:
+                g.sil.snapshots[:, k] = g.sil.state
         k = int(np.searchsorted(events.noise, done))
         if k < events.noise.size and events.noise[k] == done:
             g.lin += g.queue[k - g.queued]
 
     def _check(self, g, zeta, k, max_phase, done):
         """Raise DivergenceError on NaN/Inf or a Kerr phase per step above ``max_phase``."""
-        offset = g.slow.offset if g.slow is not None else np.zeros(g.rows.stop - g.rows.start)
+        offset = (g.slow.offset if g.slow is not None else g.sil.offset if g.sil is not None
+                  else np.zeros(g.rows.stop - g.rows.start))
         phase = kernels.check(g.spec, g.fld, zeta, k, offset, self.dt)
         if phase > max_phase or phase == np.inf:
             raise DivergenceError(self._divergence_message(phase, max_phase, done * self.dt))

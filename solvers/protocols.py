@@ -134,3 +134,60 @@ class AuxMode:
             raise ValueError(f"aux loss must be > 0, got {self.loss}")
         if not isinstance(self.schedule, Schedule):
             raise ValueError("aux schedule must be a Schedule")
+
+
+@dataclass(frozen=True)
+class SILMode:
+    """A self-injection-locked laser: field a (|a| = 1 free running), gain excess y and the backward mode b.
+
+        da/dτ = ½(1 − iα)c_p·y·a + k·(2η/f)e^{iφ}·b,     dy/dτ = −c_N·y + c_S(1 − (1 + y)|a|²),
+        db/dτ = −(l₀ + iζ)b + i(|b|² + 2⟨|ψ|²⟩)b + iβψ₀,
+
+    and ψ₀ gains iβb and the drive f·a, ψ the cross-phase rate 2|b|² (Lang & Kobayashi, IEEE JQE 16, 347 (1980);
+    Kondratiev et al., Opt. Express 25, 28167 (2017)). The backward wave is reduced to the one mode μ = 0 that
+    the pump backscatters into; ζ is the detuning of the free-running laser, the frame in which all fields rotate.
+
+    Parameters
+    ----------
+    beta : float
+        β = 2Γ/κ ≥ 0.
+    rate : float
+        k = 2κ_do/κ ≥ 0, the normalized rate at which the returning field enters the laser.
+    eta : float
+        Bus coupling κ_ex/κ in (0, 1].
+    phase : float
+        Round-trip feedback phase φ [rad].
+    alpha : float
+        Linewidth-enhancement factor α_H ≥ 0.
+    photon_rate, carrier_rate, stimulated_rate : float
+        c_p = 2/(κτ_p), c_N = 2/(κτ_N), c_S = 2G_N·S/κ, all > 0.
+    """
+
+    beta: float
+    rate: float
+    eta: float
+    phase: float
+    alpha: float
+    photon_rate: float
+    carrier_rate: float
+    stimulated_rate: float
+
+    def __post_init__(self):
+        for name in ("beta", "rate", "alpha"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"sil {name} must be finite and >= 0, got {value}")
+        for name in ("photon_rate", "carrier_rate", "stimulated_rate"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"sil {name} must be > 0, got {value}")
+        if not (np.isfinite(self.eta) and 0 < self.eta <= 1):
+            raise ValueError(f"sil eta must be in (0, 1], got {self.eta}")
+        if not np.isfinite(self.phase):
+            raise ValueError(f"sil phase must be finite, got {self.phase}")
+
+    def substeps(self, h: float, zeta: float) -> int:
+        """RK4 substeps per step h keeping the fastest laser or backward-mode rate λ at λ·h/m ≤ 0.3."""
+        fastest = max(np.sqrt(self.photon_rate * self.stimulated_rate), self.stimulated_rate + self.carrier_rate,
+                      2 * self.rate, 1 + abs(zeta) + self.beta)
+        return max(1, int(np.ceil(fastest * h / 0.3)))

@@ -157,7 +157,10 @@ def test_coherence_figure_plots_both_functions_in_ns(system_a_states, tmp_path):
     fig = plot_coherence(coh, v)
     top, bottom = fig.axes
     np.testing.assert_allclose(top.lines[1].get_xdata(), coh.lag.values * 1e9)
-    np.testing.assert_allclose(top.lines[1].get_ydata(), coh.g1_squared.sel(mu=-16).values)
+    # |g1|² with the run's 0.11 MHz Lorentzian pump linewidth, which the noiseless-pump run left out of g1
+    np.testing.assert_allclose(top.lines[1].get_ydata(), coh.g1_squared.sel(mu=-16).values
+                               * np.exp(-2 * np.pi * coh.attrs["pump_linewidth"] * coh.lag.values))
+    assert coh.attrs["pump_linewidth"] > 0
     np.testing.assert_allclose(bottom.lines[0].get_ydata(), coh.g2.sel(mu=8).values)
     assert "ns" in bottom.get_xlabel()
     assert f"{100 * v.hom_visibility.sel(mu=8).item():.1f} %" in top.get_legend().get_texts()[0].get_text()
@@ -173,3 +176,46 @@ def test_trace_limitation_states_what_a_trace_must_resolve():
     assert "longer trace" in trace_limitation(SPACING, 50e-9, PULSE, 46e-9)
     assert "longer trace" in trace_limitation(SPACING, 50e-9, PULSE, 40e-9, shape="sech2")   # sech² W spans 14 FWHM
     assert trace_limitation(SPACING, 50e-9, PULSE, 40e-9) == ""
+
+
+# ---- ensemble coherence with a noisy pump ------------------------------------------------------------------
+
+@pytest.mark.slow  # two batches of four 2 µs noisy-pump 128-mode runs (≈ 6 s)
+def test_noisy_pump_coherence_separates_soliton_and_chaotic_lines():
+    import combchip as cc
+    from combchip.comb.coherence import coherence_time
+    from combchip.comb.line_noise import PumpFrequencyNoise
+    from combchip.comb.pump_noise import noisy_detuning, pump_frequency_trace
+
+    # κ/2π = 100 MHz, d₂ = 0.2, f² = 10: a stable soliton at ζ = 8, modulation-instability chaos at ζ = 2
+    ring = cc.Ring(1550e-9, 100e9, 2 * np.pi * 50e6, 2 * np.pi * 50e6, d2=2 * np.pi * 10e6)
+    pump = cc.Laser(1550e-9, 10.0 / cc.normalize(ring, cc.Laser(1550e-9, 1.0)).f2)
+    norm = cc.normalize(ring, pump)
+    h0 = 1e5   # white pump noise: Lorentzian FWHM π·h₀ ≈ 0.31 MHz, |g1|² = e^{−2π²h₀|s|}, τ_c = 0.51 µs
+    seeds = [0, 1, 2, 3]
+    trace = pump_frequency_trace(PumpFrequencyNoise(white=h0), 2.2e-6, 0.5e-9, seed=seeds)
+    times = 200e-9 + np.arange(1000) * 2e-9
+    mu = [5, -5]
+    coh = {}
+    for state, zeta, initial in (("soliton", 8.0, "soliton"), ("chaotic", 2.0, None)):
+        ds = cc.simulate_comb(ring, pump, noisy_detuning(trace, float(norm.detuning_hz(zeta))), modes=128,
+                              duration=times[-1], initial=initial, snapshots=times, seed=seeds, progress=False)
+        coh[state] = line_coherence(ds, mu, pump_noise=trace)
+        grid = np.linspace(ds.snapshot_time.values[0], ds.snapshot_time.values[-1], times.size)
+        pump_only = trace_coherence(np.exp(-1j * trace.phase.interp(time=grid).values), float(grid[1] - grid[0]))
+    soliton, chaotic = coh["soliton"], coh["chaotic"]
+    assert soliton.attrs["pump_linewidth"] == 0.0   # the pump's noise is in g1: coherence_visibility adds nothing
+    # a soliton line carries the pump's phase one to one (a₀ = 1, a_r = 0 without D₃): its |g1|² is the realized
+    # pump's own, to the 1 % left by its small amplitude noise
+    for m in mu:
+        np.testing.assert_allclose(soliton.g1_squared.sel(mu=m).values, pump_only.g1_squared.values, atol=0.01)
+    # it decays instead of staying at 1: near 1 at 10 ns, below 1/e by the largest lag (closed form e^{−1.97} = 0.14;
+    # 4 runs × 2 µs hold ≈ 16 coherence times, so the estimate scatters by ≈ ±0.1)
+    assert np.all(soliton.g1_squared.sel(lag=10e-9, method="nearest").values > 0.95)
+    assert np.all(soliton.g1_squared.isel(lag=-1).values < 0.3)
+    tau_s, tau_c = coherence_time(soliton), coherence_time(chaotic)
+    np.testing.assert_allclose(tau_s.values, 1 / (2 * np.pi**2 * h0), rtol=0.35)
+    # chaos decorrelates within nanoseconds: at least an order of magnitude apart (the linewidths 1/(2πτ_c) too)
+    assert np.all(tau_s.values > 10 * tau_c.values)
+    assert np.isnan(coherence_time(trace_coherence(steady(), SPACING))) and "1/e" in coherence_time(
+        trace_coherence(steady(), SPACING)).attrs["reason"]

@@ -42,6 +42,7 @@ def test_aux_park_point_is_the_blue_half_power_point_of_the_heated_resonance():
     (dict(span_hz=0.0), "span_hz"),
     (dict(hold_s=-1.0), "hold_s"),
     (dict(back_hz=-1e9), "back_hz"),
+    (dict(back_rate_hz_per_s=0.0), "back_rate_hz_per_s"),
     (dict(park="cold"), "park"),
     (dict(park=np.nan), "park"),
     (dict(chaos_zeta=12.0), "chaos_zeta"),

@@ -86,8 +86,8 @@ def test_centre_wavelength_obeys_phase_matching(period, angle):
 def test_centre_wavelength_trends():
     base = GratingCoupler1D.soi()
     assert GratingCoupler1D.soi(period=640e-9).centre_wavelength > base.centre_wavelength
-    assert GratingCoupler1D.soi(fibre_angle_deg=12).centre_wavelength < base.centre_wavelength
-    assert GratingCoupler1D.soi(fill_factor=0.6).centre_wavelength > base.centre_wavelength
+    assert GratingCoupler1D.soi(period=base.period, fibre_angle_deg=12).centre_wavelength < base.centre_wavelength
+    assert GratingCoupler1D.soi(period=base.period, fill_factor=0.6).centre_wavelength > base.centre_wavelength
 
 
 # ----------------------------------------------------------------------------- fibre overlap
@@ -170,7 +170,7 @@ def test_symmetric_stack_radiates_equally_up_and_down():
 def test_leakage_scales_with_square_of_index_perturbation():
     # first order: the source strip is e thick, so α ∝ e² and Δn_eff ∝ e as e → 0;
     # the field varies by O(e/decay length) ≈ 1 % across 4 nm of Si, hence the 2 % tolerance
-    gratings = [GratingCoupler1D.soi(etch_depth=e, fibre_angle_deg=0.0) for e in (2e-9, 4e-9)]
+    gratings = [GratingCoupler1D.soi(period=630e-9, etch_depth=e, fibre_angle_deg=0.0) for e in (2e-9, 4e-9)]
     assert gratings[1].alpha / gratings[0].alpha == pytest.approx(4.0, rel=0.02)
     dn = [np.subtract(*g.slab_indices(g.centre_wavelength)) for g in gratings]
     ratio = [g.alpha / d**2 for g, d in zip(gratings, dn)]
@@ -179,7 +179,7 @@ def test_leakage_scales_with_square_of_index_perturbation():
 
 
 def test_explicit_leakage_and_directionality_override(soi):
-    g = GratingCoupler1D.soi(leakage_rate=1.37 / soi.waist, directionality=0.7)
+    g = GratingCoupler1D.soi(leakage_rate=1.37 / soi.waist, directionality=0.7, width=None)
     assert g.alpha == 1.37 / soi.waist and g.eta_dir == 0.7
     assert g.peak_efficiency == pytest.approx(0.7 * 0.801, abs=1e-3)  # 0.801 = overlap maximum to 3 digits
 
@@ -210,6 +210,27 @@ def test_soi_default_is_a_c_band_coupler(soi):
     assert 0.9 < soi.alpha * soi.waist < 1.9
 
 
+def test_soi_period_is_designed_for_its_wavelength():
+    # the default period comes from phase matching at the target, so the model centres there exactly
+    for target in (1530e-9, 1550e-9, 1580e-9):
+        assert GratingCoupler1D.soi(wavelength=target).centre_wavelength == pytest.approx(target, rel=1e-12)
+    assert GratingCoupler1D.soi(period=630e-9).period == 630e-9
+
+
+def test_lateral_overlap_limits(soi):
+    # strong lateral confinement: the mode tends to cos(πy/W); its overlap with e^{−y²/w0²} by quadrature.
+    # The evanescent tail (1/p ≈ 0.1 µm against W = 12 µm) shifts the value by < 0.01.
+    w, w0 = soi.width, soi.mode_field_diameter / 2
+    num = quad(lambda y: math.cos(math.pi * y / w) * math.exp(-(y / w0) ** 2), -w / 2, w / 2)[0] ** 2
+    den = (w / 2) * w0 * math.sqrt(math.pi / 2)
+    assert soi.lateral_overlap == pytest.approx(num / den, abs=0.01)
+    # W ≫ w0: a flat mode of power W/2 against the Gaussian gives 2√(2π)·w0/W; cos curvature (πw0/W)² < 1e-3
+    assert GratingCoupler1D.soi(width=1e-3).lateral_overlap == pytest.approx(2 * math.sqrt(2 * math.pi) * w0 / 1e-3,
+                                                                             rel=1e-3)
+    assert GratingCoupler1D.soi(width=None).lateral_overlap == 1.0
+    assert soi.peak_efficiency == pytest.approx(soi.eta_dir * soi.overlap * soi.lateral_overlap, rel=1e-12)
+
+
 def test_sin_default(sin):
     print(f"\nSiN: λc = {sin.centre_wavelength * 1e9:.1f} nm, η = {sin.peak_efficiency:.3f} "
           f"({sin.insertion_loss_db:.2f} dB), α·w = {sin.alpha * sin.waist:.2f}, η_dir = {sin.eta_dir:.3f}, "
@@ -221,40 +242,56 @@ def test_sin_default(sin):
 
 
 # ----------------------------------------------------------------------------- 2D grating
-def test_2d_jones_pdl_and_extinction():
-    g = GratingCoupler2D.soi(polarization_dependent_loss_db=0.4, crosstalk_db=22.0)
-    lam0 = g.centre_wavelength
+def _lowdin_extinction_db(c):
+    """|⟨e_H, p̂₁⟩|²/|⟨e_V, p̂₁⟩|² of the symmetric orthonormalisation of two unit vectors with overlap c."""
+    alpha, beta = (1 + c) ** -0.5, (1 - c) ** -0.5
+    a, b = (alpha + beta) / 2, (alpha - beta) / 2
+    return 20 * math.log10(abs((a + b * c) / (b + a * c)))
+
+
+@pytest.mark.parametrize("angle", [5.0, 10.0, 15.0])
+def test_2d_pdl_and_extinction_follow_from_the_tilt(angle):
+    g = GratingCoupler2D.soi(fibre_angle_deg=angle)
     assert g.centre_wavelengths == pytest.approx([1550e-9, 1550e-9], rel=1e-12)  # symmetric tilt, no split
+    # φ = 45°: k_x = k_y = sin θ/√2, so p̂₁·p̂₂ = −(sin²θ/2)/(1 − sin²θ/2) (closed form)
+    half = math.sin(math.radians(angle)) ** 2 / 2
+    c = half / (1 - half)
+    assert g.pdl_db(1550e-9) == pytest.approx(10 * math.log10((1 + c) / (1 - c)), rel=1e-9)
+    assert g.polarization_extinction_db() == pytest.approx(_lowdin_extinction_db(c), rel=1e-9)
     lam = np.linspace(1.45e-6, 1.65e-6, 41)
     j = g.jones(lam)
-    assert j.shape == (41, 2, 2) and g.jones(lam0).shape == (2, 2)
-    sv = np.linalg.svd(j, compute_uv=False)
-    assert np.all(sv <= 1)
-    pdl_sv = 10 * np.log10(sv[:, 0] ** 2 / sv[:, 1] ** 2)
-    assert pdl_sv == pytest.approx(np.full(41, 0.4), abs=1e-9)  # identical arms: PDL is the requested one
-    assert g.pdl_db(lam) == pytest.approx(pdl_sv, abs=1e-9)
-    assert np.sum(np.abs(j) ** 2, axis=-1).T == pytest.approx(g.transmission(lam), rel=1e-12)
-    # fibre H launched (reciprocity: fibre -> arms is Jᵀ): arm 2 gets 10^(−2.2) of what arm 1 gets
-    arms = j[20].T @ np.array([1.0, 0.0])
-    assert 10 * np.log10(abs(arms[0]) ** 2 / abs(arms[1]) ** 2) == pytest.approx(22.0, abs=1e-9)
-    assert g.polarization_extinction_db() == pytest.approx(22.0, abs=1e-9)
+    assert j.shape == (41, 2, 2) and g.jones(1550e-9).shape == (2, 2)
+    assert np.all(np.linalg.svd(j, compute_uv=False) <= 1)
+    # each arm's power reaches the fibre: column norms are T_i·|p_i|², |p_i|² = 1 − sin²θ/2
+    assert np.sum(np.abs(j) ** 2, axis=-2).T == pytest.approx(g.transmission(lam), rel=1e-12)
+    assert g.transmission(1550e-9) == pytest.approx(np.full(2, g.arms[0].transmission(1550e-9) * (1 - half)), rel=1e-9)
+
+
+def test_2d_defaults_against_published_devices():
+    g = GratingCoupler2D.soi()
+    t = g.transmission(1550e-9)
+    print(f"\n2D SOI: Λ = {g.arm.period * 1e9:.1f} nm, θ_arm = {g.arms[0].fibre_angle_deg:.2f}°, "
+          f"T = {t[0]:.3f}/{t[1]:.3f}, PDL {g.pdl_db(1550e-9):.3f} dB, PER {g.polarization_extinction_db():.1f} dB")
+    # geometry alone is an ideal device: below the 0.2-0.5 dB PDL and above the 20-30 dB extinction measured
+    # on fabricated 2D gratings (Taillaert 2003), which add fabrication asymmetry
+    assert 0.0 < g.pdl_db(1550e-9) < 0.2 and g.polarization_extinction_db() > 30.0
 
 
 def test_2d_azimuth_error_splits_the_arms():
-    g = GratingCoupler2D.soi(polarization_dependent_loss_db=0.0)
+    g = GratingCoupler2D.soi()
     arm = g.arm
     lam = g.centre_wavelength
     ng = arm.group_index(lam)
     theta = math.radians(arm.fibre_angle_deg)
     for delta in (0.5, 2.0):
-        tilted = GratingCoupler2D(arm, azimuth_deg=45 + delta, polarization_dependent_loss_db=0.0)
+        tilted = GratingCoupler2D(arm, azimuth_deg=45 + delta)
         s_mean = math.sin(theta) * math.cos(math.radians(45 + delta))
         predicted = (lam * 1.444 * math.sqrt(2) * math.sin(theta) * math.sin(math.radians(delta))
                      / (ng - 1.46 * s_mean))
         # linearised dλ/d(sinθ) with n_clad ≈ 1.444, n_g,clad ≈ 1.46: 1 % covers the rounding and O(δ²)
         assert tilted.wavelength_split == pytest.approx(predicted, rel=0.01)
-        # detuned by u from the mean centre, log(T1/T2) gains the odd part u·split/σ² (two Gaussians);
-        # the arms' σ differ by < 1 %, so the mean σ is exact to ~1e-5
+        # detuned by u from the mean centre, log(T1/T2) gains the odd part u·split/σ² (two Gaussians; the
+        # projections |p_i|² do not depend on λ); the arms' σ differ by < 1 %, so the mean σ is exact to ~1e-5
         mid, u = tilted.centre_wavelength, 20e-9
         signed = [10 * np.log10(np.divide(*tilted.transmission(mid + x))) for x in (u, -u)]
         sigma = np.mean([a.sigma for a in tilted.arms])
@@ -262,16 +299,7 @@ def test_2d_azimuth_error_splits_the_arms():
             10 * math.log10(math.e) * tilted.wavelength_split * u / sigma**2, rel=1e-4)
         sv = np.linalg.svd(tilted.jones(mid + u), compute_uv=False)
         assert tilted.pdl_db(mid + u) == pytest.approx(20 * math.log10(sv[0] / sv[1]), rel=1e-9)
-    assert GratingCoupler2D(arm, azimuth_deg=45, polarization_dependent_loss_db=0.0).pdl_db(lam) == 0.0
-
-
-def test_2d_defaults():
-    g = GratingCoupler2D.soi()
-    t = g.transmission(1550e-9)
-    print(f"\n2D SOI: Λ = {g.arm.period * 1e9:.1f} nm, θ_arm = {g.arms[0].fibre_angle_deg:.2f}°, "
-          f"T = {t[0]:.3f}/{t[1]:.3f}, PDL {g.pdl_db(1550e-9):.2f} dB, PER {g.polarization_extinction_db():.1f} dB")
-    assert g.pdl_db(1550e-9) == pytest.approx(g.polarization_dependent_loss_db, abs=1e-12)
-    assert g.polarization_extinction_db() == pytest.approx(g.crosstalk_db, abs=1e-9)
+        assert tilted.pdl_db(mid + u) > g.pdl_db(lam)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -295,6 +323,7 @@ def test_2d_defaults():
     ({"directionality": 1.5}, "directionality"),
     ({"box_thickness": 0.0}, "box_thickness"),
     ({"period": 5e-6}, "period"),
+    ({"width": -1e-6}, "width"),
 ])
 def test_bad_1d_inputs_raise(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -302,8 +331,6 @@ def test_bad_1d_inputs_raise(kwargs, name):
 
 
 @pytest.mark.parametrize("kwargs, name", [
-    ({"crosstalk_db": -10.0}, "crosstalk_db"),
-    ({"polarization_dependent_loss_db": -0.5}, "polarization_dependent_loss_db"),
     ({"azimuth_deg": 120.0}, "azimuth_deg"),
 ])
 def test_bad_2d_inputs_raise(kwargs, name):

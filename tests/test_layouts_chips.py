@@ -1,5 +1,6 @@
-"""Layouts of the transmitter chips and the die: DRC, ports, device sizes read back from the polygons,
-the 4.6 × 2 mm² InP footprint, deterministic GDS and PNG output, and a YAML regression of each cell.
+"""Layouts of the transmitter chips and the dies: DRC, ports, device sizes read back from the polygons,
+the 4.6 × 2 mm² InP footprint, one platform per die, deterministic GDS and PNG output, and a YAML regression
+of each cell.
 
 Regression references live in tests/data/layouts/; ``COMBCHIP_UPDATE_REFERENCES=1`` rewrites them.
 """
@@ -13,13 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import gdsfactory as gf  # noqa: E402, F401  (a required dependency: a missing install must fail, not skip)
 import klayout.db as kdb  # noqa: E402
 import yaml  # noqa: E402
 
-from combchip.layouts.chips import CELLS, FIBRE_ARRAY_PITCH, build, die, summary  # noqa: E402
+from combchip.layouts import pdk  # noqa: E402
+from combchip.layouts.chips import CELLS, DIES, FIBRE_ARRAY_PITCH, LANE, build, summary  # noqa: E402
 from combchip.layouts.drc import MAX_VERTICES, check_ports, drc, layer_region  # noqa: E402
 from combchip.layouts.transmitter_inp import CHIP_SIZE, tx_inp  # noqa: E402
 from combchip.layouts.transmitter_si import tx_si  # noqa: E402
@@ -28,6 +31,12 @@ from combchip.systems import system_b_transmitter, system_c_client  # noqa: E402
 DATA = Path(__file__).parent / "data" / "layouts"
 UPDATE = os.environ.get("COMBCHIP_UPDATE_REFERENCES") == "1"
 NM = 1e-3  # µm
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _combchip_pdk():
+    with pdk.activated():  # cells never activate a PDK: the user (here the test module) does
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +160,7 @@ def test_tx_si_h_and_v_paths_are_equal(si):
     wg = layer_region(si, "WG")
     cut = kdb.Region([insts[n].dbbox().to_itype(dbu) for n in ("mzi3", "mzi4", "gc_out")])
     free = wg - cut
-    width = gf.get_cross_section("strip").width
+    width = gf.get_cross_section("cc_strip").width
     h = _route_length(free, mzi4.ports["o1"], width) + _route_length(free, mzi4.ports["o3"], width)
     v = _route_length(free, mzi4.ports["o2"], width) + _route_length(free, mzi4.ports["o4"], width)
     assert abs(h - v) < 1.0
@@ -224,6 +233,38 @@ def test_grating_etch_depth_is_the_models():
     assert level.derived_layer.layer == LAYER.GRATING_ETCH and PDK.layer_stack is LAYER_STACK
 
 
+@pytest.mark.parametrize("name, part", [("mzi1", "carver"), ("mzi2", "decoy")])
+def test_tx_si_netlist_transfer_is_the_compact_mzi(si, name, part):
+    """The drawn MZI's netlist, simulated as a circuit of the PDK's models (splitter | routes, heater, p-n
+    section per arm | combiner), gives the compact model's transfer E_cross = iη[√(r₂(1−r₁))t_a + √(r₁(1−r₂))t_b].
+
+    The compact model's splitter ratio and insertion loss are given to the drawn MMIs, its bias phase to the
+    top arm's heater (P = φ_b/π·P_π, linear in P), its push-pull voltages to the two p-n sections; routes are
+    lossless here. The drawn arms then differ from the model only by a common route phase: the field ratio is
+    one constant of modulus 1 over drive and wavelength-by-wavelength. 1e-9: double-precision linear solve.
+    """
+    from combchip.layouts.models import SiliconModels, circuit
+
+    chip = system_b_transmitter()
+    mzi = getattr(chip, part)
+    cell = gf.Component(base=_instances(si)[name].cell.base)
+    heater = dataclasses.replace(chip.voa.arm_a, length=si.info["heater_length"] * 1e-6)
+    models = SiliconModels(loss_db_per_m=0.0, shifter=mzi.arm_a, heater=heater).models()
+    voltages = np.linspace(-2.0, 2.0, 5)
+    for wl, bias in ((mzi.wavelength, mzi.bias_phase), (1.53e-6, 0.0), (1.57e-6, 0.0)):
+        compact = dataclasses.replace(mzi, bias_phase=bias)
+        settings = {"splitter": {"ratio": mzi.splitter_ratio},
+                    "combiner": {"ratio": mzi.combiner_ratio, "loss_db": mzi.insertion_loss_db},
+                    "ps_top": {"voltage": mzi.common_voltage + voltages / 2},
+                    "ps_bottom": {"voltage": mzi.common_voltage - voltages / 2},
+                    "heater_top": {"power": bias / math.pi * heater.p_pi}}
+        drawn = circuit(cell, wl * 1e6, settings, models)[("o1", "o2")]
+        ratios = drawn / compact.field_transfer(voltages, wl, port="cross")
+        assert ratios.shape == voltages.shape
+        assert np.abs(ratios) == pytest.approx(np.ones(len(voltages)), rel=1e-9)
+        assert np.abs(ratios / ratios[0] - 1).max() < 1e-9
+
+
 # ----------------------------------------------------------------------------- InP client chip
 def test_tx_inp_is_drc_clean_with_manhattan_ports_on_grid(inp):
     assert drc(inp) == []
@@ -288,19 +329,43 @@ def test_tx_inp_dbr_is_an_odd_order_bragg_grating_within_the_rules(inp):
 
 # ----------------------------------------------------------------------------- die, build, determinism
 def test_cells_table():
-    assert set(CELLS) == {"mrr100", "mrr49", "mrr30", "tx-si", "tx-inp", "die"}
+    assert set(CELLS) == {"mrr100", "mrr49", "mrr30", "tx-si", "tx-inp", "die-sin", "die-si", "die-inp"}
+    assert set(DIES) == set(pdk.PLATFORM_LAYERS)
 
 
-def test_die_is_drc_clean_with_a_fibre_array_row():
-    c = die()
-    assert drc(c) == []
-    assert check_ports(c) == []
-    fa = sorted(p.center[1] for p in c.ports if p.name.startswith("rings_fa"))
-    assert len(fa) == 5 and all(p.center[0] == 0.0 for p in c.ports if p.name.startswith("rings_fa"))
+def _drawn(component) -> set[str]:
+    return {name for name in pdk.LAYER.__members__ if not layer_region(component, name).is_empty()}
+
+
+@pytest.mark.parametrize("platform", ["sin", "si", "inp"])
+def test_each_die_is_one_platform_inside_its_dicing_lanes(platform):
+    """One process per die: only the platform's layers and the markers; DRC clean; everything but the lanes
+    inside the die outline; a closed LANE/2 frame on DICING around it."""
+    c = DIES[platform]()
+    drawn = _drawn(c)
+    assert drawn <= pdk.PLATFORM_LAYERS[platform] | pdk.MARKERS, drawn - pdk.PLATFORM_LAYERS[platform]
+    others = set().union(*(v for k, v in pdk.PLATFORM_LAYERS.items() if k != platform))
+    assert drawn & (pdk.PLATFORM_LAYERS[platform] - others)  # it does draw its own process
+    assert drc(c) == [] and check_ports(c) == []
+    outline = layer_region(c, "FLOORPLAN").bbox()
+    lanes = layer_region(c, "DICING")
+    assert lanes.count() == 1 and next(iter(lanes.each())).holes() == 1  # one closed frame
+    assert lanes.holes().bbox() == outline  # around the die outline
+    assert lanes.bbox() == outline.enlarged(round(LANE / 2 * 1000))
+    assert (lanes & kdb.Region(outline)).is_empty()  # the lanes lie outside the die
+    for name in drawn - {"DICING"}:
+        assert (layer_region(c, name) - kdb.Region(outline)).is_empty(), name
+    assert c.info["platform"] == platform
+    assert c.info["die_size"] == [outline.width() / 1000, outline.height() / 1000]
+
+
+def test_sin_die_has_one_fibre_array_row_on_the_west_facet():
+    c = DIES["sin"]()
+    fa = sorted(p.center[1] for p in c.ports if p.name.startswith("fa"))
+    assert len(fa) == 5 and all(p.center[0] == 0.0 for p in c.ports if p.name.startswith("fa"))
     steps = [(b - a) / FIBRE_ARRAY_PITCH for a, b in zip(fa, fa[1:])]
     assert steps == pytest.approx([round(s) for s in steps], abs=1e-6)  # all on one 127 µm grid
     assert layer_region(c, "FLOORPLAN").bbox().left == 0  # the couplers end on the west facet
-    assert {"rings", "tx_si", "tx_inp"} <= set(_instances(c))
 
 
 def _max_vertices(path) -> int:
@@ -317,19 +382,19 @@ def _max_vertices(path) -> int:
 
 @pytest.mark.slow  # builds and writes every chip twice (≈ 9 s)
 def test_build_writes_deterministic_gds_and_png(tmp_path):
-    first = build("die", tmp_path / "a" / "die.gds")
-    second = build("die", tmp_path / "b" / "die.gds")
+    first = build("die-sin", tmp_path / "a" / "die.gds")
+    second = build("die-sin", tmp_path / "b" / "die.gds")
     assert first.read_bytes() == second.read_bytes()
     png = first.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     assert 0 < _max_vertices(first) <= MAX_VERTICES
     # a fresh interpreter gives the same bytes (cell names and shapes do not depend on the session)
     fresh = tmp_path / "fresh" / "die.gds"
-    code = f"from combchip.layouts.chips import build; build('die', {str(fresh)!r})"
+    code = f"from combchip.layouts.chips import build; build('die-sin', {str(fresh)!r})"
     env = {**os.environ, "MPLBACKEND": "Agg"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
     assert fresh.read_bytes() == first.read_bytes()
-    for name in ("tx-si", "tx-inp"):
+    for name in ("die-si", "die-inp"):
         path = build(name, tmp_path / f"{name}.gds")
         assert path.with_suffix(".png").exists()
         assert 0 < _max_vertices(path) <= MAX_VERTICES
@@ -348,10 +413,10 @@ def _reference(name: str, value: dict) -> None:
     assert value == yaml.safe_load(path.read_text()), f"{name} changed; COMBCHIP_UPDATE_REFERENCES=1 accepts it"
 
 
-@pytest.mark.parametrize("name", ["tx-si", "tx-inp", "die"])
+@pytest.mark.parametrize("name", ["tx-si", "tx-inp", "die-sin"])
 def test_cell_summary_matches_reference(name):
     cell = CELLS[name]()
-    if name == "die":  # the rings belong to ring.py's own tests: keep only the die's structure here
+    if name == "die-sin":  # the rings belong to ring.py's own tests: keep only the die's structure here
         value = summary(cell, geometry=False)
         value["ports"] = sorted(value["ports"])
     else:

@@ -180,3 +180,75 @@ def test_chaotic_linewidth_no_longer_scales_with_the_snapshot_spacing():
     # 0.1 ns over 2 ns resolves the sub-ns decorrelation of at least one line; the last five snapshots (0.4 ns)
     # cannot (τ_c ≤ span/4 = 0.1 ns < 2Δt)
     assert values[0.1e-9, None].size >= 1 and values[0.1e-9, -5].size == 0
+
+
+# ---- seeded pump noise and the stochastic check of the elastic tape -------------------------------------------
+
+from combchip.comb.line_noise import frequency_noise_psd, line_frequency_fluctuations  # noqa: E402
+from combchip.comb.pump_noise import noisy_detuning, pump_frequency_trace  # noqa: E402
+
+
+def test_pump_trace_has_the_requested_white_plus_flicker_psd_and_is_seeded():
+    noise = PumpFrequencyNoise(white=1e6, flicker=1e12)
+    trace = pump_frequency_trace(noise, 2e-3, 1e-8, seed=[4, 5])
+    psd = frequency_noise_psd(trace, segment=2**14)
+    # 2 runs × 23 half-overlapping Hann segments of 6.1 kHz resolution: the 1e5–2e5 Hz band holds 16 bins, ≈ 4 %
+    # statistical error (the higher bands far less); 10 % is 2.5σ
+    for low, high in ((1e5, 2e5), (1e6, 2e6), (1e7, 2e7)):
+        band = psd.psd.sel(frequency=slice(low, high))
+        expected = (noise.white + noise.flicker / band.frequency).mean()
+        assert float(band.mean()) == pytest.approx(float(expected), rel=0.1)
+    # φ_p is the trapezoid integral of the linear-between-samples δν_p
+    np.testing.assert_allclose(np.diff(trace.phase.values[0]),
+                               np.pi * 1e-8 * (trace.frequency_offset.values[0, 1:] + trace.frequency_offset.values[0, :-1]))
+    alone = pump_frequency_trace(noise, 2e-3, 1e-8, seed=5)
+    np.testing.assert_array_equal(alone.frequency_offset.values, trace.frequency_offset.values[1])
+    schedule = noisy_detuning(alone, 3e8)
+    np.testing.assert_allclose(schedule(alone.time.values), 3e8 - alone.frequency_offset.values)
+
+
+def _tape_ring():
+    """100 GHz ring, κ/2π = 100 MHz, D₂/2π = 10 MHz (d₂ = 0.2) and D₃/2π = 0.35 MHz: the soliton's recoil from
+    its dispersive wave (μ ≈ −86, inside 128 modes without aliasing) makes its rep rate depend on the detuning."""
+    ring = cc.Ring(1550e-9, 100e9, 2 * np.pi * 50e6, 2 * np.pi * 50e6, d2=2 * np.pi * 10e6, d3=2 * np.pi * 0.35e6)
+    unit = cc.normalize(ring, cc.Laser(1550e-9, 1.0))
+    pump = cc.Laser(1550e-9, 10.0 / unit.f2)   # f² = 10; at ζ = 8 a stable single soliton (no breathing)
+    return ring, pump, cc.normalize(ring, pump)
+
+
+@pytest.mark.slow  # two 0.6 µs deterministic and four 2 µs noisy 128-mode soliton runs (≈ 5 s)
+def test_stochastic_soliton_lines_follow_the_elastic_tape():
+    ring, pump, norm = _tape_ring()
+    mu = np.array([-20, 0, 20])
+    zeta = 8.0
+    # a_r from quasi-static runs: the line's frequency in the pump frame moves by μ·a_r·δν_p when the pump moves
+    slope = {}
+    for step in (-0.2, 0.2):
+        times = np.linspace(200e-9, 600e-9, 41)
+        ds = cc.simulate_comb(ring, pump, float(norm.detuning_hz(zeta + step)), modes=128, duration=600e-9,
+                              initial="soliton", snapshots=times, progress=False)
+        coeff = np.fft.fft(ds.field.values, axis=-1)[:, mu % 128]
+        slope[step] = -np.polyfit(times, np.unwrap(np.angle(coeff), axis=0), 1)[0] / (2 * np.pi)
+    pump_step = -float(norm.detuning_hz(zeta + 0.2) - norm.detuning_hz(zeta - 0.2))
+    a_r = (slope[0.2] - slope[-0.2])[2] / (20 * pump_step)
+    assert (slope[0.2] - slope[-0.2])[0] / (-20 * pump_step) == pytest.approx(a_r, rel=1e-2)   # linear in μ
+    assert abs(20 * a_r) > 0.1   # the check below must see the tape tilt, not only a₀
+    # noisy pump: white h₀ = 10⁵ Hz²/Hz (0.3 MHz Lorentzian), δζ ≈ 0.2 rms per 0.5 ns sample
+    trace = pump_frequency_trace(PumpFrequencyNoise(white=1e5), 2e-6, 0.5e-9, seed=[0, 1, 2, 3])
+    times = 100e-9 + np.arange(1900) * 1e-9
+    ds = cc.simulate_comb(ring, pump, noisy_detuning(trace, float(norm.detuning_hz(zeta))), modes=128,
+                          duration=2e-6, initial="soliton", snapshots=times, seed=[0, 1, 2, 3], progress=False)
+    lines = frequency_noise_psd(line_frequency_fluctuations(ds, mu, trace), segment=512)
+    snapped = ds.snapshot_time.values   # the solver's steps nearest to ``times``
+    phase = trace.phase.interp(time=snapped).values
+    realized = xr.Dataset({"frequency_offset": (("run", "time"), np.diff(phase, axis=-1) / (2 * np.pi * np.diff(snapped)))},
+                          coords={"time": (snapped[1:] + snapped[:-1]) / 2})
+    pump_psd = frequency_noise_psd(realized, segment=512).psd.values
+    # below κ/(10·2π) = 10 MHz the soliton follows the pump quasi-statically: S_ν,μ = (1 + μ a_r)² S_p of the same
+    # realization, to the (f/f_κ)² ≈ 1 % dynamic correction and the ≈ 1 % scatter of the ratio
+    band = slice(0, 10e6)
+    band = lines.frequency.values <= 10e6
+    ratio = (lines.psd.values[:, band] / pump_psd[band]).mean(axis=-1)
+    np.testing.assert_allclose(ratio, (1 + mu * a_r) ** 2, rtol=0.03)
+    # and the realized pump is the requested white level within the statistical error of 4 runs × 6 segments × 5 bins
+    assert float(pump_psd[band].mean()) == pytest.approx(1e5, rel=0.25)

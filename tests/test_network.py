@@ -132,9 +132,10 @@ def test_each_pair_drives_the_transmitter_with_its_own_comb_line():
     direct = chip.states(CombLine.from_table(lines, int(ds.wavelength_mu[1])))
     np.testing.assert_allclose(ds.state_mu.isel(wavelength=1).values, direct.mu.values, rtol=1e-12)
     np.testing.assert_allclose(ds.state_mu.values, ds.state_mu.values[[0]].repeat(3, axis=0), rtol=1e-6)
-    # the silicon chip's four signal states differ by ≈ 9 % in μ: reported as a side-channel figure
+    # the silicon chip's four signal states differ by ≈ 2.4 % in μ (MZI-3/4 losses; the 2D grating's arms are
+    # equal at 45° azimuth): reported as a side-channel figure
     spread = ds.state_mu_spread.sel(intensity="z").values
-    assert np.all((0.05 < spread) & (spread < 0.15)) and ds.state_mu_spread.attrs["units"] == "1"
+    assert np.all((0.01 < spread) & (spread < 0.05)) and ds.state_mu_spread.attrs["units"] == "1"
     # the link gets the realized levels (vacuum 0 for the decoy bound) and the chip's Z errors
     realized = direct.mu.mean("state")
     for label in "zyx":
@@ -183,8 +184,9 @@ def test_cli_writes_netcdf_and_png(tmp_path, capsys):
     assert "optimized settings" in capsys.readouterr().out and io.load(tmp_path / "key_rate.nc").attrs["optimized"] == 1
     assert main(["network", "--users", "1", "--distance-km", "5", "--out", str(tmp_path)]) == 2
     assert "--users" in capsys.readouterr().err
-    assert main(["network", "--users", "3", "--distance-km", "-5", "--out", str(tmp_path)]) == 2
-    assert "--distance-km" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:  # a flag's value that does not parse is argparse's usage error
+        main(["network", "--users", "3", "--distance-km", "-5", "--out", str(tmp_path)])
+    assert exit_.value.code == 2 and "--distance-km" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -358,7 +360,7 @@ def test_cli_takes_the_trace_model_from_a_dense_comb_file(system_a_states, tmp_p
     io.save(system_a_states["soliton"], tmp_path / "comb.nc")
     assert main(["network", "--users", "4", "--distance-km", "75", "--comb", str(tmp_path / "comb.nc"),
                  "--out", str(tmp_path)]) == 0
-    assert "(trace model)" in capsys.readouterr().out
+    assert "from the simulated field's line coherence" in capsys.readouterr().out
     assert io.load(tmp_path / "key_rate.nc").attrs["visibility_model"] == "trace"
 
 

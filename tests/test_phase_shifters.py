@@ -240,3 +240,19 @@ def test_rejects_nonsense(call, name):
 def test_lengths_are_keyword_only(call):
     with pytest.raises(TypeError, match="positional"):
         call()
+
+
+def test_inp_lumped_electrode_rc_limit():
+    # system C's 4 mm section: C = ε₀ε_r·w·L/d = 1.76 pF behind 50 Ω ∥ 50 Ω plus R: f_RC = 1/(2π(25 Ω + R)C)
+    eo = ElectroOpticPhaseShifter(length=4e-3)
+    c = epsilon_0 * eo.relative_permittivity * eo.electrode_width * eo.length / eo.thickness
+    r = (eo.cladding_resistivity * eo.cladding_thickness + eo.contact_resistivity) / (eo.electrode_width * eo.length)
+    assert eo.series_resistance == pytest.approx(r, rel=1e-12)
+    response = eo.rc_response()
+    assert response.bandwidth_3db == pytest.approx(1 / (2 * np.pi * (25.0 + r) * c), rel=1e-12)
+    assert 3.4e9 < response.bandwidth_3db < 3.8e9
+    # unterminated, the 50 Ω source alone halves it
+    assert eo.rc_response(termination_resistance=None).bandwidth_3db == pytest.approx(
+        1 / (2 * np.pi * (50.0 + r) * c), rel=1e-12)
+    with pytest.raises(ValueError, match="cladding_resistivity"):
+        ElectroOpticPhaseShifter(cladding_resistivity=-1.0)

@@ -44,3 +44,41 @@ def test_intensity_and_lines_and_cw_figures(run):
     cw = plotting.plot_cw_branch(8.0, zeta).axes[0]
     np.testing.assert_allclose(cw.lines[0].get_ydata(), cc.solvers.cw_branch(8.0, zeta)[:, 0])
     assert len(plotting.plot_summary(run).axes) == 3
+
+
+def test_no_offset_ticks_on_a_narrow_wavelength_range():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1536.60, 1536.61, 1536.62], [0, 1, 2])  # matplotlib's default would tick "+1.5366e3"
+    fig.canvas.draw()
+    assert ax.xaxis.get_major_formatter().get_offset() == ""
+    plt.close(fig)
+
+
+def test_each_soliton_number_is_labelled_once(run):
+    import xarray as xr
+
+    numbers = [4, 4, 2, 2, 1, 4]
+    plateaus = xr.Dataset({"soliton_number": ("plateau", numbers),
+                           "detuning_stop": ("plateau", np.linspace(0.1e9, 0.3e9, 6)),
+                           "comb_power": ("plateau", np.linspace(1e-3, 2e-3, 6))})
+    ax = plotting.plot_steps(run, plateaus=plateaus).axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["N = 1", "N = 2", "N = 4"]
+
+
+def test_spectrum_and_profile_titles_name_the_run_and_a_readable_time(run):
+    from combchip.plotting.axes import format_time
+
+    time = float(run.snapshot_time[-1])
+    for plot in (plotting.plot_spectrum, plotting.plot_intensity):
+        title = plot(run, run=1).axes[0].get_title()
+        assert f"seed {int(run.seed[1])}" in title and format_time(time) in title
+    assert [format_time(t) for t in (2.5e-6, 4.2e-10, 7200.0, 0.0)] == ["2.5 µs", "420 ps", "2 h", "0 ps"]
+
+
+def test_every_reference_line_of_the_hom_dip_is_labelled():
+    from combchip.link.hom import hom_dip
+
+    ax = plotting.plot_hom_dip(hom_dip(np.linspace(-3e-9, 3e-9, 61), pulse_fwhm=0.8e-9, model="weak")).axes[0]
+    assert len(ax.lines) == 3 and all(not line.get_label().startswith("_") for line in ax.lines)

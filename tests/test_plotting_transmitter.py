@@ -156,3 +156,10 @@ def test_stokes_sign_convention_and_symbol_dataset(chip):
     np.testing.assert_allclose(plotted[:, [0, 2]], 0)
     with pytest.raises(ValueError, match="3D"):
         plotting.plot_states(ds, ax=plt.subplots()[1])
+
+
+def test_every_reference_line_of_the_transmitter_figures_is_labelled(chip):
+    axes = [plotting.plot_mzi_transfer(chip.carver).axes[0], plotting.plot_pulse_train(chip, symbols=4).axes[0],
+            plotting.plot_grating_spectrum(GratingCoupler1D.soi()).axes[0]]
+    for ax in axes:
+        assert all(not line.get_label().startswith("_") for line in ax.lines), ax.get_title()

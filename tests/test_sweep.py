@@ -48,6 +48,27 @@ def record(zeta, f2):
     return Record(power=zeta * f2, label="ok", parts=(1, 2))
 
 
+class Batched:
+    """``soliton`` with the batch protocol; each group logs its size as a file in ``log``."""
+
+    batch_size = 5
+
+    def __init__(self, log):
+        self.log = log
+
+    def __call__(self, zeta, f2):
+        return soliton(zeta, f2)
+
+    def batch(self, points):
+        (Path(self.log) / f"{len(points)}_{time.perf_counter_ns()}").touch()
+        return [soliton(**p) for p in points]
+
+
+class BadBatch(Batched):
+    def batch(self, points):
+        return [soliton(**p) for p in points[1:]]
+
+
 def counted(zeta, f2, *, calls, fail, wait_for):
     """``soliton`` that logs each call as a file in ``calls``; at point ``fail`` it raises the first time,
     after ``wait_for`` points are in the store (so that the interrupted run has finished some)."""
@@ -94,6 +115,19 @@ def test_records_become_variables_with_their_units():
     assert ds.power.attrs == {"units": "W", "long_name": "a power"}
     np.testing.assert_array_equal(ds.power.values, np.outer(ZETA.values, F2))
     assert (ds.label == "ok").all() and "parts" not in ds and list(ds.attrs["sweep_dropped_fields"]) == ["parts"]
+
+
+def test_a_batched_fn_runs_in_groups_with_the_same_results(tmp_path):
+    ds = cc.sweep(Batched(str(tmp_path)), {"zeta": ZETA, "f2": F2}, progress=False)
+    xr.testing.assert_identical(ds.drop_attrs(), cc.sweep(soliton, {"zeta": ZETA, "f2": F2}, progress=False).drop_attrs())
+    sizes = sorted(int(p.name.split("_")[0]) for p in tmp_path.iterdir())
+    assert sum(sizes) == 12 and max(sizes) <= 5 and len(sizes) >= 2  # ≤ batch_size, ≥ one group per worker
+    with pytest.raises(ValueError, match=r"fn.batch returned \d+ results for \d+ points"):
+        cc.sweep(BadBatch(str(tmp_path)), {"zeta": ZETA[:2], "f2": F2[:2]}, progress=False)
+    bad = Batched(str(tmp_path))
+    bad.batch_size = 0
+    with pytest.raises(ValueError, match="batch_size"):
+        cc.sweep(bad, {"zeta": ZETA, "f2": F2}, progress=False)
 
 
 def test_seeds_are_spawned_per_point_and_reproducible():

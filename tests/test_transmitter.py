@@ -8,6 +8,7 @@ from scipy.constants import c
 
 from combchip.schema import PHASE_SYMBOL_STREAM, SYMBOL_STREAM, TRANSMITTER_STATES, CombLine, validate
 from combchip.tx.drive import pulse_fwhm
+from combchip.tx.grating_couplers import GratingCoupler2D
 from combchip.tx.modulators import MZI
 from combchip.tx.protocol import Transmitter
 from combchip.systems import system_b_transmitter
@@ -27,8 +28,9 @@ def chip():
 
 @pytest.fixture(scope="module")
 def ideal(chip):
-    """The chip with an 80 dB MZI-3, a perfect 2D grating and an instantaneous drive (no ISI)."""
-    coupler = dataclasses.replace(chip.output_coupler, crosstalk_db=80.0, polarization_dependent_loss_db=0.0)
+    """The chip with an 80 dB MZI-3, a perfect 2D grating (vertical fibre: orthogonal arms) and an
+    instantaneous drive (no ISI)."""
+    coupler = GratingCoupler2D.soi(wavelength=chip.wavelength, fibre_angle_deg=0.0)
     basis = MZI.with_extinction(80.0, chip.basis.arm_a, common_voltage=3.0)
     drive = dataclasses.replace(chip.drive, response=None, rise_time=0.0)
     return dataclasses.replace(chip, output_coupler=coupler, basis=basis, drive=drive)
@@ -45,7 +47,7 @@ def test_system_b_carving_from_device_physics(chip):
     voltage = drive.waveform(np.tile([[0, 1, 0, 0]], (8, 1)) * chip.carver_amplitude)
     power = np.abs(chip.carver.field_transfer(voltage, port="cross")) ** 2
     fwhm = pulse_fwhm(power, drive.sample_rate, 400)
-    # one 100 ps DAC word at 10 GS/s, 25 ps rise, 47 GHz electrode: the published 95 ps to within 5 %
+    # one 100 ps DAC word at 10 GS/s, 25 ps rise, the drawn 25 GHz electrode: the published 95 ps to within 5 %
     assert fwhm == pytest.approx(np.full(8, 95e-12), rel=0.05)
     assert drive.symbol_rate == 2.5e9
     assert chip.carver.extinction_ratio_db == pytest.approx(30.0, abs=1e-9)
@@ -181,8 +183,9 @@ def test_silicon_states_differ_in_mean_photon_number(chip, encoder):
     # the attenuator is calibrated on the pattern average of the signal's states; weighting the predecessors
     # by their probabilities instead moves the mean by the ISI, < 0.1 %
     assert float(z.mean()) == pytest.approx(SYSTEM_A.intensities["z"], rel=1e-3)
-    # MZI-3/4 set the states with unequal losses: the four Z, X levels differ by ≈ 9 % (a basis side channel)
-    assert 0.05 < float((z.max() - z.min()) / z.mean()) < 0.15
+    # MZI-3/4 set the states with unequal (bias-dependent free-carrier) losses: the four Z, X levels differ by
+    # ≈ 2.4 % (a basis side channel); the 2D grating's two arms couple equally at 45° azimuth
+    assert 0.01 < float((z.max() - z.min()) / z.mean()) < 0.05
     # the time-bin encoder balances its X bins to one full pulse: its states agree to rounding
     a = encoder.states(WEAK).mu.sel(intensity="z")
     assert float((a.max() - a.min()) / a.mean()) < 1e-9
@@ -217,10 +220,13 @@ def test_inp_client_intensities_and_chirp_phase_offsets(client):
     from combchip.tx.chips import SNS_INTENSITIES
 
     ds = validate(client.symbols(200_000, LINE, seed=2), PHASE_SYMBOL_STREAM)
+    # ±0.5 %: the lumped electrodes' 3.6 GHz RC tail carries 0.26 % of a level into the next 0.8 ns symbol
+    assert client.carver.bandwidth_3db == pytest.approx(3.6e9, rel=0.01)
     for label in ("s", "y", "x"):
-        assert ds.attrs[f"mu_{label}"] == pytest.approx(SNS_INTENSITIES[label], rel=2e-3)
-    # the vacuum level is IM II's null: 10^(−33.8/10) of the signal
-    assert ds.attrs["mu_o"] / ds.attrs["mu_s"] == pytest.approx(10 ** (-3.38), rel=0.05)
+        assert ds.attrs[f"mu_{label}"] == pytest.approx(SNS_INTENSITIES[label], rel=5e-3)
+    # the vacuum level is IM II's null, 10^(−33.8/10) of the signal, lifted ≈ 18 % by the RC tail of the
+    # neighbouring symbols' drive (3.6 GHz lumped electrodes at 1.25 GBd)
+    assert 10 ** (-3.38) < ds.attrs["mu_o"] / ds.attrs["mu_s"] < 1.3 * 10 ** (-3.38)
     # single-drive IMs chirp: a level's phase offset is the static phase of IM II's field at that level
     levels = client.decoy_levels(tuple(SNS_INTENSITIES), SNS_INTENSITIES)
     static = np.angle(client.decoy.field_transfer(levels[:3], port=client.decoy.output))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from combchip import waveguide as wg
+from combchip.systems.published import SYSTEM_A
 
 C0 = 299_792_458.0
 # System A: Si3N4 ring, published mean FSR 98.7498 GHz
@@ -130,16 +131,18 @@ def test_eim_against_2d_finite_difference():
         wg.group_index(**CS_A, wavelength=LAM_A, method="fd"), rel=1e-2)
 
 
-def test_system_a_ring_fd():
-    # FD converged value D2/2pi = 1.0513 MHz (grid 10-40 nm extrapolated: 1.0503-1.0514; window
-    # 9-11 decay lengths and fit span 0.02-0.06: < 1e-4 rel.); +-5 % flags any regression of the
-    # solver or fit while excluding the EIM value 0.60 MHz
+def test_system_a_ring_fd_against_the_full_vectorial_reference():
+    # The semi-vectorial FD (converged: grid 10-40 nm extrapolated 1.0503-1.0514 MHz) drops the
+    # full-vectorial wall terms: its D2 is 9 % below femwell's bent-guide 1.155 MHz (test_modes) and its D3
+    # (-345 Hz) 38 % below -559 Hz. Bounds on the fallback: D2 5-12 % low, D3 20-50 % low in magnitude,
+    # and still > 1.5x the EIM (0.60 MHz)
     d = wg.ring_dispersion(**RING_A, method="fd")
+    ref = wg.ring_dispersion(**(RING_A | dict(wavelength=SYSTEM_A.pump_wavelength)), method="fem")
     assert d["fsr"] == pytest.approx(FSR_A, rel=0.03)
-    assert 1.0e6 < d["d2"] / (2 * math.pi) < 1.1e6
+    assert 0.88 < d["d2"] / ref["d2"] < 0.95
+    assert 0.5 < d["d3"] / ref["d3"] < 0.8
     assert d["d2"] > 1.5 * wg.ring_dispersion(**RING_A)["d2"]
     assert d["beta2"] < 0
-    assert d["d3"] / (2 * math.pi) == pytest.approx(-345, rel=0.05)  # same checks: +-0.3 %
     assert d["n_eff"] == pytest.approx(wg.mode_index_fd(**CS_A, wavelength=LAM_A), abs=1e-7)
     assert d["n_g"] == wg.group_index(**CS_A, wavelength=LAM_A, method="fd")
     assert abs(2 * math.pi * C0 / d["omega0"] - LAM_A) < 0.5 * LAM_A**2 * d["fsr"] / C0

@@ -25,6 +25,10 @@ Appl. Opt. 49, 4801 (2010)), and the FWHM of the lineshape itself, the Fourier t
 exp(−σ²_φ(τ)/2), σ²_φ(τ) = 4∫ S_ν(f)·sin²(πfτ)/f² df (Elliott, Roy and Smith, Phys. Rev. A 26, 12 (1982)).
 The lowest frequency of the grid is the observation cut-off 1/T₀.
 
+The mapping is checked against stochastic LLE runs driven by a noisy pump (:mod:`combchip.comb.pump_noise`):
+:func:`line_frequency_fluctuations` reads δν_μ(t) of each line from the snapshots and :func:`frequency_noise_psd`
+turns records into PSDs.
+
 References
 ----------
 H. R. Telle, B. Lipphardt and J. Stenger, Appl. Phys. B 74, 1 (2002) (elastic tape, fixed points).
@@ -40,12 +44,15 @@ import numpy as np
 import xarray as xr
 from scipy.constants import k as k_B
 from scipy.optimize import brentq
+from scipy.signal import welch
 
+from .coherence import line_amplitude
 from .reprate import TemperatureNoise
 from ..validation import check_nonnegative, check_positive, check_range
 
-__all__ = ["PumpFrequencyNoise", "ThermalFrequencyNoise", "beta_linewidth", "intrinsic_linewidth",
-           "line_frequency_noise", "lineshape_linewidth", "phase_variance"]
+__all__ = ["PumpFrequencyNoise", "ThermalFrequencyNoise", "beta_linewidth", "frequency_noise_psd",
+           "intrinsic_linewidth", "line_frequency_fluctuations", "line_frequency_noise", "lineshape_linewidth",
+           "mean_sine_squared", "phase_variance"]
 
 _BETA = 8 * math.log(2) / math.pi**2
 """Slope of the β-separation line, 8 ln2/π² [Hz²/Hz per Hz]."""
@@ -236,13 +243,25 @@ def beta_linewidth(frequency, psd) -> np.ndarray:
     return np.sqrt(8 * math.log(2) * np.sum(area, axis=-1))
 
 
+def mean_sine_squared(frequency, delay) -> np.ndarray:
+    """sin²(πfτ) averaged over the grid cell of each ``frequency`` [Hz], shape (delays, frequencies).
+
+    ⟨sin²(πfτ)⟩ = sin²(πfτ) − ½cos(2πfτ)·(sinc(Δf·τ) − 1), Δf the local grid spacing: exact where the grid
+    resolves the oscillation, its mean ½ where it does not, so integrals on a log grid stay accurate for any τ.
+    """
+    f = np.asarray(frequency, dtype=float)
+    tau = np.atleast_1d(np.asarray(delay, dtype=float))[:, None]
+    x = np.pi * f * tau
+    return np.sin(x) ** 2 - 0.5 * np.cos(2 * x) * (np.sinc(np.gradient(f) * tau) - 1)
+
+
 def phase_variance(frequency, psd, delay) -> np.ndarray:
-    """σ²_φ(τ) = 4∫ S_ν(f)·sin²(πfτ)/f² df [rad²] over the grid, for each ``delay`` τ [s] (1-D ``psd``)."""
+    """σ²_φ(τ) = 4∫ S_ν(f)·sin²(πfτ)/f² df [rad²] over the grid, for each ``delay`` τ [s] (1-D ``psd``), with
+    sin² averaged over each grid cell (:func:`mean_sine_squared`)."""
     f, s = _psd_rows(frequency, psd)
     if s.ndim != 1:
         raise ValueError("psd must be 1-D here")
-    tau = np.atleast_1d(np.asarray(delay, dtype=float))
-    return 4 * np.trapezoid(s * np.sin(np.pi * f * tau[:, None]) ** 2 / f**2, f, axis=-1)
+    return 4 * np.trapezoid(s * mean_sine_squared(f, delay) / f**2, f, axis=-1)
 
 
 def lineshape_linewidth(frequency, psd, samples: int = 4096) -> float:
@@ -329,3 +348,71 @@ def line_frequency_noise(sources, mu, frequency) -> xr.Dataset:
                 "frequency": ("frequency", f, {"units": "Hz", "long_name": "Fourier frequency"})},
         attrs=attrs,
     )
+
+
+def line_frequency_fluctuations(ds: xr.Dataset, mu, pump_noise: xr.Dataset | None = None) -> xr.Dataset:
+    """Instantaneous frequency offset δν_μ(t) [Hz] of lines ``mu`` of a :func:`combchip.simulate_comb` run.
+
+    δν_μ = −(1/2π)·d arg a_μ/dt between consecutive snapshots, a_μ the line's bus amplitude in the frame of the
+    mean pump frequency (:func:`combchip.comb.coherence.line_amplitude`, ``e^{−iωt}`` convention), so a line that
+    follows a noisy pump one to one (a₀ = 1, a_r = 0) shows δν_μ = δν_p. The snapshots must be evenly spaced and
+    dense enough that the phase moves by less than π between two of them; ``pump_noise`` is the
+    :func:`~combchip.comb.pump_noise.pump_frequency_trace` that drove the run.
+
+    Returns
+    -------
+    xarray.Dataset on (``run``, ``mu``, ``time``) (the midpoints between snapshots): ``frequency_offset`` [Hz].
+    """
+    if not isinstance(ds, xr.Dataset) or "field" not in ds or "snapshot_time" not in ds:
+        raise ValueError("ds must be a simulate_comb Dataset with 'field' and 'snapshot_time'")
+    modes = np.atleast_1d(np.asarray(mu))
+    if modes.ndim != 1 or modes.size == 0 or not np.issubdtype(modes.dtype, np.integer):
+        raise ValueError(f"mu must be an integer or a 1-D sequence of integers, got {mu!r}")
+    times = np.asarray(ds.snapshot_time.values, dtype=float)
+    steps = np.diff(times)
+    if times.size < 4 or np.ptp(steps) > 1e-3 * steps.mean() + 2 * float(ds.attrs.get("dt", 0.0)):
+        raise ValueError("ds needs at least 4 evenly spaced snapshots (simulate_comb(..., snapshots=np.linspace(...)))")
+    spacing = float(steps.mean())
+    amplitude = np.stack([line_amplitude(ds, int(m), pump_noise) for m in modes], axis=1)   # (run, mu, snapshot)
+    turn = amplitude[..., 1:] * amplitude[..., :-1].conj()
+    offset = -np.angle(turn) / (2 * np.pi * spacing)
+    return xr.Dataset(
+        {"frequency_offset": (("run", "mu", "time"), offset,
+                              {"units": "Hz", "long_name": "line frequency offset δν_μ from the mean"})},
+        coords={"run": ("run", np.arange(offset.shape[0])),
+                "mu": ("mu", modes, {"units": "1", "long_name": "relative mode number"}),
+                "time": ("time", (times[1:] + times[:-1]) / 2, {"units": "s", "long_name": "time"})},
+        attrs={"spacing": spacing})
+
+
+def frequency_noise_psd(trace, segment=None) -> xr.Dataset:
+    """One-sided frequency-noise PSD S_ν(f) [Hz²/Hz] of frequency records by Welch's method, averaged over runs.
+
+    Parameters
+    ----------
+    trace : xarray.Dataset
+        :func:`line_frequency_fluctuations` (dims ``run``, ``mu``, ``time``) or a
+        :func:`~combchip.comb.pump_noise.pump_frequency_trace` (``frequency_offset`` on ``time``).
+    segment : int, optional
+        Samples per Welch segment (default: a quarter of the record); Hann window, half overlap
+        (P. D. Welch, IEEE Trans. Audio Electroacoust. 15, 70 (1967)).
+
+    Returns
+    -------
+    xarray.Dataset on (``mu``,) ``frequency`` [Hz] (the zero frequency dropped): ``psd`` [Hz²/Hz].
+    """
+    if not isinstance(trace, xr.Dataset) or "frequency_offset" not in trace:
+        raise ValueError("trace must hold 'frequency_offset' on 'time'")
+    x = trace.frequency_offset
+    time = trace.time.values
+    if time.size < 8:
+        raise ValueError(f"trace has {time.size} samples; frequency_noise_psd needs at least 8")
+    nperseg = time.size // 4 if segment is None else int(check_range("segment", segment, 8, time.size))
+    f, p = welch(x.values, fs=1 / float(time[1] - time[0]), nperseg=max(nperseg, 8), axis=-1)
+    if "run" in x.dims:
+        p = p.mean(axis=x.dims.index("run"))
+    dims = tuple(d for d in x.dims if d not in ("run", "time")) + ("frequency",)
+    coords = {d: trace[d] for d in dims[:-1]}
+    return xr.Dataset({"psd": (dims, p[..., 1:], {"units": "Hz²/Hz", "long_name": "one-sided frequency-noise PSD"})},
+                      coords={**coords, "frequency": ("frequency", f[1:], {"units": "Hz", "long_name": "Fourier frequency"})},
+                      attrs={"segment": int(max(nperseg, 8)), "runs": int(x.sizes.get("run", 1))})

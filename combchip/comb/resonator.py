@@ -10,8 +10,9 @@ from numpy.typing import ArrayLike
 from scipy.constants import c, hbar
 
 from ..systems.published import SYSTEM_A
-from ..validation import check_choice, check_positive, check_range, check_wavelength
-from ..waveguide import Material, ModeSolver, point_coupling_rate, ring_dispersion
+from ..validation import check_choice, check_int, check_positive, check_range, check_wavelength
+from ..coupler import ring_bus_coupling_rate
+from ..waveguide import Material, ModeSolver, effective_area, point_coupling_rate, ring_dispersion
 
 __all__ = ["CombMaterial", "CouplingRegime", "KERR_INDEX", "Ring"]
 
@@ -119,16 +120,18 @@ class Ring:
         q_i: float = 2e6,
         n2: float | None = None,
         cladding: Material = "SiO2",
-        mode_solver: ModeSolver = "fd",
+        mode_solver: ModeSolver = "fem",
     ) -> Ring:
         """Ring from its cross-section, radius and bus gap.
 
-        n_g, FSR, D₂ and D₃ come from :func:`combchip.waveguide.ring_dispersion`, by default with
-        the semi-vectorial finite-difference mode solver (``mode_solver="eim"`` for the faster
-        effective-index method, which underestimates D₂ by ≈ 40 % for 1.6 × 0.8 µm Si₃N₄);
-        κ_ex from the point-coupler model of :func:`combchip.waveguide.point_coupling_rate`;
-        A_eff is taken as the core area. Accuracy: FSR and n_g ≈ 1 % (bend and fabrication effects
-        ignored), D₂ a few %, κ_ex a factor ≈ 2 (see those functions).
+        n_g, FSR, D₂ and D₃ come from :func:`combchip.waveguide.ring_dispersion`. By default
+        (``mode_solver="fem"``) the full-vectorial, bent-waveguide femwell modes of :mod:`combchip.modes`
+        give D₂, D₃, the mode-field A_eff = (∫|E|²dA)²/∫_core|E|⁴dA (:func:`combchip.waveguide.effective_area`)
+        and κ_ex from the coupled-mode overlap of the bent ring and straight bus modes along the coupler
+        (:func:`combchip.coupler.ring_bus_coupling_rate`, ≈ 5 % against the supermode splitting of a
+        straight pair; gap tolerance dominates). ``"fd"`` (semi-vectorial, D₂ ≈ 10 % low) and ``"eim"``
+        (D₂ ≈ 40 % low) are the fast fallbacks without femwell: κ_ex from the point-coupler model of
+        :func:`combchip.waveguide.point_coupling_rate` (a factor ≈ 2) and A_eff the core area.
 
         Parameters
         ----------
@@ -144,8 +147,8 @@ class Ring:
             Kerr index [m²/W]; the material's :data:`KERR_INDEX` if omitted.
         cladding : {"SiO2", "Si3N4", "Si"}
             Cladding material.
-        mode_solver : {"fd", "eim"}
-            Mode solver for the dispersion.
+        mode_solver : {"fem", "fd", "eim"}
+            Mode engine for dispersion, κ_ex and A_eff (see above).
         """
         check_choice("material", material, CombMaterial)
         check_choice("mode_solver", mode_solver, ModeSolver)
@@ -154,11 +157,17 @@ class Ring:
         geometry = dict(radius=radius, width=width, height=height, wavelength=wavelength, core=material,
                         cladding=cladding)
         disp = ring_dispersion(**geometry, method=mode_solver)
-        kappa_ex = point_coupling_rate(**geometry, gap=gap)
+        if mode_solver == "fem":
+            kappa_ex = ring_bus_coupling_rate(**geometry, gap=gap)
+            a_eff = effective_area(width=width, height=height, wavelength=wavelength, core=material,
+                                    cladding=cladding, radius=radius)
+        else:
+            kappa_ex = point_coupling_rate(**geometry, gap=gap)
+            a_eff = width * height
         omega = 2 * np.pi * c / wavelength
         n2 = KERR_INDEX[material] if n2 is None else n2
         return cls(wavelength, disp["fsr"], omega / check_positive("q_i", q_i), kappa_ex, d2=disp["d2"], d3=disp["d3"],
-                   n2=n2, a_eff=width * height, n_g=disp["n_g"])
+                   n2=n2, a_eff=a_eff, n_g=disp["n_g"])
 
     @property
     def frequency(self) -> float:
@@ -229,6 +238,24 @@ class Ring:
                 f"{self.dint_mu[0]:g}..{self.dint_mu[-1]:g}: reduce modes or extend dint"
             )
         return np.interp(mu, self.dint_mu, self.dint)
+
+    def with_mode_crossing(self, mode: int, shift: float, span: int = 1024) -> Ring:
+        """This ring with resonance ``mode`` moved by ``shift`` [rad/s]: an avoided mode crossing with another mode
+        family, reduced to the local shift of the one mode it repels (Xue et al., Nat. Photon. 9, 594 (2015)).
+
+        D_int becomes a table over |μ| ≤ ``span`` (this ring's D_int plus the shift at ``mode``), so a run may use
+        up to 2·``span`` modes.
+        """
+        span = check_int("span", span, 2)
+        if not isinstance(mode, (int, np.integer)) or mode == 0 or abs(mode) > span:
+            raise ValueError(f"mode must be a nonzero integer within ±span = {span}, got {mode!r}")
+        shift = check_range("shift", shift, unit="rad/s")
+        mu = np.arange(-span, span + 1)
+        if self.dint is not None and (self.dint_mu[0] > -span or self.dint_mu[-1] < span):
+            raise ValueError(f"span = {span} exceeds this ring's dint table ({self.dint_mu[0]:g}…{self.dint_mu[-1]:g})")
+        dint = self.integrated_dispersion(mu) + np.where(mu == mode, shift, 0.0)
+        values = {k: getattr(self, k) for k in ("wavelength", "fsr", "kappa0", "kappa_ex", "d2", "d3", "n2", "a_eff", "n_g")}
+        return Ring(**values, dint_mu=mu, dint=dint)
 
     def resonance_frequencies(self, mu: ArrayLike) -> np.ndarray:
         """ν_μ = ν₀ + FSR·μ + D_int(μ)/2π [Hz]."""

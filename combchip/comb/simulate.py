@@ -20,6 +20,7 @@ from .detuning import DetuningSchedule
 from .lasers import Laser
 from .normalization import Normalization, normalize
 from .resonator import Ring
+from .sil import SelfInjection, add_sil_traces
 from .thermal import AuxLaser, Thermal
 from ..units import ratio_to_db
 from ..validation import check_choice, check_int, check_positive, check_range
@@ -84,11 +85,13 @@ def simulate_comb(
     trace_points: int = 4000,
     noise: bool = True,
     checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int = 200_000,
     progress: bool = True,
     thermal: Thermal | None = None,
     aux: AuxLaser | None = None,
     initial_temperature: float | None = None,
     initial_aux_field: complex | None = None,
+    sil: SelfInjection | None = None,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
 
@@ -119,7 +122,7 @@ def simulate_comb(
     noise : bool
         Vacuum-noise seeding (half a photon per mode, plus its Langevin refresh).
     checkpoint : str or path, optional
-        An .npz file that saves the state every 200 000 steps; rerunning the same call after an
+        An .npz file that saves the state every ``checkpoint_every`` steps; rerunning the same call after an
         interruption resumes from it and gives the uninterrupted result bit for bit.
     progress : bool
         Show a progress bar.
@@ -131,6 +134,11 @@ def simulate_comb(
         Starting temperature rise [K] (needs ``thermal``; shared by the poles as at equilibrium), e.g. a steady state.
     initial_aux_field : complex, optional
         Starting aux intracavity field [√W] (needs ``aux``; |field|² is its circulating power).
+    sil : SelfInjection, optional
+        Drive the ring with a self-injection-locked semiconductor laser (``pump`` must be ``sil.pump()``);
+        ``detuning`` is then that of the free-running laser. Starts from the free-running laser and an empty
+        ring; adds ``laser_frequency_offset``, ``laser_detuning`` [Hz], ``laser_power`` [W], ``carrier_excess``
+        and ``backward_power`` [W]. Not combined with ``thermal`` or ``aux``.
 
     Returns
     -------
@@ -167,6 +175,13 @@ def simulate_comb(
             raise ValueError(f"aux must be a combchip.AuxLaser or None, got {type(aux).__name__}")
         if not -modes // 2 <= aux.mode < modes // 2:
             raise ValueError(f"aux.mode = {aux.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
+    if sil is not None:
+        if not isinstance(sil, SelfInjection):
+            raise ValueError(f"sil must be a combchip.SelfInjection or None, got {type(sil).__name__}")
+        if pump != sil.pump():
+            raise ValueError(f"pump must be sil.pump() = {sil.pump()!r} (the free-running laser on the bus), got {pump!r}")
+        if thermal is not None or aux is not None:
+            raise ValueError("sil cannot be combined with thermal or aux")
     solver = LLESolver(norm.d_int(mu_fft), dt=dt)
     tau_total = float(norm.tau(duration))
     if np.isscalar(snapshots):
@@ -192,19 +207,24 @@ def simulate_comb(
         trace_every=max(1, steps // trace_points),
         output_weight=weight,
         checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
         progress=progress,
         thermal=None if thermal is None else thermal.poles(norm, aux),
         aux=None if aux is None else aux.normalized(norm),
         **_initial_slow(norm, thermal, aux, initial_temperature, initial_aux_field),
+        **({} if sil is None else {"sil": sil.normalized(norm)}),
     )
     ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)
     ds = _add_slow(ds, result, norm, thermal, aux)
+    if sil is not None:
+        ds = add_sil_traces(ds, result, norm, sil)
     ds.attrs.update(
         _attrs(norm, ring, pump, schedules, seeds, modes=modes, dt=dt, duration=duration, noise=noise, initial=initial,
                snapshots=snapshots if np.isscalar(snapshots) else [float(t) for t in snapshots],
                trace_points=trace_points, thermal=thermal, aux=aux, initial_temperature=initial_temperature,
                initial_aux_field=None if initial_aux_field is None else [complex(initial_aux_field).real,
-                                                                         complex(initial_aux_field).imag])
+                                                                         complex(initial_aux_field).imag],
+               sil=sil)
     )
     _warn_if_aliased(ds)
     return ds if batched else ds.isel(run=0, drop=True)
@@ -335,6 +355,7 @@ def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
     }
     inputs["thermal"] = None if inputs["thermal"] is None else inputs["thermal"].to_dict()
     inputs["aux"] = None if inputs["aux"] is None else inputs["aux"].to_dict()
+    inputs["sil"] = None if inputs["sil"] is None else inputs["sil"].to_dict()
     return {
         "title": "combchip Lugiato–Lefever comb simulation",
         "combchip_version": __version__,
@@ -375,6 +396,7 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
     seeds = inputs.pop("seed")
     thermal = inputs.pop("thermal", None)
     aux = inputs.pop("aux", None)
+    sil = inputs.pop("sil", None)
     batched = "run" in ds.dims
     if inputs.get("initial") == "array":
         raise ValueError("the run started from an array; pass initial= yourself")
@@ -387,5 +409,6 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
         seed=seeds if batched else seeds[0],
         thermal=None if thermal is None else Thermal(**thermal),
         aux=None if aux is None else AuxLaser.from_dict(aux),
+        sil=None if sil is None else SelfInjection.from_dict(sil),
         **inputs,
     )

@@ -5,20 +5,25 @@ from __future__ import annotations
 import numpy as np
 from scipy.constants import c
 
-from .axes import new_axes
+from .axes import format_time, new_axes
 
 
 def plot_steps(ds, ax=None, plateaus=None):
-    """Comb power [mW] against detuning [GHz] for each run: CW rise, chaos and soliton steps."""
+    """Comb power [mW] against detuning [GHz] for each run: CW rise, chaos and soliton steps.
+
+    With a ``plateaus`` table (:func:`~combchip.analyse_steps`), each soliton number N is written once, at the
+    end of the highest-detuning plateau that has it.
+    """
     fig, ax = new_axes(ax, figsize=(7, 4))
     runs = ds if "run" in ds.dims else ds.expand_dims("run")
     for r in range(runs.sizes["run"]):
         run = runs.isel(run=r)
         ax.plot(run.detuning / 1e9, run.comb_power * 1e3, lw=0.6, label=f"seed {int(run.seed)}" if "seed" in run.coords else None)
     if plateaus is not None:
-        for k in range(plateaus.sizes["plateau"]):
-            p = plateaus.isel(plateau=k)
-            ax.annotate(f"N={int(p.soliton_number)}", (float(p.detuning_stop) / 1e9, float(p.comb_power) * 1e3),
+        numbers = plateaus.soliton_number.values
+        for n in np.unique(numbers):
+            last = plateaus.isel(plateau=np.flatnonzero(numbers == n)).sortby("detuning_stop").isel(plateau=-1)
+            ax.annotate(f"N = {int(n)}", (float(last.detuning_stop) / 1e9, float(last.comb_power) * 1e3),
                         fontsize=7, ha="right", va="bottom")
     ax.set_xlabel("detuning (ω₀ − ω_p)/2π [GHz]")
     ax.set_ylabel("comb power [mW]")
@@ -28,8 +33,14 @@ def plot_steps(ds, ax=None, plateaus=None):
     return fig
 
 
+def _which(data, snapshot) -> str:
+    """The shown run (its seed) and snapshot time, for a title: "seed 3, t = 1.2 µs"."""
+    seed = f"seed {int(data.seed)}, " if "seed" in data.coords and data.seed.ndim == 0 else ""
+    return f"{seed}t = {format_time(float(data.snapshot_time.isel(snapshot=snapshot)))}"
+
+
 def plot_spectrum(ds, snapshot=-1, run=0, ax=None, floor_dbm=-80.0):
-    """Output spectrum per line [dBm] against wavelength [nm]."""
+    """Output spectrum per line [dBm] against wavelength [nm]; the title names the run (seed) and time shown."""
     fig, ax = new_axes(ax, figsize=(7, 4))
     data = ds.isel(run=run) if "run" in ds.dims else ds
     power = data.spectrum.isel(snapshot=snapshot).values
@@ -39,18 +50,18 @@ def plot_spectrum(ds, snapshot=-1, run=0, ax=None, floor_dbm=-80.0):
     ax.set_ylim(floor_dbm, dbm.max() + 5)
     ax.set_xlabel("wavelength [nm]")
     ax.set_ylabel("line power [dBm]")
-    ax.set_title(f"output spectrum at t = {float(data.snapshot_time.isel(snapshot=snapshot)) * 1e9:.3g} ns")
+    ax.set_title(f"output spectrum ({_which(data, snapshot)})")
     return fig
 
 
 def plot_intensity(ds, snapshot=-1, run=0, ax=None):
-    """Intracavity circulating power [W] against azimuthal angle."""
+    """Intracavity circulating power [W] against azimuthal angle; the title names the run (seed) and time shown."""
     fig, ax = new_axes(ax, figsize=(7, 3))
     data = ds.isel(run=run) if "run" in ds.dims else ds
     ax.plot(data.theta, np.abs(data.field.isel(snapshot=snapshot).values) ** 2, lw=0.8)
     ax.set_xlabel("θ [rad]")
     ax.set_ylabel("intracavity power [W]")
-    ax.set_title("temporal intensity profile")
+    ax.set_title(f"intracavity intensity profile ({_which(data, snapshot)})")
     return fig
 
 
@@ -88,7 +99,7 @@ def plot_cw_branch(f2, zeta, ax=None):
 
 
 def plot_summary(ds, plateaus=None, run=0):
-    """Steps, final spectrum and final intensity profile in one figure."""
+    """Steps of every run, and the final spectrum and intensity profile of run ``run``, in one figure."""
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=(10, 8), layout="constrained")
@@ -108,9 +119,8 @@ def plot_rep_rate_lock(ds, ax=None, predicted_sigma=None):
     error = ds.fsr_error.values
     ax.plot(ds.time / 3600, error, lw=0.4, label=f"σ = {np.std(error):.3g} Hz, p-p = {np.ptp(error):.3g} Hz")
     if predicted_sigma is not None:
-        for sign in (1, -1):
-            ax.axhline(sign * predicted_sigma, color="k", ls="--", lw=0.8,
-                       label=f"±σ predicted = {predicted_sigma:.3g} Hz" if sign > 0 else None)
+        ax.hlines([-predicted_sigma, predicted_sigma], 0, 1, transform=ax.get_yaxis_transform(), colors="k",
+                  ls="--", lw=0.8, label=f"±σ predicted = {predicted_sigma:.3g} Hz")
     ax.set_xlabel("time [h]")
     ax.set_ylabel("rep-rate error [Hz]")
     ax.set_title(f"locked rep rate, {ds.attrs['gate']:g} s counter gate")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import xarray as xr
 from scipy.constants import c
@@ -9,33 +11,50 @@ from scipy.constants import c
 from .axes import new_axes
 
 
-def plot_rate_matrix(da, ax=None, floor=None):
+def pair_rate_summary(da) -> str:
+    """The key rates of the n(n−1)/2 user pairs in words: their mean (pairs without key count as 0), the smallest
+    positive rate and how many pairs have key. The CLI prints it and :func:`plot_rate_matrix` titles with it."""
+    values = np.asarray(da.values, dtype=float)
+    pairs = values[np.triu_indices(values.shape[0], 1)]
+    keyed = pairs[pairs > 0]
+    units = da.attrs.get("units", "")
+    least = f", smallest positive {keyed.min():.3g} {units}" if keyed.size else ""
+    return (f"mean {np.nan_to_num(pairs).mean():.3g} {units} over all pairs{least}, {keyed.size} of {pairs.size} "
+            "pairs with key")
+
+
+def plot_rate_matrix(da, ax=None, visibility_model=None):
     """Heat map of a key-rate matrix (:func:`combchip.link.network.key_rate_matrix`) on a log colour scale.
 
-    Zero rates are drawn at ``floor`` (default: a tenth of the smallest positive rate), the diagonal blank.
+    Pairs without key (rate 0) are grey and marked "no key", not coloured at an arbitrary floor; the diagonal
+    is blank. The title gives :func:`pair_rate_summary` and, if given, how the visibility was modelled.
     """
     from matplotlib.colors import LogNorm
-
-    fig, ax = new_axes(ax, figsize=(5.5, 4.5))
-    values = np.asarray(da.values, dtype=float)
-    positive = values[np.isfinite(values) & (values > 0)]
-    if floor is None:
-        floor = positive.min() / 10 if positive.size else 1e-300
-    shown = np.where(np.isfinite(values), np.maximum(values, floor), np.nan)
-    vmax = positive.max() if positive.size else 1.0
-    image = ax.imshow(shown, origin="lower", cmap="viridis", norm=LogNorm(vmin=floor, vmax=max(vmax, floor * 10)),
-                      interpolation="nearest")
-    fig.colorbar(image, ax=ax, label=f"{da.attrs.get('long_name', 'key rate')} [{da.attrs.get('units', '')}]")
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
+    fig, ax = new_axes(ax, figsize=(5.5, 4.8), layout="constrained")
+    values = np.asarray(da.values, dtype=float)
+    keyed = np.isfinite(values) & (values > 0)
+    positive = values[keyed]
+    low, high = (positive.min(), positive.max()) if positive.size else (1.0, 10.0)
+    image = ax.imshow(np.where(keyed, values, np.nan), origin="lower", cmap="viridis",
+                      norm=LogNorm(vmin=low, vmax=high if high > low else low * 10), interpolation="nearest")
+    fig.colorbar(image, ax=ax, label=f"{da.attrs.get('long_name', 'key rate')} [{da.attrs.get('units', '')}]")
+    none = np.isfinite(values) & ~keyed
+    if none.any():
+        ax.imshow(np.where(none, 1.0, np.nan), origin="lower", cmap="Greys", vmin=0, vmax=2.5, interpolation="nearest")
+        ax.legend(handles=[Patch(color="0.6", label="no key (×)")], fontsize=7, loc="upper right",
+                  bbox_to_anchor=(1.0, -0.06), frameon=False)
+        if none.sum() <= 100:
+            for a, b in zip(*np.nonzero(none)):
+                ax.text(b, a, "×", ha="center", va="center", fontsize=7, color="k")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("user b")
     ax.set_ylabel("user a")
-    n = values.shape[0]
-    mean = positive.mean() if positive.size else 0.0
-    ax.set_title(f"{n} users: mean {mean:.3g} {da.attrs.get('units', '')}, {positive.size // 2} of {n * (n - 1) // 2} "
-                 "pairs with key", fontsize=9)
+    model = f"; visibility {visibility_model}" if visibility_model else ""
+    ax.set_title(textwrap.fill(f"{values.shape[0]} users: {pair_rate_summary(da)}{model}", 70), fontsize=8)
     return fig
 
 
@@ -59,8 +78,8 @@ def plot_rate_vs_distance(ds, ax=None, bound=True):
 def plot_hom_dip(da, ax=None):
     """Normalized coincidences against the relative delay [ns] (:func:`combchip.link.hom.hom_dip`), with the visibility."""
     fig, ax = new_axes(ax, figsize=(6, 4))
-    ax.plot(da.delay.values * 1e9, da.values, "-")
-    ax.axhline(1.0, color="0.6", lw=0.6)
+    ax.plot(da.delay.values * 1e9, da.values, "-", label="C(δt)/C_∞")
+    ax.axhline(1.0, color="0.6", lw=0.6, label="no interference (C_∞)")
     visibility = da.attrs.get("visibility", np.nan)
     ax.axhline(1.0 - visibility, color="C1", lw=0.6, ls="--", label=f"V = {100 * visibility:.1f} %")
     ax.set_xlabel("relative delay δt [ns]")
@@ -74,7 +93,10 @@ def plot_hom_dip(da, ax=None):
 def plot_coherence(coherence, visibility=None, axes=None):
     """|g⁽¹⁾(s)|² and g⁽²⁾(s) against lag [ns] for each line of :func:`combchip.comb.coherence.line_coherence`;
     with a :func:`~combchip.link.visibility.coherence_visibility` result, the pulse FWHM and bin separation are
-    marked and the visibilities given in the legend."""
+    marked and the visibilities given in the legend.
+
+    |g⁽¹⁾|² includes the pump's phase noise: a run with a noisy pump (``pump_noise=``) has it in g⁽¹⁾ already;
+    otherwise the Lorentzian pump linewidth Δν_p of the ``pump_linewidth`` attribute enters as e^{−2πΔν_p s}."""
     import matplotlib.pyplot as plt
 
     if axes is None:
@@ -83,6 +105,7 @@ def plot_coherence(coherence, visibility=None, axes=None):
         fig = axes[0].figure
     lines = coherence if "mu" in coherence.dims else coherence.expand_dims(mu=[0])
     lag_ns = lines.lag.values * 1e9
+    pump_decay = np.exp(-2 * np.pi * float(coherence.attrs.get("pump_linewidth", 0.0)) * lines.lag.values)
     for k, mu in enumerate(lines.mu.values):
         label = f"μ = {int(mu)}"
         if visibility is not None:
@@ -90,17 +113,18 @@ def plot_coherence(coherence, visibility=None, axes=None):
             label += f": V_HOM {100 * float(v.hom_visibility):.1f} %"
             if "bsm_visibility" in v:
                 label += f", V_BSM {100 * float(v.bsm_visibility):.1f} %"
-        axes[0].plot(lag_ns, lines.g1_squared.values[k], label=label)
+        axes[0].plot(lag_ns, lines.g1_squared.values[k] * pump_decay, label=label)
         axes[1].plot(lag_ns, lines.g2.values[k])
     if visibility is not None:
         for ax in axes:
-            ax.axvline(visibility.attrs["pulse_fwhm"] * 1e9, color="0.5", ls=":", lw=0.8)
+            ax.axvline(visibility.attrs["pulse_fwhm"] * 1e9, color="0.5", ls=":", lw=0.8, label="pulse FWHM")
             if visibility.attrs.get("bin_separation", 0.0) > 0:
-                ax.axvline(visibility.attrs["bin_separation"] * 1e9, color="0.5", ls="--", lw=0.8)
+                ax.axvline(visibility.attrs["bin_separation"] * 1e9, color="0.5", ls="--", lw=0.8,
+                           label="early/late separation")
     axes[0].set_ylabel("|g⁽¹⁾(s)|²")
     axes[1].set_ylabel("g⁽²⁾(s)")
     axes[1].set_xlabel("lag s [ns]")
-    axes[0].set_title("comb-line coherence (dotted: pulse FWHM, dashed: early/late separation)", fontsize=9)
+    axes[0].set_title("comb-line coherence", fontsize=9)
     axes[0].legend(fontsize=8)
     return fig
 

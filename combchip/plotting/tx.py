@@ -57,8 +57,8 @@ def plot_mzi_transfer(mzi, voltages=None, wavelength=None, ax=None, db=True):
         top = curves.max()
         ax.set_ylim(max(curves.min(), top - 60) - 2, top + 2)
     if v_pi is not None:
-        ax.axvline(v_pi * scale, ls="--", lw=0.8, c="0.4")
         name, unit = ("Pπ", "mW") if scale != 1 else ("Vπ", "V")
+        ax.axvline(v_pi * scale, ls="--", lw=0.8, c="0.4", label=name)
         ax.annotate(f"{name} = {v_pi * scale:.3g} {unit}", (v_pi * scale, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=8, color="0.3")
     ax.set_xlabel(xlabel)
@@ -94,11 +94,13 @@ def plot_pulse_train(chip, symbols=8, ax=None, eye=False):
         ax.set_xlim(0, 1e12 / drive.symbol_rate)
         ax.set_xlabel("time in symbol slot [ps]")
     else:
-        ax.plot(time_ps, power_mw, c="C0", lw=0.9)
-        for k in range(1, symbols):
-            ax.axvline(k * 1e12 / drive.symbol_rate, c="0.85", lw=0.6, zorder=0)
+        ax.plot(time_ps, power_mw, c="C0", lw=0.9, label="carver output")
+        ax.vlines(np.arange(1, symbols) * 1e12 / drive.symbol_rate, 0, 1, transform=ax.get_xaxis_transform(),
+                  colors="0.85", lw=0.6, zorder=0, label="symbol slot boundaries")
         ax.set_xlim(0, time_ps[-1] + 1e12 / drive.sample_rate)
         ax.set_xlabel("time [ps]")
+        if symbols > 1:
+            ax.legend(fontsize=7, loc="upper right")
     fwhm_ps = pulse_fwhm(power_mw, drive.sample_rate, drive.samples_per_symbol) * 1e12
     ax.set_ylabel("carver output [mW] for 1 mW in")
     ax.set_ylim(bottom=0)
@@ -131,13 +133,13 @@ def plot_grating_spectrum(coupler, wavelengths=None, ax=None):
         title = (f"2D grating coupler: peak IL {-10 * np.log10(power.max()):.2f} dB, "
                  f"λ_H − λ_V = {coupler.wavelength_split * 1e9:.2f} nm")
     else:
-        ax.plot(nm, 10 * np.log10(power), lw=1.2, c="C0")
+        ax.plot(nm, 10 * np.log10(power), lw=1.2, c="C0", label="transmission")
         peak_db = -coupler.insertion_loss_db
         centre = coupler.centre_wavelength * 1e9
         for level, width, colour in ((1.0, coupler.bandwidth_1db, "C1"), (3.0, coupler.bandwidth_3db, "C2")):
             ax.hlines(peak_db - level, centre - width * 5e8, centre + width * 5e8, colors=colour, lw=1.5,
                       label=f"{level:g}-dB bandwidth {width * 1e9:.1f} nm")
-        ax.axvline(centre, ls=":", c="0.5", lw=0.8)
+        ax.axvline(centre, ls=":", c="0.5", lw=0.8, label=f"centre {centre:.1f} nm")
         ax.legend(fontsize=8, loc="lower center")
         title = f"grating coupler: peak IL {coupler.insertion_loss_db:.2f} dB at {centre:.1f} nm"
     ax.set_xlabel("wavelength [nm]")

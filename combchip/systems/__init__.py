@@ -1,4 +1,6 @@
-"""The published systems A, B and C as device objects, and system A's soliton-step experiment.
+"""The published systems A, B and C as device objects, and system A's soliton-step experiment
+(:mod:`.soliton_steps`, a module: its function of the same name is not re-exported here, so the name never
+changes meaning when the module is imported).
 
 Published numbers live once in :mod:`combchip.systems.published`; each ``system_*`` module builds its
 system's devices from them and states what it assumes. Names load on first use, so that the data in
@@ -13,8 +15,9 @@ _NAMES = {
     "system_b_lock_figures": "system_b",
     "system_b_key_rate": "system_b_link", "system_b_line": "system_b_link",
     "system_c_ring": "system_c", "system_c_client": "system_c", "system_c_channel": "system_c",
+    "system_c_client_lock": "system_c_clients",
     "system_a_pumped_ring": "system_a", "system_a_aux": "system_a",
-    "soliton_steps": "soliton_steps", "dual_drive_scan": "dual_drive",
+    "dual_drive_scan": "dual_drive",
     "SYSTEM_A": "published", "SYSTEM_B": "published", "SYSTEM_C": "published",
 }
 

@@ -268,9 +268,11 @@ def _lead_in(ring, pump, norm, chaos_zeta, rate, modes, dt, seed, progress):
 
 def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float = "zero_pull",
                     park_offset_hz: float = 0.0, rate_hz_per_s: float = SCAN_RATE, span_hz: float | None = None,
-                    hold_s: float = 0.0, back_hz: float = 0.0, absorption_q: float = SI3N4_ABSORPTION_Q,
+                    hold_s: float = 0.0, back_hz: float = 0.0, back_rate_hz_per_s: float | None = None,
+                    absorption_q: float = SI3N4_ABSORPTION_Q,
                     chaos_zeta: float = 6.0, lead_in_rate_hz_per_s: float = LEAD_IN_RATE, bursts: int = 60,
-                    modes: int = 512, dt: float = 4e-3, seed: int = 0, progress: bool = False) -> xr.Dataset:
+                    modes: int = 512, dt: float = 4e-3, seed: int = 0, progress: bool = False,
+                    checkpoint=None, checkpoint_every: int = 200_000) -> xr.Dataset:
     """Slow forward pump scan of system A's pumped resonance (167.2 MHz) from chaos, with heat and/or the aux.
 
     Protocol: (1) a thermal-free lead-in at ``lead_in_rate_hz_per_s`` from ζ = −5 into modulation-unstable
@@ -296,6 +298,8 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         Forward scan [Hz] > 0; default ζ_max − ζ_c + 2 half-linewidths (past the soliton existence limit).
     hold_s, back_hz : float
         Hold at the end of the forward scan [s] and backward scan [Hz], ≥ 0.
+    back_rate_hz_per_s : float, optional
+        Speed of the backward scan [Hz/s], > 0; ``rate_hz_per_s`` if omitted.
     absorption_q : float
         Absorption-limited Q of :meth:`Thermal.si3n4` (an assumption; it sets the heat's strength, G ∝ 1/Q_abs).
     chaos_zeta : float
@@ -306,6 +310,9 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         512 by default: at 256 the ≈ 37-mode-wide (3 dB) solitons near ζ ≈ 7 are under-resolved and a
         thermal-free scan drops from chaos straight to the CW state (4 of 4 seeds), where 512 modes keep 5–6
         solitons up to ζ_max.
+    checkpoint, checkpoint_every
+        Save the slow run every ``checkpoint_every`` steps to this .npz and resume from it
+        (:func:`~combchip.simulate_comb`); the short lead-in into chaos is recomputed.
 
     Returns
     -------
@@ -327,6 +334,7 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     lead_rate = check_positive("lead_in_rate_hz_per_s", lead_in_rate_hz_per_s, "Hz/s")
     hold_s = check_range("hold_s", hold_s, 0.0, np.inf, "s")
     back_hz = check_range("back_hz", back_hz, 0.0, np.inf, "Hz")
+    back_rate = rate if back_rate_hz_per_s is None else check_positive("back_rate_hz_per_s", back_rate_hz_per_s, "Hz/s")
     chaos_zeta = check_range("chaos_zeta", chaos_zeta, 2.0, 9.0, "1", low_open=True, high_open=True)
     bursts = check_int("bursts", bursts, 1)
     modes = check_int("modes", modes, 8)
@@ -367,13 +375,14 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     if hold_s > 0:
         schedule = schedule.hold(hold_s)
     if back_hz > 0:
-        schedule = schedule.scan_to(start + span - back_hz, rate)
+        schedule = schedule.scan_to(start + span - back_hz, back_rate)
     spacing = float(norm.time_s(2.0))
     ends = np.linspace(BURST * spacing, schedule.duration, bursts)
     times = np.concatenate([end - spacing * np.arange(BURST - 1, -1, -1) for end in ends])
     ds = simulate_comb(ring, pump, schedule, modes=modes, dt=dt, seed=seed, snapshots=times, progress=progress,
                        initial=field, thermal=heat if thermal else None, aux=laser if aux else None,
-                       initial_temperature=temperature, initial_aux_field=aux_field)
+                       initial_temperature=temperature, initial_aux_field=aux_field, checkpoint=checkpoint,
+                       checkpoint_every=checkpoint_every)
     counts = count_solitons(ds.field.values, threshold=effective_threshold(ds), window=BURST)
     ds["soliton_count"] = ("count", counts, {"units": "1", "long_name": f"solitons ({BURST}-snapshot aligned average)"})
     ds = ds.assign_coords(
@@ -385,7 +394,7 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         ds["count_temperature"] = ("count", np.interp(ends, ds.time.values, ds.temperature.values),
                                    {"units": "K", "long_name": "ring temperature rise at the count"})
     ds.attrs.update(scan_rate=rate, lead_in_rate=lead_rate, absorption_q=float(absorption_q),
-                    hold=hold_s, back=back_hz, span=span,
+                    hold=hold_s, back=back_hz, back_rate=back_rate, span=span,
                     thermal_on=int(thermal), aux_on=int(aux), park=str(park), park_offset=park_offset_hz,
                     aux_park_detuning=park_hz,
                     chaos_zeta=chaos_zeta, chaos_power=chaos_w, soliton_power=soliton_w,

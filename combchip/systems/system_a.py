@@ -26,9 +26,10 @@ DETECTOR = Detector(efficiency=0.75, dark_count_probability=1e-7)
 def system_a_ring() -> Ring:
     """System A's 100 GHz ring.
 
-    Measured FSR (98.7498 GHz) and loaded Q (1.08 × 10⁶); D₂, D₃ (finite-difference mode solver) and
-    κ_ex (500 nm gap) from :meth:`Ring.from_geometry` on the published 1.6 × 0.8 µm cross-section and
-    230 µm radius; κ₀ = κ − κ_ex; A_eff = the core area; n_g from the FSR and the radius.
+    Measured FSR (98.7498 GHz) and loaded Q (1.08 × 10⁶); D₂, D₃ (full-vectorial bent-guide femwell modes),
+    κ_ex (coupled-mode overlap along the 500 nm gap coupler) and A_eff (mode field over the core) from
+    :meth:`Ring.from_geometry` on the published 1.6 × 0.8 µm cross-section and 230 µm radius; κ₀ = κ − κ_ex;
+    n_g from the FSR and the radius.
     """
     p = SYSTEM_A
     geometric = Ring.from_geometry(radius=p.ring_radius, width=p.waveguide_width, height=p.waveguide_height,

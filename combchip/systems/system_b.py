@@ -28,12 +28,12 @@ Q_LOADED = 1e6
 
 
 def ring_radius() -> float:
-    """Radius [m] of system B's ring: R = c/(2π·n_g·FSR) for the published FSR, with n_g the finite-difference
-    group index of the assumed :data:`WIDTH` × :data:`HEIGHT` guide at :data:`PUMP_WAVELENGTH`
-    (:func:`combchip.waveguide.radius_for_fsr`; straight-guide n_g, the solver is not bend-aware)."""
+    """Radius [m] of system B's ring: R = c/(2π·n_g·FSR) for the published FSR, with n_g the full-vectorial
+    (femwell) group index of the assumed :data:`WIDTH` × :data:`HEIGHT` guide at :data:`PUMP_WAVELENGTH`
+    (:func:`combchip.waveguide.radius_for_fsr`; straight-guide n_g, the bend changes it by < 1e-4)."""
     from ..waveguide import radius_for_fsr
 
-    return radius_for_fsr(fsr=SYSTEM_B.fsr, width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fd")
+    return radius_for_fsr(fsr=SYSTEM_B.fsr, width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fem")
 
 
 def system_b_ring() -> Ring:
@@ -66,20 +66,22 @@ SETTLE_TAU = 200.0
 def system_b_comb_ring(q_loaded: float = Q_LOADED) -> Ring:
     """System B's 49 GHz Si₃N₄ ring from its assumed cross-section (:data:`WIDTH` × :data:`HEIGHT`).
 
-    n_g at :data:`PUMP_WAVELENGTH` comes from the finite-difference mode solver
+    n_g at :data:`PUMP_WAVELENGTH` comes from the full-vectorial femwell mode solver
     (:func:`combchip.waveguide.group_index`); the radius is solved from the published FSR,
     R = c/(2π·n_g·FSR); FSR, D₂ and D₃ are then read back from the ring's resonances
     n_eff(ω_m)·ω_m·R/c = m (:func:`combchip.waveguide.ring_dispersion`, Herr et al., Nat. Photon. 8, 145
-    (2014)). Loaded Q assumed (critical coupling), A_eff = the core area. The radius is ``ring.length/2π``.
+    (2014)) of the bent guide. Loaded Q assumed (critical coupling), A_eff from the mode field
+    (:func:`combchip.waveguide.effective_area`). The radius is ``ring.length/2π``.
     """
-    from ..waveguide import group_index, ring_dispersion
+    from ..waveguide import effective_area, group_index, ring_dispersion
 
     q_loaded = check_positive("q_loaded", q_loaded)
-    guide = dict(width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fd")
+    guide = dict(width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH, method="fem")
     radius = c / (2 * np.pi * group_index(**guide) * SYSTEM_B.fsr)
     disp = ring_dispersion(radius=radius, **guide)
     return Ring.from_loaded_q(PUMP_WAVELENGTH, disp["fsr"], q_loaded, coupling=0.5, d2=disp["d2"], d3=disp["d3"],
-                              a_eff=WIDTH * HEIGHT, n_g=disp["n_g"])
+                              a_eff=effective_area(width=WIDTH, height=HEIGHT, wavelength=PUMP_WAVELENGTH,
+                                                   radius=radius), n_g=disp["n_g"])
 
 
 def system_b_comb(*, pump_power: float = PUMP_POWER, detuning_fraction: float = DETUNING_FRACTION,
@@ -231,10 +233,13 @@ def system_b_transmitter(wavelength: float = 1550e-9):
 
     Published: the 2.5 GHz clock, push-pull depletion MZIs with 30 dB extinction, a thermo-optic VOA,
     1D and 2D grating couplers. Assumed: 3.5 mm arms (5 × 10¹⁷ cm⁻³ p-n, 3 V reverse bias) on a
-    traveling-wave electrode (n_μ = 3.7 against n_g = 3.9, 35 Ω loaded line, 2.5 dB/cm/√GHz), SOI
+    dual-drive coplanar electrode per arm (10 µm signal, 4 µm gaps set by the p-n contacts, 2 µm Al, matched
+    termination) whose Z₀, n_μ and conductor loss follow from those widths on the SOI stack, loaded by the junction
+    at 3 V (:class:`~combchip.tx.cpw.CoplanarLine`; n_g = 3.9 assumed), SOI
     grating couplers and a 10 GS/s DAC with 25 ps rise time driving one word per 400 ps symbol.
     """
     from ..tx.chips import SiPolarizationChip
+    from ..tx.cpw import CoplanarLine
     from ..tx.drive import Drive
     from ..tx.grating_couplers import GratingCoupler1D, GratingCoupler2D
     from ..tx.modulators import MZI
@@ -242,8 +247,8 @@ def system_b_transmitter(wavelength: float = 1550e-9):
     from ..tx.rf import TravelingWaveResponse
 
     arm = DepletionPhaseShifter(length=3.5e-3)
-    line = TravelingWaveResponse(length=3.5e-3, n_optical_group=3.9, n_microwave=3.7, rf_loss_db_per_m_sqrt_ghz=250.0,
-                                 characteristic_impedance=35.0, load_impedance=35.0, source_impedance=50.0)
+    electrode = CoplanarLine(signal_width=10e-6, gap=4e-6, loading_capacitance=arm.capacitance(3.0) / arm.length)
+    line = TravelingWaveResponse.from_line(electrode, arm.length, n_optical_group=3.9)
     common = dict(common_voltage=3.0, response=line, wavelength=wavelength)
     extinction = SYSTEM_B.extinction_db
     return SiPolarizationChip(

@@ -15,16 +15,17 @@ from ..comb.resonator import Ring
 from ..waveguide import radius_for_fsr
 from .published import SYSTEM_C
 
-__all__ = ["DELAY_IMBALANCE", "INTENSITY_MISMATCH", "POLARIZATION_MISMATCH", "REFERENCE_POWER", "RING_RADIUS",
-           "RING_WIDTH", "system_c_channel", "system_c_client", "system_c_ring"]
+__all__ = ["BACKSCATTER_RATE", "DELAY_IMBALANCE", "DFB_COUPLING", "INTENSITY_MISMATCH", "POLARIZATION_MISMATCH",
+           "REFERENCE_POWER", "RING_RADIUS", "RING_WIDTH", "system_c_channel", "system_c_client", "system_c_comb_ring",
+           "system_c_dark_pulse", "system_c_ring", "system_c_sil"]
 
 RING_WIDTH = 2.8e-6
 """Assumed ring and bus width [m] of the 100 nm thick Si₃N₄ guide (weakly guiding, ultrahigh Q)."""
 RING_RADIUS = radius_for_fsr(fsr=SYSTEM_C.fsr, width=RING_WIDTH, height=SYSTEM_C.ring_thickness,
-                             wavelength=SYSTEM_C.wavelength, method="eim")
-"""Drawn ring radius [m]: R = c/(2π·n_g·FSR) for the published FSR, n_g ≈ 1.591 the effective-index group index
-of the :data:`RING_WIDTH` × 100 nm guide at 1549.78 nm (the finite-difference solver's default grid needs
-1.8 × 10⁶ unknowns for a 100 nm core, above its limit); R ≈ 998.7 µm, L ≈ 6.28 mm."""
+                             wavelength=SYSTEM_C.wavelength, method="fem")
+"""Drawn ring radius [m]: R = c/(2π·n_g·FSR) for the published FSR, n_g the full-vectorial (femwell) group index
+of the :data:`RING_WIDTH` × 100 nm guide at 1549.78 nm (straight guide; tabulated in :mod:`combchip.mode_table`,
+so importing this module solves no mesh)."""
 
 
 def system_c_ring() -> Ring:
@@ -44,6 +45,8 @@ def system_c_client(symbol_rate: float = 1.25e9, wavelength: float = 1550e-9):
     The modulators are built for the published 33.8 dB interference visibility; 4 mm of InP (r₄₁ = 1.4 pm/V,
     0.5 µm intrinsic layer, Γ = 0.7, assumed) gives Vπ ≈ 6.2 V against the published 5.8 ± 1.4 V. The
     symbol rate and the 8-samples-per-symbol, 30 ps-rise DAC are assumptions (the paper does not give them).
+    Each 4 mm section is a lumped electrode (as drawn): its 1.76 pF junction behind a 50 Ω driver terminated in
+    50 Ω limits the drive to f_RC ≈ 3.6 GHz (:meth:`~combchip.tx.phase_shifters.ElectroOpticPhaseShifter.rc_response`).
     """
     from ..tx.chips import InPClientChip
     from ..tx.drive import Drive
@@ -51,13 +54,15 @@ def system_c_client(symbol_rate: float = 1.25e9, wavelength: float = 1550e-9):
     from ..tx.phase_shifters import ElectroOpticPhaseShifter
 
     section = ElectroOpticPhaseShifter(length=4e-3)
+    lumped = section.rc_response()
     im = MZI.with_extinction(SYSTEM_C.modulator_visibility_db, section, drive="single", bias_phase=np.pi,
-                             wavelength=wavelength)
+                             wavelength=wavelength, response=lumped)
     return InPClientChip(
         carver=im,
         decoy=im,
         phase_modulator=section,
-        drive=Drive(symbol_rate=symbol_rate, dac_rate=8 * symbol_rate, rise_time=30e-12, samples_per_symbol=64),
+        drive=Drive(symbol_rate=symbol_rate, dac_rate=8 * symbol_rate, rise_time=30e-12, samples_per_symbol=64,
+                    response=lumped),
         wavelength=wavelength,
     )
 
@@ -94,3 +99,101 @@ def system_c_channel(reference_interval: float = 10e-6, difference_interval: flo
         comb_linewidth=SYSTEM_C.intrinsic_linewidth, delay_imbalance=DELAY_IMBALANCE,
         polarization_mismatch=POLARIZATION_MISMATCH, intensity_mismatch=INTENSITY_MISMATCH)
     return SNSChannel(loss_db_per_km=0.16, efficiency=0.7, dark_count_probability=1e-8, tracking=tracking)
+
+
+BACKSCATTER_RATE = 2 * math.pi * 1e6
+"""Assumed forward–backward coupling Γ [rad/s] of the ring: a 2 MHz doublet splitting, unresolved under the
+≈ 19 MHz loaded linewidth (the paper gives none)."""
+DFB_COUPLING = 0.3
+"""Assumed DFB-to-bus power coupling η_c through the air gap (the paper gives none)."""
+
+
+def system_c_comb_ring() -> Ring:
+    """:func:`system_c_ring` with D₂ and D₃ of the full-vectorial bent-guide modes of its 2.8 µm × 100 nm guide.
+
+    :func:`combchip.waveguide.ring_dispersion` (``"fem"``, femwell, tabulated in :mod:`combchip.mode_table`)
+    gives D₂/2π ≈ −0.75 MHz, normal dispersion (the effective-index method: −0.74 MHz). A_eff keeps the Ring
+    default of 1 µm² (assumed; the mode field gives ≈ 16 µm², :func:`combchip.waveguide.effective_area`).
+    """
+    from dataclasses import replace
+
+    from ..waveguide import ring_dispersion
+
+    disp = ring_dispersion(radius=RING_RADIUS, width=RING_WIDTH, height=SYSTEM_C.ring_thickness,
+                           wavelength=SYSTEM_C.wavelength, method="fem")
+    return replace(system_c_ring(), d2=disp["d2"], d3=disp["d3"])
+
+
+def system_c_sil(feedback_phase: float = math.pi, current: float = 0.12):
+    """System C's InP DFB (:meth:`combchip.SemiconductorLaser.dfb`, assumed parameters) on :data:`DFB_COUPLING`,
+    self-injection locked through :data:`BACKSCATTER_RATE`."""
+    from ..comb.sil import SelfInjection, SemiconductorLaser
+
+    return SelfInjection(SemiconductorLaser.dfb(SYSTEM_C.wavelength, current), BACKSCATTER_RATE,
+                         feedback_phase=feedback_phase, coupling_efficiency=DFB_COUPLING)
+
+
+def system_c_dark_pulse(feedback_phases=None, *, free_running_detuning: float = 20.0, modes: int = 128,
+                        seed: int = 0, progress: bool = False):
+    """System C's dark pulse (platicon) started by self-injection locking, the feedback phase swept.
+
+    For each phase φ (default 8 over [−π, π)) the free-running DFB is tuned from ξ = −20 (blue of the resonance)
+    to ``free_running_detuning`` (ξ = 2(ω₀ − ω_d)/κ) over 300 τ (τ = κt/2) and held 200 τ; then ξ steps by +0.5 and
+    is held 100 τ, so that the Kerr-loaded stabilization coefficient K = Δξ/Δζ (ζ the locked laser's detuning)
+    can be read off. The first φ ending in a stationary comb (comb power steady to 10⁻³ over the last 50 τ of each
+    hold) is returned.
+
+    Returns
+    -------
+    xarray.Dataset
+        The :func:`~combchip.comb.simulate.simulate_comb` result of that phase (five snapshots 10 τ apart at the end
+        of the ξ hold, before the step), with ``attrs``: ``feedback_phase``,
+        ``phases_tried``, ``stabilization`` (K with Kerr), ``noise_suppression_db`` (20 log₁₀ K, frequency noise of
+        the locked laser, which is the pump line, against the free-running DFB), ``comb_line_linewidth`` [Hz]
+        (the DFB's Henry linewidth / K², also set as ``pump_linewidth``, the locked pump's, so that
+        :func:`~combchip.comb.lines.comb_lines` carries it to the lines), ``total_output_power`` [W] (all lines, pump included) and
+        ``bus_input_power`` [W]. Raises RuntimeError if no phase gives a stationary comb.
+    """
+    from ..comb.detuning import DetuningSchedule
+    from ..comb.normalization import normalize
+    from ..comb.simulate import simulate_comb
+
+    phases = np.linspace(-math.pi, math.pi, 8, endpoint=False) if feedback_phases is None else np.atleast_1d(
+        np.asarray(feedback_phases, dtype=float))
+    if phases.ndim != 1 or phases.size == 0 or not np.all(np.isfinite(phases)):
+        raise ValueError(f"feedback_phases must be finite numbers [rad], got {feedback_phases!r}")
+    if not (np.isfinite(free_running_detuning) and free_running_detuning > 0):
+        raise ValueError(f"free_running_detuning must be > 0 (red side, κ/2 units), got {free_running_detuning!r}")
+    ring = system_c_comb_ring()
+    step = 0.5
+    tried = []
+    for phase in phases:
+        sil = system_c_sil(float(phase))
+        norm = normalize(ring, sil.pump())
+        t = 2 / norm.kappa
+        knots = (0.0, 300 * t, 500 * t, 500 * t * (1 + 1e-9), 600 * t)
+        xi = (-20.0, free_running_detuning, free_running_detuning, free_running_detuning + step,
+              free_running_detuning + step)
+        schedule = DetuningSchedule(knots, tuple(float(norm.detuning_hz(x)) for x in xi))
+        ds = simulate_comb(ring, sil.pump(), schedule, modes=modes, sil=sil, seed=seed, progress=progress,
+                           snapshots=[*np.linspace(410 * t, 450 * t, 5), 600 * t])
+        time = ds.time.values
+        before, after = (time > 450 * t) & (time < 500 * t), time > 550 * t
+        comb = ds.comb_power.values
+        steady = all(comb[w].mean() > 0 and np.ptp(comb[w]) < 1e-3 * comb[w].mean() for w in (before, after))
+        tried.append(float(phase))
+        if not steady:
+            continue
+        zeta = norm.zeta(ds.laser_detuning.values)
+        stabilization = step / (zeta[after].mean() - zeta[before].mean())
+        ds = ds.isel(snapshot=slice(0, 5))
+        locked_linewidth = float(sil.laser.linewidth / stabilization**2)
+        ds.attrs.update(
+            feedback_phase=float(phase), phases_tried=tried, stabilization=float(stabilization),
+            noise_suppression_db=float(20 * np.log10(abs(stabilization))),
+            comb_line_linewidth=locked_linewidth, pump_linewidth=locked_linewidth,
+            total_output_power=float(ds.spectrum.isel(snapshot=-1).sum()), bus_input_power=sil.pump().power,
+            free_running_linewidth=sil.laser.linewidth)
+        return ds
+    raise RuntimeError(f"no feedback phase of {tried} gave a stationary comb at free-running detuning "
+                       f"{free_running_detuning} (κ/2 units)")

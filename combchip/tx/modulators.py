@@ -66,6 +66,15 @@ class MZI:
     with V_cm the common (DC bias) voltage on both arms. Two linear shifters of half-wave voltage V_π
     then give an MZI with Vπ = V_π in either drive.
 
+    Vπ convention: :meth:`v_pi` is the differential drive, V_a − V_b, that adds π between the arms;
+    each arm then swings by ±Vπ/2 around V_cm. This is the dual-drive G-S-G-S-G electrode that
+    :func:`combchip.layouts.transmitter_si.mzm` draws: each arm's n side on its own signal line, its
+    p side on ground, signal 1 at V_cm + V/2 and signal 2 at V_cm − V/2 (a differential driver with
+    a common-mode bias V_cm > 0 reverse-biases both junctions). Published push-pull Vπ (system B's
+    ``SYSTEM_B.v_pi``) is usually quoted for this differential swing, or, with a single-ended driver on a
+    series push-pull electrode, for the voltage across both junctions in series, which is the same
+    quantity; a per-arm (single-ended, one arm driven) Vπ is twice as large.
+
     Parameters
     ----------
     arm_a, arm_b : PhaseShifter

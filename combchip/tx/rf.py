@@ -22,6 +22,7 @@ from scipy.optimize import brentq
 
 from ..units import db_to_neper
 from ..validation import check_nonnegative, check_positive, check_range
+from .cpw import CoplanarLine
 
 __all__ = ["DriveResponse", "RCResponse", "TravelingWaveResponse"]
 
@@ -186,6 +187,8 @@ class TravelingWaveResponse(_DriveResponse):
         RF loss α₁ at 1 GHz [dB/m], scaling as √f.
     characteristic_impedance, load_impedance, source_impedance : float
         Z₀, Z_L, Z_s [Ω].
+    line : CoplanarLine, optional
+        The electrode these values come from (:meth:`from_line`), kept for the layout.
     """
 
     length: float
@@ -195,10 +198,13 @@ class TravelingWaveResponse(_DriveResponse):
     characteristic_impedance: float = 50.0
     load_impedance: float = 50.0
     source_impedance: float = 50.0
+    line: CoplanarLine | None = None
 
     def __post_init__(self):
         set_ = object.__setattr__
         set_(self, "length", check_range("length", self.length, 0.0, 1.0, "m", low_open=True))
+        if self.line is not None and not isinstance(self.line, CoplanarLine):
+            raise ValueError(f"line must be a CoplanarLine, got {type(self.line).__name__}")
         set_(self, "n_optical_group", check_range("n_optical_group", self.n_optical_group, 1.0, 10.0))
         set_(self, "n_microwave", check_range("n_microwave", self.n_microwave, 1.0, 100.0))
         set_(self, "rf_loss_db_per_m_sqrt_ghz",
@@ -207,6 +213,19 @@ class TravelingWaveResponse(_DriveResponse):
              check_positive("characteristic_impedance", self.characteristic_impedance, "ohm"))
         set_(self, "load_impedance", check_positive("load_impedance", self.load_impedance, "ohm"))
         set_(self, "source_impedance", check_nonnegative("source_impedance", self.source_impedance, "ohm"))
+
+    @classmethod
+    def from_line(cls, line: CoplanarLine, length: float, n_optical_group: float, *,
+                  source_impedance: float = 50.0, load_impedance: float | None = None) -> TravelingWaveResponse:
+        """Response of a drawn coplanar electrode: Z₀, n_μ and the √f conductor loss from ``line``.
+
+        ``load_impedance`` defaults to the line's Z₀ (matched termination).
+        """
+        if not isinstance(line, CoplanarLine):
+            raise ValueError(f"line must be a CoplanarLine, got {type(line).__name__}")
+        z0 = line.characteristic_impedance
+        return cls(length, n_optical_group, line.microwave_index, line.loss_db_per_m_sqrt_ghz, z0,
+                   z0 if load_impedance is None else load_impedance, source_impedance, line)
 
     @property
     def dc_gain(self) -> float:

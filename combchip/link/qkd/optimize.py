@@ -282,6 +282,7 @@ def optimize_asymmetric(link: MDILink, total_pulse_pairs: float, *, eps: float =
     2. Two 12-coordinate starts: that optimum on both sides, and :func:`balanced_start` of it
        (η_A x_A = η_B x_B, Wang, Xu & Lo 2019). Nelder–Mead runs from the better one, and from the other
        too when the first ends without key.
+
     The best result is returned; it is never below the symmetric optimum (a start). A zero key is the best
     of the starts, not a proof that none exists.
 

@@ -1,0 +1,68 @@
+"""Figures of line noise: frequency-noise PSDs, the delayed self-heterodyne beat and its fit, injection locking."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .axes import new_axes
+
+__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne"]
+
+
+def plot_frequency_noise(curves, ax=None):
+    """One-sided frequency-noise PSDs S_ν(f) [Hz²/Hz] on log axes, each with its intrinsic level π·S_ν(∞) [Hz].
+
+    ``curves`` maps a label ("free-running pump", "soliton line μ = 20", …) to a DataArray on ``frequency``
+    (e.g. :func:`combchip.comb.line_noise.frequency_noise_psd`'s ``psd`` or ``line_frequency_noise``'s
+    ``total_psd``) or a pair (frequency [Hz], psd [Hz²/Hz]).
+    """
+    if not curves:
+        raise ValueError("curves must map at least one label to a PSD")
+    fig, ax = new_axes(ax, figsize=(6.5, 4))
+    for label, curve in curves.items():
+        f, s = (curve.frequency.values, curve.values) if hasattr(curve, "frequency") else map(np.asarray, curve)
+        ax.loglog(f, s, label=f"{label} (π·S(f_max) = {np.pi * s[-1]:.3g} Hz)")
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel("S_ν(f) [Hz²/Hz]")
+    ax.set_title("frequency-noise PSD", fontsize=9)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_self_heterodyne(dsh, ax=None):
+    """Delayed self-heterodyne beat about f_AOM [MHz] and its Lorentzian fit
+    (:func:`combchip.comb.self_heterodyne.self_heterodyne`), with the linewidth read from the fit."""
+    fig, ax = new_axes(ax, figsize=(6, 4))
+    offset = dsh.offset.values / 1e6
+    peak = float(dsh.beat.max())
+    ax.plot(offset, 10 * np.log10(np.maximum(dsh.beat.values / peak, 1e-12)), label="beat")
+    linewidth = float(dsh.linewidth)
+    text = f"{linewidth / 1e3:.4g} kHz" if np.isfinite(linewidth) else f"NaN ({dsh.attrs['status']})"
+    ax.plot(offset, 10 * np.log10(np.maximum(dsh.fit.values / peak, 1e-12)), "--",
+            label=f"Lorentzian fit: FWHM/2 = {text}")
+    ax.set_ylim(-40, 3)
+    ax.set_xlabel("offset from f_AOM [MHz]")
+    ax.set_ylabel("beat power [dB]")
+    delay = dsh.attrs.get("delay", np.inf)
+    ax.set_title(f"delayed self-heterodyne, τ_d = {delay * 1e6:.3g} µs, carrier "
+                 f"{100 * float(dsh.carrier_fraction):.2g} %", fontsize=9)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_injection_lock(lock, ax=None):
+    """Frequency-noise PSDs of the master line, the free-running and the locked client
+    (:func:`combchip.tx.injection_lock.injection_lock`), with the locking bandwidth γ_L/2π marked."""
+    fig, ax = new_axes(ax, figsize=(6.5, 4))
+    f = lock.frequency.values
+    ax.loglog(f, lock.free_psd.values, label="free-running client")
+    ax.loglog(f, lock.master_psd.values, label="master (comb line)")
+    ax.loglog(f, lock.client_psd.values, "--", label=f"locked client, SMSR {float(lock.smsr):.1f} dB")
+    bandwidth = float(lock.locking_bandwidth)
+    if np.isfinite(bandwidth):
+        ax.axvline(bandwidth, color="0.5", ls=":", lw=0.8, label=f"locking bandwidth {bandwidth / 1e9:.3g} GHz")
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel("S_ν(f) [Hz²/Hz]")
+    ax.set_title("injection locking: first-order transfer of the master's noise", fontsize=9)
+    ax.legend(fontsize=8)
+    return fig
