@@ -23,12 +23,13 @@ def _sech2_fwhm(lines):
     return 2 * np.arccosh(np.sqrt(2)) * abs(width)
 
 
-@pytest.mark.slow  # the FD mode solver at 7 frequencies (≈ 1–8 s, cached per process)
+@pytest.mark.slow  # the femwell table at 7 frequencies (cached per process)
 def test_ring_reads_back_the_published_fsr_with_the_solved_radius():
     ring = system_b_comb_ring()
-    # the resonances n_eff(ω_m)ω_mR/c = m give D₁ = c/(n_g R) up to O(D₂/D₁) ≈ 1e-6 and the brentq tolerance
-    assert ring.fsr == pytest.approx(SYSTEM_B.fsr, rel=1e-5)
-    assert ring.length / (2 * np.pi) == pytest.approx(c / (2 * np.pi * ring.n_g * SYSTEM_B.fsr), rel=1e-5)
+    # the resonances n_eff(ω_m)ω_mR/c = m give D₁ = c/(n_g R) up to O(D₂/D₁) ≈ 1e-6; the femwell table serves a
+    # bend radius within 1e-5 of its own (the 1 nm drawing grid), which leaves ≈ 2e-5 (0.9 MHz of 49 GHz)
+    assert ring.fsr == pytest.approx(SYSTEM_B.fsr, rel=3e-5)
+    assert ring.length / (2 * np.pi) == pytest.approx(c / (2 * np.pi * ring.n_g * SYSTEM_B.fsr), rel=3e-5)
     # 1.6 × 0.8 µm Si₃N₄ is anomalous at 1560 nm; D₂ scales as D₁² from system A's ring (1.05 MHz at 98.75 GHz)
     assert 0 < ring.d2 / (2 * np.pi) < 1.05e6 and 2.0 < ring.n_g < 2.2
 
