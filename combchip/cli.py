@@ -212,7 +212,8 @@ def _network(args) -> int:
     start = time.perf_counter()
     comb = load(args.comb) if args.comb else None
     ds = network_key_rates(comb, users=args.users, distances=np.asarray(km) * 1e3, extra_loss_db=args.extra_loss_db,
-                           default_linewidth=args.linewidth, optimize=args.optimize)
+                           default_linewidth=args.linewidth, optimize=args.optimize,
+                           progress=args.optimize)
     save(ds, out / "key_rate.nc")
     fig = plot_rate_matrix(ds.key_rate, visibility_model=VISIBILITY_MODELS.get(ds.attrs["visibility_model"]))
     fig.savefig(out / "key_rate.png", dpi=120)

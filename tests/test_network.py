@@ -464,3 +464,21 @@ def test_loss_grid_rejects_bad_inputs(kwargs, name):
     args = {"raw": lambda a, b: 20.0 - a - b, "lo": [10.0], "hi": [12.0], "tolerance": 0.01, **kwargs}
     with pytest.raises(ValueError, match=name):
         LossGrid(args.pop("raw"), args.pop("lo"), args.pop("hi"), args.pop("tolerance"), **args)
+
+
+def test_optimize_progress_bar_counts_on_stderr_and_changes_nothing(capsys, monkeypatch):
+    import functools
+
+    import combchip.link.network as network
+
+    # a few Nelder–Mead steps per optimization keep this fast; the bar and the results are what is checked here
+    monkeypatch.setattr(network, "optimize_parameters", functools.partial(network.optimize_parameters, maxiter=3))
+    kwargs = dict(losses_db=[12.0, 18.0], optimize=True, method="exact", repetition_rate=None)
+    quiet = key_rate_matrix(2, **kwargs)
+    assert capsys.readouterr().err == ""  # progress=False by default: the library stays silent
+    shown = key_rate_matrix(2, progress=True, **kwargs)
+    err = capsys.readouterr().err
+    assert "optimizing settings" in err and "1/1" in err  # one distinct pair, optimized once
+    xr.testing.assert_identical(quiet, shown)
+    with pytest.raises(ValueError, match="progress"):
+        key_rate_matrix(2, progress="yes", **kwargs)

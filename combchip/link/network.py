@@ -40,6 +40,7 @@ import numpy as np
 import xarray as xr
 from scipy.constants import c as _C
 from scipy.interpolate import RegularGridInterpolator
+from tqdm.auto import tqdm
 
 from . import hom as _hom
 from ..comb.coherence import MIN_SAMPLES, line_coherence
@@ -145,7 +146,8 @@ class _RateModel:
     L_a ↔ L_b; every evaluation is made at (min, max).
     """
 
-    def __init__(self, e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize=False):
+    def __init__(self, e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize=False,
+                 progress=False):
         if not isinstance(detector, Detector):
             raise ValueError(f"detector must be a combchip.link.qkd.Detector, got {detector!r}")
         self.mu, self.p = check_protocol(intensities, probabilities)
@@ -155,7 +157,10 @@ class _RateModel:
         self.e_d_z = check_range("e_d_z", e_d_z, 0.0, 0.5)
         if not isinstance(optimize, bool):
             raise ValueError(f"optimize must be True or False, got {optimize!r}")
-        self.detector, self.encoding, self.optimize = detector, encoding, optimize
+        if not isinstance(progress, bool):
+            raise ValueError(f"progress must be True or False, got {progress!r}")
+        self.detector, self.encoding, self.optimize, self.progress = detector, encoding, optimize, progress
+        self.bar = None       # tqdm bar counting the optimized points, nodes and checked pairs (progress=True)
         self.anchors = None   # exact mode: (lo [dB], hi [dB], packed settings) of each pair's optimum
         self.field = None     # grid mode: (node losses [dB], θ on the square node grid) of optimized settings
         self.field_rates = None
@@ -199,6 +204,21 @@ class _RateModel:
         return float(finite_key_rate(self._link(lo, hi, e_d_x), mu, p, self.pulses, eps=self.eps,
                                      f=self.f).key_rate_per_pulse)
 
+    def track(self, total: int) -> None:
+        """Add ``total`` optimizations to the progress bar (opened on first use when ``progress``)."""
+        if not self.progress:
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=total, desc="optimizing settings", unit="opt")
+        else:
+            self.bar.total += total
+            self.bar.refresh()
+
+    def tick(self, n: int = 1) -> None:
+        """Count ``n`` optimizations done."""
+        if self.bar is not None:
+            self.bar.update(n)
+
     def optimized(self, lo: float, hi: float, e_d_x: float, start) -> OptimizedSettings:
         """:func:`combchip.link.qkd.optimize_parameters` warm-started from ``start`` (loose tolerances suffice there)."""
         result = optimize_parameters(self._link(lo, hi, e_d_x), self.pulses, eps=self.eps, f=self.f, initial=start,
@@ -211,8 +231,10 @@ class _RateModel:
         without key keeps the last settings that gave one."""
         order = np.lexsort((hi - lo, lo + hi))
         start, packed = (self.mu, self.p), np.empty((lo.size, 6))
+        self.track(lo.size)
         for k in order:
             result = self.optimized(lo[k], hi[k], e_d_x, start)
+            self.tick()
             if result.key_rate_raw > 0:
                 start = (result.intensities, result.probabilities)
             packed[k] = pack_settings(*start)
@@ -231,6 +253,7 @@ class _RateModel:
         theta, done = np.zeros((size, size, 6)), np.zeros((size, size), dtype=bool)
         rates = np.full((size, size), np.nan)
         keyed: list[tuple[int, int]] = []
+        self.track(size * (size + 1) // 2)
         for i in range(size):
             for j in range(i, size):
                 if keyed:
@@ -244,6 +267,7 @@ class _RateModel:
                     first = self.optimized(axis[i], axis[j], e_d_x, (self.mu, self.p))
                     mu, p, best = first.intensities, first.probabilities, first.key_rate_raw
                 done[i, j], rates[i, j] = True, best
+                self.tick(1 if best > 0 else size - j)  # a row stops at its first node without key
                 if best <= 0:
                     break
                 theta[i, j] = pack_settings(mu, p)
@@ -332,8 +356,10 @@ class _RateModel:
         with_key = np.flatnonzero(rates > 0)
         pick = np.random.default_rng(seed).choice(with_key, min(checks, with_key.size), replace=False)
         excess = np.empty(pick.size)
+        self.track(pick.size)
         for n, k in enumerate(pick):
             best = self.optimized(lo[k], hi[k], e_dx[k], self.settings(lo[k], hi[k])).key_rate_per_pulse
+            self.tick()
             excess[n] = (rates[k] - best) / best if best > 0 else np.inf
         return {"optimum_checked_pairs": np.sort(pick), "optimum_max_excess": float(excess.max(initial=0.0)),
                 "optimum_max_shortfall": float(max(-excess.min(initial=0.0), 0.0)),
@@ -405,7 +431,8 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
                     repetition_rate: float | None = SYSTEM_A_QUBIT_RATE, loss_db_per_km: float = 0.2,
                     extra_loss_db: float = 0.0, method: str = "auto", loss_step_db: float = 2.0,
                     max_exact: int = 256, optimize: bool = False, optimize_step_db: float = 5.0,
-                    grid_tolerance: float = 0.01, optimum_checks: int = 8, seed: int = 0) -> xr.DataArray:
+                    grid_tolerance: float = 0.01, optimum_checks: int = 8, seed: int = 0,
+                    progress: bool = False) -> xr.DataArray:
     """Finite-key MDI-QKD key-rate matrix R(a, b) of a fully connected network of ``users`` users.
 
     R(a, b) = ℓ(L_a, L_b, e_d^X(a, b)) / N · f_clock, ℓ the finite-key length of
@@ -466,6 +493,9 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
         Pairs whose optimized rate is checked by a per-pair optimization (``optimize=True``, ``"grid"``).
     seed : int
         Seed of the choice of the checked pairs.
+    progress : bool
+        Show a tqdm bar on stderr counting the optimizations (points, settings nodes and checked pairs) of
+        ``optimize=True``; the results do not depend on it.
 
     Returns
     -------
@@ -483,12 +513,16 @@ def key_rate_matrix(users: int, *, losses_db=None, distances=None, visibility=SY
         e_x = _per_pair("e_d_x", e_d_x, n, 0.0, 0.5)
     if repetition_rate is not None:
         repetition_rate = check_positive("repetition_rate", repetition_rate, "Hz")
-    model = _RateModel(e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize)
+    model = _RateModel(e_d_z, intensities, probabilities, pulses, eps, f, detector, encoding, optimize, progress)
     a, b = np.triu_indices(n, k=1)
     pair_loss = loss[:, None] + loss[None, :]
     lo, hi = np.minimum(loss[a], loss[b]), np.maximum(loss[a], loss[b])
-    rates, info, settings = _pair_rates(lo, hi, e_x[a, b], model, method, loss_step_db, max_exact,
-                                        optimize_step_db, grid_tolerance, optimum_checks, seed)
+    try:
+        rates, info, settings = _pair_rates(lo, hi, e_x[a, b], model, method, loss_step_db, max_exact,
+                                            optimize_step_db, grid_tolerance, optimum_checks, seed)
+    finally:
+        if model.bar is not None:
+            model.bar.close()
     for name in ("optimum_checked_pairs", "optimum_violations"):
         if name in info:
             info[name] = np.column_stack([a[info[name]], b[info[name]]]).ravel()
@@ -753,7 +787,7 @@ def network_key_rates(comb_dataset=None, transmitter: Transmitter | None = None,
     visibility_model : {"auto", "trace", "osnr"}
         How line coherence becomes visibility (above).
     **rate_kwargs
-        Passed to :func:`key_rate_matrix` (detector, pulses, eps, f, intensities, method, ...).
+        Passed to :func:`key_rate_matrix` (detector, pulses, eps, f, intensities, method, optimize, progress, ...).
 
     Returns
     -------
