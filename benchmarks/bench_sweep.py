@@ -4,6 +4,8 @@
 
 The point is system A's single soliton by Newton at one detuning (≈ 0.1–0.3 s): enough work per point that the
 ratio measures the executors, not Python start-up. Target: the cluster within 1.3× the embedded executor.
+Measured (2 cores): 0.56–0.58 (the embedded pool starts fresh processes, and imports, on every call); the
+results agree to ≈ 1e-15 (Newton's linear algebra rounds differently under the pools' BLAS threads).
 """
 
 import functools
@@ -40,9 +42,10 @@ def main(points: int = 48, repeats: int = 3) -> None:
             start = time.perf_counter()
             remote = cc.sweep(fn, grid, client=client, progress=False)
             t_cluster = time.perf_counter() - start
-            same = bool((local == remote).all().to_array().all())
+            # Newton's linear algebra may round differently in the two pools (BLAS threads): compare to rounding
+            worst = max(float(np.max(np.abs(local[v] - remote[v]) / np.abs(local[v]))) for v in local.data_vars)
             print(f"{points} points: embedded {t_local:.1f} s, LocalCluster(2) {t_cluster:.1f} s, "
-                  f"ratio {t_cluster / t_local:.2f}, identical results: {same}", flush=True)
+                  f"ratio {t_cluster / t_local:.2f}, largest relative difference {worst:.1e}", flush=True)
 
 
 if __name__ == "__main__":
