@@ -7,9 +7,10 @@ of the same shape, (b) a plain numpy split-step and (c) the same step loop compi
 numpy.fft inside numba through rocket-fft (a benchmark-only comparison, not a dependency of
 combchip: ``pip install rocket-fft``; the row is skipped without it). Then, each ``--repeat``
 times: the compiled single-field step over the two bare FFTs at N = 512, the thermal + aux step
-and the self-injection-locked step (laser RK4 substeps and the backward mode) over the bare step, and the throughput gain of one batch of 32 over 32 single runs (ranges
-are printed, the machine being shared and noisy); finally the wall time of the README's
-soliton-steps job.
+and the self-injection-locked step (laser RK4 substeps and the backward mode) and the step driven by a pump
+phase-modulated at the FSR (13 driven lines) over the bare step, and the throughput gain of one batch of 32
+over 32 single runs (medians and ranges are printed, the machine being shared and noisy); finally the wall
+time of the README's soliton-steps job.
 
     python benchmarks/bench_lle.py [--quick] [--repeat 3]
 """
@@ -25,6 +26,7 @@ import time
 import numba
 import numpy as np
 import pyfftw
+import scipy.special
 
 from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, SILMode, kernels, lle
 from combchip.solvers.lle import mode_numbers
@@ -79,11 +81,11 @@ def numpy_split_step(rows, modes, steps, d_int, f, zeta, h):
 
 
 @numba.njit(nogil=True)
-def _rocket_loop(lin, spec, coef, drive, zeta, h, steps):
+def _rocket_loop(lin, spec, coef, drive, where, zeta, h, steps):
     for k in range(steps):
         field = np.fft.ifft(lin, axis=-1, norm="forward")
         kernels.kerr_step(field, zeta, k, h)
-        kernels.linear_step(np.fft.fft(field, axis=-1), spec, lin, coef, drive)
+        kernels.linear_step(np.fft.fft(field, axis=-1), spec, lin, coef, drive, where)
 
 
 def rocket_step(rows, modes, steps, d_int, f, zeta, h):
@@ -93,12 +95,13 @@ def rocket_step(rows, modes, steps, d_int, f, zeta, h):
     solver = LLESolver(d_int, dt=h)
     half = solver._half
     coef = np.stack([half / modes, half])
-    drive = solver.drive_term(np.full(rows, f))
+    drive = solver.drive_term(np.full(rows, f))[:, None]
+    where = np.zeros(1, dtype=np.int64)
     spec = np.zeros((rows, modes), dtype=complex)
     lin = np.zeros_like(spec)
     zetas = np.full((steps, rows), zeta)
-    _rocket_loop(lin, spec, coef, drive, zetas, h, 1)
-    return best_of(lambda: _rocket_loop(lin, spec, coef, drive, zetas, h, steps)) / steps
+    _rocket_loop(lin, spec, coef, drive, where, zetas, h, 1)
+    return best_of(lambda: _rocket_loop(lin, spec, coef, drive, where, zetas, h, steps)) / steps
 
 
 def solver_step(rows, modes, steps, d_int, f, zeta, h, compiled=True, trace_every=100):
@@ -110,17 +113,21 @@ def solver_step(rows, modes, steps, d_int, f, zeta, h, compiled=True, trace_ever
     return best_of(run) / steps
 
 
-def coupled_step(modes, steps, d_int, f, zeta, h):
-    """µs per step with heat (κτ_T/2 = 10⁴, default blocks) and an aux mode, and the bare step, same process."""
+def option_step(modes, steps, d_int, f, zeta, h, **options):
+    """µs per step of a run with ``options`` (heat and an aux mode, a SIL laser, a multimode drive …) and of the
+    bare run, in the same process."""
     lle.COMPILED = lle.fftw_c.AVAILABLE
     solver = LLESolver(d_int, dt=h)
-    heat = HeatPoles((1e-4,), (-6.0,), aux_weight=1.0)
-    aux = AuxMode(f=2.0, loss=1.0, schedule=Schedule.constant(-1.0))
     bare = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False)  # noqa: E731
-    coupled = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False,  # noqa: E731
-                                 thermal=heat, aux=aux)
-    bare(), coupled()
-    return best_of(coupled) / steps, best_of(bare) / steps
+    extra = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False,  # noqa: E731
+                               **options)
+    bare(), extra()
+    return best_of(extra) / steps, best_of(bare) / steps
+
+
+HEAT = HeatPoles((1e-4,), (-6.0,), aux_weight=1.0)
+"""Heat with κτ_T/2 = 10⁴ (default blocks)."""
+AUX = AuxMode(f=2.0, loss=1.0, schedule=Schedule.constant(-1.0))
 
 
 SIL_DFB = SILMode(beta=0.05, rate=494.0, eta=0.5, phase=-2.82, alpha=3.0, photon_rate=8228.0, carrier_rate=16.5,
@@ -128,19 +135,8 @@ SIL_DFB = SILMode(beta=0.05, rate=494.0, eta=0.5, phase=-2.82, alpha=3.0, photon
 """An InP DFB (τ_p = 2 ps, τ_N = 1 ns, ≈ 10 GHz relaxation) self-injection locked to a Q = 10⁷ ring (κ/2π ≈ 19 MHz)."""
 
 
-def sil_step(modes, steps, d_int, f, zeta, h):
-    """µs per step with a self-injection-locked laser and the backward mode, and the bare step, same process."""
-    lle.COMPILED = lle.fftw_c.AVAILABLE
-    solver = LLESolver(d_int, dt=h)
-    bare = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False)  # noqa: E731
-    locked = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False,  # noqa: E731
-                                sil=SIL_DFB)
-    bare(), locked()
-    return best_of(locked) / steps, best_of(bare) / steps
-
-
 def spread(values):
-    return f"{min(values):.2f}–{max(values):.2f}"
+    return f"median {np.median(values):.2f}, range {min(values):.2f}–{max(values):.2f}"
 
 
 def main():
@@ -171,7 +167,10 @@ def main():
     d_int = 0.0068 * mode_numbers(modes) ** 2 / 2
     ratios = {"single ÷ 2 FFT (trace every 100 steps)": [], "single ÷ 2 FFT (no trace samples)": [],
               "per-step single ÷ 2 FFT (trace every 100 steps)": [], "thermal + aux ÷ bare": [],
-              "SIL (laser + backward mode) ÷ bare": [], "batch 32 throughput gain": []}
+              "SIL (laser + backward mode) ÷ bare": [], "phase-modulated pump (M = 2, 13 lines) ÷ bare": [],
+              "batch 32 throughput gain": []}
+    mu = mode_numbers(modes)
+    phase = np.where(np.abs(mu) <= 6, (1j ** (mu % 4)) * scipy.special.jv(mu, 2.0), 0.0)
     steps = 20000  # a run's set-up (≈ 1 ms) stays below 0.1 µs per step
     for _ in range(args.repeat):
         t_fft = bare_fft_pair(1, modes, steps, 1)
@@ -181,10 +180,12 @@ def main():
         ratios["single ÷ 2 FFT (no trace samples)"].append(loop / t_fft)
         python = solver_step(1, modes, steps, d_int, f, zeta, h, compiled=False)
         ratios["per-step single ÷ 2 FFT (trace every 100 steps)"].append(python / t_fft)
-        t_coupled, t_bare = coupled_step(modes, steps, d_int, f, zeta, h)
+        t_coupled, t_bare = option_step(modes, steps, d_int, f, zeta, h, thermal=HEAT, aux=AUX)
         ratios["thermal + aux ÷ bare"].append(t_coupled / t_bare)
-        t_sil, t_bare = sil_step(modes, steps, d_int, f, zeta, h)
+        t_sil, t_bare = option_step(modes, steps, d_int, f, zeta, h, sil=SIL_DFB)
         ratios["SIL (laser + backward mode) ÷ bare"].append(t_sil / t_bare)
+        t_mod, t_bare = option_step(modes, steps, d_int, f, zeta, h, pump_profile=phase)
+        ratios["phase-modulated pump (M = 2, 13 lines) ÷ bare"].append(t_mod / t_bare)
         batch = solver_step(32, modes, steps // 8, d_int, f, zeta, h)
         ratios["batch 32 throughput gain"].append(32 * single / batch)
     for name, values in ratios.items():

@@ -1,6 +1,7 @@
 """Write combchip/mode_table.py: the femwell points the package's systems, tests and examples use.
 
-    python benchmarks/mode_table.py        # needs the `modes` extra; ~2-5 min on one core
+    python benchmarks/mode_table.py                  # needs the `modes` extra; ~2-5 min on one core
+    python benchmarks/mode_table.py --fd-reference   # the FD grid refinement tests/test_modes.py compares with
 
 Each point is solved by the same code that solves a point missing from the table
 (:mod:`combchip.modes`, :mod:`combchip.coupler`), so the table is a cache, not an input; the slow
@@ -81,5 +82,37 @@ def _write(table):
     path.write_text(head + "MODE_TABLE: dict[str, dict] = " + pprint.pformat(table, width=110, sort_dicts=True) + "\n")
 
 
+def fd_reference(dx=25e-9, dys=(25e-9, 12.5e-9, 6.25e-9), margin=5e-6):
+    """Semi-vectorial FD (:func:`combchip.waveguide.mode_index_fd`'s solver) on system C's straight guide.
+
+    n_eff at ω_λ(1 + x), x = 0, ±FEM_SPAN/3 (the middle femwell nodes), on grids of lateral step ``dx`` and vertical
+    steps ``dys`` [m] (the thin direction dominates the error), a ``margin`` [m] of cladding; n_g and
+    β₂ = (2n' + n'')/(cω_λ) by centred differences in x; the observed order p = log₂(Δ₁/Δ₂) of the last three
+    grids and the Richardson limit f₃ + (f₃ − f₂)/(2^p − 1), p = 2. ~5 min on one core.
+    """
+    from combchip.waveguide import C0, _MATERIALS, _fd_solve
+
+    (w, h), lam, step = C, SYSTEM_C.wavelength, modes.FEM_SPAN / 3
+    omega = 2 * math.pi * C0 / lam
+    rows = []
+    for dy in dys:
+        kx, ky = round(w / 2 / dx), round(h / 2 / dy)
+        nx, ny = kx + math.ceil(margin / dx - 1e-9), ky + math.ceil(margin / dy - 1e-9)
+        n = []
+        for x in (-step, 0.0, step):
+            um, k0 = lam / (1 + x) * 1e6, 2 * math.pi * (1 + x) / lam
+            eps = [float(_MATERIALS[m][0](um)) ** 2 for m in NI]
+            n.append(math.sqrt(_fd_solve(nx, ny, kx, ky, dx, dy, *eps, k0)) / k0)
+        d1, d2 = (n[2] - n[0]) / (2 * step), (n[2] - 2 * n[1] + n[0]) / step**2
+        rows.append((n[1], n[1] + d1, (2 * d1 + d2) / (C0 * omega)))
+        print(f"dx {dx * 1e9:.2f} nm, dy {dy * 1e9:.2f} nm: n_eff {rows[-1][0]:.7f}, n_g {rows[-1][1]:.7f}, "
+              f"beta2 {rows[-1][2]:.5e} s^2/m", flush=True)
+    for name, f in zip(("n_eff", "n_g", "beta2"), zip(*rows)):
+        order = math.log2((f[-3] - f[-2]) / (f[-2] - f[-1]))
+        print(f"{name}: order {order:.2f}, Richardson limit {f[-1] + (f[-1] - f[-2]) / 3:.7g}")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    fd_reference() if "--fd-reference" in sys.argv else main()

@@ -26,6 +26,7 @@ _LAZY = {
     "MZI": "tx.modulators",
     "Normalization": "comb.normalization",
     "PumpFrequencyNoise": "comb.line_noise",
+    "PumpModulation": "comb.pump_modulation",
     "RCResponse": "tx.rf",
     "Ramp": "comb.detuning",
     "Ring": "comb.resonator",
@@ -57,10 +58,12 @@ _LAZY = {
     "simulate_comb": "comb.simulate",
     "sil_locking": "comb.sil",
     "sil_tuning_curve": "comb.sil",
+    "soliton_lock_detuning": "comb.turnkey",
     "single_soliton": "comb.steps",
     "soliton_statistics": "comb.soliton_statistics",
     "state_map": "comb.state_map",
     "sweep": "sweep",
+    "turnkey_start": "comb.turnkey",
 }
 """Each public name and the module (relative to combchip) it is imported from on first use."""
 

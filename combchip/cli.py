@@ -283,7 +283,7 @@ def _parser() -> argparse.ArgumentParser:
 def _dark_pulse(args) -> int:
     """System C's dark pulse, started by self-injection locking; NetCDF of the run and of its line table, a PNG."""
     if args.modes < 32:
-        raise UsageError(f"--modes must be >= 32 to hold the dark pulse's ≈ 50-line spectrum, got {args.modes}")
+        raise UsageError(f"--modes must be >= 32 to hold the dark pulse's spectrum (≈ 27 lines within 60 dB), got {args.modes}")
     if args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
     out = _output_folder(args.out)
@@ -302,12 +302,13 @@ def _dark_pulse(args) -> int:
     save(lines, out / "dark_pulse_lines.nc")
     plot_dark_pulse(ds).savefig(out / "dark_pulse.png", dpi=120)
     a = ds.attrs
+    ge, le = ("= ", "") if a["stabilization_resolved"] else ("≥ ", "≤ ")  # K only bounded where the lock pins ζ
     print(f"system C dark pulse by self-injection locking: {args.modes} modes, seed {args.seed}, feedback phase "
           f"{a['feedback_phase']:.2f} rad, {time.perf_counter() - start:.1f} s")
     print(f"  {lines.sizes['mu']} lines within 60 dB, output {10 * math.log10(a['total_output_power'] / 1e-3):.1f} dBm "
-          f"from {10 * math.log10(a['bus_input_power'] / 1e-3):.1f} dBm on the bus; K = {a['stabilization']:.1f} "
-          f"({a['noise_suppression_db']:.1f} dB less frequency noise than the free-running DFB); line linewidth "
-          f"{a['comb_line_linewidth']:.0f} Hz (DFB {a['free_running_linewidth'] / 1e3:.0f} kHz, an assumption)")
+          f"from {10 * math.log10(a['bus_input_power'] / 1e-3):.1f} dBm on the bus; K {ge}{a['stabilization']:.3g} "
+          f"({ge}{a['noise_suppression_db']:.1f} dB less frequency noise than the free-running DFB); line linewidth "
+          f"{le}{a['comb_line_linewidth']:.3g} Hz (DFB {a['free_running_linewidth'] / 1e3:.0f} kHz, an assumption)")
     print(f"  written {out / 'dark_pulse.nc'}, {out / 'dark_pulse_lines.nc'} and {out / 'dark_pulse.png'}")
     return 0
 

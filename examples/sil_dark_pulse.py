@@ -33,9 +33,10 @@ print(f"K0 = {lock.k0:.3g}, K = {lock.stabilization:.3g} ({lock.noise_suppressio
 
 ds = system_c_dark_pulse(feedback_phases=sized(None, [-np.pi]), modes=sized(128, 64))
 a = ds.attrs
+ge, le = ("= ", "") if a["stabilization_resolved"] else ("≥ ", "≤ ")  # a bound where the lock pins ζ
 print(f"dark pulse at φ = {a['feedback_phase']:.2f} rad (tried {np.round(a['phases_tried'], 2).tolist()}): "
-      f"K = {a['stabilization']:.3g} ({a['noise_suppression_db']:.1f} dB), comb-line linewidth "
-      f"{a['comb_line_linewidth']:.3g} Hz; output {10 * np.log10(a['total_output_power'] / 1e-3):.1f} dBm for "
+      f"K {ge}{a['stabilization']:.3g} ({ge}{a['noise_suppression_db']:.1f} dB), comb-line linewidth "
+      f"{le}{a['comb_line_linewidth']:.3g} Hz; output {10 * np.log10(a['total_output_power'] / 1e-3):.1f} dBm for "
       f"{10 * np.log10(a['bus_input_power'] / 1e-3):.1f} dBm on the bus")
 
 fig = plt.figure(figsize=(16, 4))

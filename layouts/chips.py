@@ -92,6 +92,7 @@ def _die(chip: Component, platform: str) -> Component:
     for box in ((x0 - half, y0 - half, x1 + half, y0), (x0 - half, y1, x1 + half, y1 + half),
                 (x0 - half, y0, x0, y1), (x1, y0, x1 + half, y1)):
         rect(c, LAYER.DICING, *box)
+    c.info.update({key: chip.info[key] for key in ("facet_angle_deg",) if key in chip.info})
     c.info.update({"platform": platform, "die_size": [round(x1 - x0, 3), round(y1 - y0, 3)],
                    "pitch": [round(x1 - x0 + LANE, 3), round(y1 - y0 + LANE, 3)]})
     return c

@@ -83,19 +83,28 @@ def drc(component: gf.Component, rules: dict[str, tuple[float, float]] = RULES) 
     return found
 
 
-def check_ports(component: gf.Component, *, strict: bool = False) -> list[str]:
-    """Problems with the cell's ports: centre or width off the grid, or orientation not in {0, 90, 180, 270}.
+def check_ports(component: gf.Component, *, angles: dict[str, float] | None = None, strict: bool = False) -> list[str]:
+    """Problems with the cell's ports: centre or width off the grid, or an orientation other than expected.
 
+    Every port must be Manhattan (0, 90, 180 or 270°) except those named in ``angles`` (port name → drawn
+    orientation [deg], e.g. an angled facet's), whose orientation must equal that angle to 1e-9° (mod 360).
     Returns the problems as text ([] if none); with ``strict=True`` raises ``ValueError`` instead.
     """
+    angles = dict(angles or {})
+    names = {port.name for port in component.ports}
+    unknown = sorted(set(angles) - names)
+    if unknown:
+        raise ValueError(f"angles names ports {unknown} that {component.name!r} does not have")
     grid = GRID_NM * 1e-3
     problems = []
     for port in component.ports:
         for label, value in (("x", port.center[0]), ("y", port.center[1]), ("width", port.width)):
             if abs(value / grid - round(value / grid)) > 1e-6:
                 problems.append(f"port {port.name}: {label} = {value!r} µm is off the {GRID_NM} nm grid")
-        if not any(math.isclose(port.orientation % 360, a, abs_tol=1e-9) for a in (0, 90, 180, 270)):
-            problems.append(f"port {port.name}: orientation {port.orientation!r}° is not Manhattan")
+        expected = (angles[port.name],) if port.name in angles else (0, 90, 180, 270)
+        if not any(math.isclose((port.orientation - a + 180) % 360, 180, abs_tol=1e-9) for a in expected):
+            what = f"is not the drawn {angles[port.name]!r}°" if port.name in angles else "is not Manhattan"
+            problems.append(f"port {port.name}: orientation {port.orientation!r}° {what}")
     if strict and problems:
         raise ValueError("; ".join(problems))
     return problems

@@ -24,11 +24,11 @@ from gdsfactory.technology import LayerLevel, LayerStack, LayerView, LayerViews,
 from gdsfactory.typings import Layer
 
 from combchip.systems.published import SYSTEM_A, SYSTEM_C
-from combchip.tx.cpw import CoplanarLine
+from combchip.tx.cpw import SOI_STACK, CoplanarLine
 from combchip.tx.grating_couplers import GratingCoupler1D
 from combchip.tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseShifter, ThermoOpticPhaseShifter
 
-from .models import MODELS
+from .models import INP_RIDGE_WIDTH_UM, MODELS
 
 GRID_NM = 1
 """Layout grid (= database unit) [nm]."""
@@ -115,11 +115,22 @@ HEATER_OXIDE_UM = _um(_HEATER_MODEL["oxide_thickness"])
 """Oxide between a core's top and the heater [µm]: that of the thermo-optic shifter model's R_th and τ."""
 INP_CORE_UM = _um(_INP_MODEL["thickness"])
 """InGaAsP guiding (intrinsic) layer [µm]: the InP electro-optic shifter model's thickness d."""
-HEATER_THICKNESS_UM = 0.12
-"""TiN heater film [µm] (assumed: ≈ 10 Ω/□, the heater model's sheet resistance)."""
+TIN_RESISTIVITY = 1.2e-6
+"""Resistivity of the sputtered TiN heater film [Ω·m] (assumed: 120 µΩ·cm, within the 100–200 µΩ·cm of
+foundry TiN)."""
+HEATER_SHEET_OHM = _HEATER_MODEL["heater_resistance"] * _HEATER_MODEL["heater_width"] / _HEATER_MODEL["length"]
+"""Sheet resistance [Ω/□] of the thermo-optic shifter model's heater: R_h·w/L (10 Ω/□)."""
+HEATER_THICKNESS_UM = _um(TIN_RESISTIVITY / HEATER_SHEET_OHM)
+"""TiN heater film [µm]: t = ρ/R_□, the thickness that gives the heater model its resistance."""
 METAL_THICKNESS_UM = _um(_CPW_MODEL["metal_thickness"])
 """M1 / PAD and InP contact metal [µm]: the electrode thickness of the coplanar-line model
 (:class:`combchip.tx.cpw.CoplanarLine`)."""
+BOX_UM = _um(_GRATING_MODEL["box_thickness"])
+"""Buried oxide under the Si device layer [µm] (the grating-coupler model's)."""
+M1_ZMIN_UM = _um(SOI_STACK[0][1] - _GRATING_MODEL["box_thickness"])
+"""Height of the Si platform's M1 (the RF electrodes) above the bottom of the device layer [µm]: the
+coplanar-line model's oxide under its metal (``combchip.tx.cpw.SOI_STACK``: device layer, upper oxide and
+BOX) less the BOX."""
 INP_CLADDING_UM = 1.5
 """p-InP upper cladding above the guiding layer [µm] (assumed); the shallow etch stops at the guiding layer."""
 INP_DEEP_BELOW_UM = 0.5
@@ -140,13 +151,15 @@ def _level(layer, thickness: float, zmin: float, material: str, mesh_order: int,
                       mesh_order=mesh_order, **kwargs)
 
 
-def _heater_and_metal(core_top_um: float) -> dict[str, LayerLevel]:
-    """HEATER ``HEATER_OXIDE_UM`` above a core's top, VIA from the heater up to M1, M1 and PAD on top."""
+def _heater_and_metal(core_top_um: float, m1_zmin_um: float | None = None) -> dict[str, LayerLevel]:
+    """HEATER ``HEATER_OXIDE_UM`` above a core's top; M1 at ``m1_zmin_um`` (default: on the heater) with PAD on
+    it; VIA from the core's top (Si: the modulators' contacts) or the heater (SiN) up to M1."""
     heater = core_top_um + HEATER_OXIDE_UM
-    m1 = heater + HEATER_THICKNESS_UM
+    m1 = heater + HEATER_THICKNESS_UM if m1_zmin_um is None else m1_zmin_um
+    via = heater if m1_zmin_um is None else core_top_um
     return {
         "heater": _level(LAYER.HEATER, HEATER_THICKNESS_UM, heater, "TiN", 4),
-        "via": _level(LAYER.VIA, HEATER_THICKNESS_UM, heater, "Al", 5),
+        "via": _level(LAYER.VIA, round(m1 - via, 6), via, "Al", 5),
         "m1": _level(LAYER.M1, METAL_THICKNESS_UM, m1, "Al", 6),
         "pad": _level(LAYER.PAD, METAL_THICKNESS_UM, m1 + METAL_THICKNESS_UM, "Al", 7),
     }
@@ -168,7 +181,7 @@ LAYER_STACKS: dict[str, LayerStack] = {
             zmin=0.0, material="si", mesh_order=1, info={"etch_depth_um": GRATING_ETCH_DEPTH_UM}),
         "si_slab": _level(LAYER.SLAB, SLAB_THICKNESS_UM, 0.0, "si", 3,
                           info={"etch_depth_um": round(SI_THICKNESS_UM - SLAB_THICKNESS_UM, 6)}),
-        **_heater_and_metal(SI_THICKNESS_UM),
+        **_heater_and_metal(SI_THICKNESS_UM, M1_ZMIN_UM),
     }),
     "inp": LayerStack(layers={
         "inp_active": _level(LAYER.INP_ACTIVE, INP_CORE_UM, 0.0, "InGaAsP", 1),
@@ -181,8 +194,11 @@ LAYER_STACKS: dict[str, LayerStack] = {
 }
 """Vertical stack of each platform (z = 0 at the bottom of its guiding layer) for gdsfactory's 3D view and
 plugins. Si: the 220 nm core, the grating grooves (the core less GRATING_ETCH_DEPTH_UM) and the 90 nm rib slab;
-SiN: the 800 nm and 100 nm cores; both with a heater HEATER_OXIDE_UM above the core and the metal above it.
-InP: the guiding layer, shallow ridges (cladding only), deep ridges (through the guide) and contacts. Implants
+SiN: the 800 nm and 100 nm cores; both with a heater HEATER_OXIDE_UM above the core (the thermo-optic model's
+spacing) whose thickness gives the model's resistance. SiN: M1 on the heater. Si: M1 where the coplanar-line
+model puts its electrodes (``M1_ZMIN_UM``), VIA from the silicon up to it. The two models disagree: the heater
+(2.0 µm over the core) is not below the RF metal (0.98 µm over it). InP: the guiding layer, shallow ridges
+(cladding only), deep ridges (through the guide) and contacts. Implants
 (N, P, NPP, PPP) and InP isolation change no geometry and have no level."""
 LAYER_STACK = LayerStack(layers={**LAYER_STACKS["sin"].layers, **LAYER_STACKS["inp"].layers,
                                  **LAYER_STACKS["si"].layers})
@@ -268,13 +284,23 @@ def cc_metal(width: float = 10.0, radius: float = 10.0) -> CrossSection:
 
 
 @_xsection
-def cc_inp_deep(width: float = 2.0, radius: float = 50.0, radius_min: float = 10.0) -> CrossSection:
+def cc_inp_deep(width: float = INP_RIDGE_WIDTH_UM, radius: float = 50.0, radius_min: float = 10.0) -> CrossSection:
     """InP deep-etched ridge (tight bends, passive routing)."""
     return cross_section(width=width, layer=LAYER.INP_DEEP, radius=radius, radius_min=radius_min)
 
 
 @_xsection
-def cc_inp_shallow(width: float = 2.0, radius: float = 500.0, radius_min: float = 100.0) -> CrossSection:
+def cc_inp_eo(width: float = INP_RIDGE_WIDTH_UM, electrode_width: float = _um(_INP_MODEL["electrode_width"]),
+              radius: float = 50.0, radius_min: float = 10.0) -> CrossSection:
+    """InP deep ridge under a p-metal electrode ``electrode_width`` wide: an electro-optic section (its circuit
+    model is :class:`combchip.tx.phase_shifters.ElectroOpticPhaseShifter`)."""
+    electrode = Section(width=electrode_width, layer=LAYER.INP_PMETAL, name="electrode")
+    return cross_section(width=width, layer=LAYER.INP_DEEP, sections=(electrode,), radius=radius,
+                         radius_min=radius_min)
+
+
+@_xsection
+def cc_inp_shallow(width: float = INP_RIDGE_WIDTH_UM, radius: float = 500.0, radius_min: float = 100.0) -> CrossSection:
     """InP shallow-etched ridge (low loss, modulators and lasers)."""
     return cross_section(width=width, layer=LAYER.INP_SHALLOW, radius=radius, radius_min=radius_min)
 
@@ -309,6 +335,23 @@ def cross_section_name(name: str, width: float) -> str:
     derived = f"{name}_w{nm}nm"
     if derived not in PDK.cross_sections:
         factory = partial(base, width=nm / 1000)
+        PDK.cross_sections[derived] = factory
+        PDK.cross_section_default_names[factory().name] = derived
+    return derived
+
+
+def eo_cross_section(electrode_width: float) -> str:
+    """Name of the ``cc_inp_eo`` cross-section with a p electrode ``electrode_width`` [µm] wide (registered once
+    as ``"cc_inp_eo_e{nm}nm"`` unless it is the default)."""
+    base = PDK.cross_sections["cc_inp_eo"]
+    nm = round(electrode_width * 1000)
+    if nm <= 0 or not math.isclose(nm / 1000, electrode_width, abs_tol=1e-9):
+        raise ValueError(f"electrode_width = {electrode_width!r} µm must be a positive multiple of 1 nm")
+    if math.isclose(_um(_INP_MODEL["electrode_width"]), nm / 1000, abs_tol=1e-9):
+        return "cc_inp_eo"
+    derived = f"cc_inp_eo_e{nm}nm"
+    if derived not in PDK.cross_sections:
+        factory = partial(base, electrode_width=nm / 1000)
         PDK.cross_sections[derived] = factory
         PDK.cross_section_default_names[factory().name] = derived
     return derived

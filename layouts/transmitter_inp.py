@@ -4,8 +4,10 @@ Two DBR lasers (cleaved-facet gain section | phase section | slotted DBR, on "cc
 free-running to the east facet (reference line) and one feeding the chain IM I → IM II → IM III → PM
 (deep-etched "cc_inp_deep" routing in a serpentine; U-turns of the cross-section's bend radius). Each
 section has its own p-metal electrode and bond pad; isolation trenches separate the electrodes; each
-device has an n-metal contact stripe and pad. Both lasers are injection-locked through their
-west facets. The 4 mm electro-optic sections, the electrode width, the wavelength and the
+device has an n-metal contact stripe and pad; the electro-optic sections are "cc_inp_eo" straights (ridge under
+its p electrode), so the netlist names them. Both lasers are injection-locked through their west facets (normal:
+they are the cavities' mirrors); both outputs meet the east facet tilted by ``facet_angle_deg``
+(:func:`angled_facet`). The 4 mm electro-optic sections, the electrode width, the wavelength and the
 semiconductor index come from :func:`combchip.systems.system_c_client`.
 """
 
@@ -14,13 +16,18 @@ from __future__ import annotations
 import math
 
 import gdsfactory as gf
+import klayout.db as kdb
+import numpy as np
 from gdsfactory.component import Component
 
-from combchip.layouts.pdk import LAYER, RULES, require_active
+from combchip.layouts.models import FACET_ANGLE_DEG
+from combchip.layouts.pdk import LAYER, RULES, eo_cross_section, require_active
+from combchip.validation import check_range
 
 from .transmitter_si import _ports_facing, _snap, label, quad, rect
 
-__all__ = ["CHIP_SIZE", "dbr_laser", "dbr_period", "eo_modulator", "inp_parameters", "tx_inp"]
+__all__ = ["CHIP_SIZE", "FACET_OVERRUN", "FACET_RUN", "angled_facet", "dbr_laser", "dbr_period", "eo_modulator",
+           "inp_parameters", "tx_inp"]
 
 UM = 1e6
 CHIP_SIZE = (4600.0, 2000.0)
@@ -55,6 +62,19 @@ times shorter than the taper, so the mode follows the local cross-section withou
 TRANSITION_WIDTH = 8.0
 """Width of the deep-etched region at the shallow end of the transition [µm]: its walls 3 µm from the 2 µm ridge,
 outside the shallow-ridge mode's lateral tail."""
+FACET_RUN = 30.0
+"""Length [µm] along the chip of the output guide's tilted end: a bend of the deep ridge's radius to the facet
+angle, then straight to the cleave."""
+FACET_OVERRUN = 10.0
+"""How far [µm, along the chip] the tilted ridge runs past the cleave line into the dicing lane: the cleave's
+placement tolerance."""
+FACET_CAP = 4.0
+FACET_NARROWING = 0.4
+"""The overrun ends in a taper ``FACET_CAP`` µm long that narrows each side by ``FACET_NARROWING`` µm: a tilted
+ridge cut square leaves corners that snap to just under 90°, which the width check flags; the taper's end corners
+are 90° + 5.7°."""
+FACET_ANGLE_MAX_DEG = 15.0
+"""Largest facet tilt accepted [deg] (the out-coupled beam leaves at arcsin(n sin θ) ≈ 55° at 15°)."""
 ROWS = {"laser_ref": 1860.0, "laser_q": 1600.0, "im1": 1300.0, "im2": 990.0, "im3": 680.0, "pm": 380.0}
 """Waveguide axis of each row [µm above the chip's lower edge]."""
 
@@ -118,8 +138,8 @@ def dbr_laser(period: float, slot: float, electrode_width: float, gain_length: f
 
 
 def _electrode(c: Component, x0: float, length: float, y: float, direction: int, width: float, prefix: str) -> None:
-    """P electrode over [x0, x0 + length] at ``y``, pads on the ``direction`` side, n stripe beside it."""
-    rect(c, LAYER.INP_PMETAL, x0, y - width / 2, x0 + length, y + width / 2)
+    """Isolation, lead and pads of the p electrode over [x0, x0 + length] at ``y`` (the electrode itself is the
+    ``cc_inp_eo`` section's), pads on the ``direction`` side, n stripe beside it."""
     for x in (x0 - ISOLATION / 2, x0 + length + ISOLATION / 2):
         _isolation(c, x, y)
     xp = x0 + 200.0
@@ -154,15 +174,19 @@ def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Compon
         ys = (0.0,)
     arm_length = length + 2 * MARGIN
     x_arm = x + (SBEND_LENGTH if arms == 2 else 0.0)
+    eo = eo_cross_section(electrode_width)
     refs = []
     for k, y in enumerate(ys):
-        arm = c.add_ref(gf.components.straight(length=arm_length, cross_section="cc_inp_deep"), name=f"arm_{k + 1}")
-        arm.move((x_arm, y))
-        refs.append(arm)
+        pieces = []
+        for piece, xs, span in (("in", "cc_inp_deep", MARGIN), ("eo", eo, length), ("out", "cc_inp_deep", MARGIN)):
+            ref = c.add_ref(gf.components.straight(length=span, cross_section=xs), name=f"{piece}_{k + 1}")
+            ref.move((x_arm + sum(p.cell.info["length"] for p in pieces), y))
+            pieces.append(ref)
+        refs.append((pieces[0].ports["o1"], pieces[-1].ports["o2"]))  # the arm's west and east ends
         _electrode(c, x_arm + MARGIN, length, y, 1 if y >= 0 else -1, electrode_width, f"arm{k + 1}")
     if arms == 2:
-        for port, arm in zip(_ports_facing(split, 0), refs):
-            bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(arm.ports["o1"].center[1] - port.center[1])),
+        for port, (west, _) in zip(_ports_facing(split, 0), refs):
+            bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(west.center[1] - port.center[1])),
                                               cross_section="cc_inp_deep")
             bend.connect("o1", port)
         comb = c.add_ref(gf.get_component("mmi1x2", cross_section="cc_inp_deep", **MMI1X2), name="combiner")
@@ -170,15 +194,47 @@ def eo_modulator(length: float, electrode_width: float, arms: int = 2) -> Compon
         west = _ports_facing(comb, 180)
         comb.move((x_arm + arm_length + SBEND_LENGTH - west[0].center[0],
                    -(west[0].center[1] + west[-1].center[1]) / 2))
-        for port, arm in zip(_ports_facing(comb, 180), refs):
-            bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(port.center[1] - arm.ports["o2"].center[1])),
+        for port, (_, east) in zip(_ports_facing(comb, 180), refs):
+            bend = c << gf.components.bend_s(size=(SBEND_LENGTH, _snap(port.center[1] - east.center[1])),
                                               cross_section="cc_inp_deep")
-            bend.connect("o1", arm.ports["o2"])
+            bend.connect("o1", east)
         c.add_port("o2", port=_ports_facing(comb, 0)[0])
     else:
-        c.add_port("o1", port=refs[0].ports["o1"])
-        c.add_port("o2", port=refs[0].ports["o2"])
+        c.add_port("o1", port=refs[0][0])
+        c.add_port("o2", port=refs[0][1])
     c.info["length"] = length
+    return c
+
+
+@gf.cell
+def angled_facet(angle_deg: float = FACET_ANGLE_DEG, length: float = FACET_RUN) -> Component:
+    """End of an output guide on "cc_inp_deep": from o1 (x = 0, facing west) a circular bend of the
+    cross-section's radius turns the ridge by ``angle_deg``, then it runs straight across the cleave line
+    x = ``length`` and ``FACET_OVERRUN`` µm beyond it, into the dicing lane, so that the cleave (not the
+    lithography) cuts the ridge obliquely wherever it falls within the overrun. Port o2 sits where the axis
+    crosses the cleave line, oriented ``angle_deg`` (the guide's direction, not the facet normal).
+    ``info``: the axis ``length`` from o1 to the cleave and ``facet_angle_deg``.
+    """
+    angle_deg = check_range("angle_deg", angle_deg, 0.0, FACET_ANGLE_MAX_DEG, "deg")
+    xs = gf.get_cross_section("cc_inp_deep")
+    theta = math.radians(angle_deg)
+    x_bend, y_bend = xs.radius * math.sin(theta), xs.radius * (1 - math.cos(theta))
+    if length < x_bend:
+        raise ValueError(f"length = {length!r} µm is shorter than the {angle_deg:g}° bend ({x_bend:.3f} µm)")
+    run = (length - x_bend) / math.cos(theta)
+    total = run + FACET_OVERRUN / math.cos(theta)  # axis length of the final straight, to the end of the taper
+    axis = [(xs.radius * math.sin(phi), xs.radius * (1 - math.cos(phi)), phi, xs.width / 2)
+            for phi in np.linspace(0.0, theta, max(2, math.ceil(angle_deg / 0.25) + 1))]
+    for along, half in ((total - FACET_CAP, xs.width / 2), (total, xs.width / 2 - FACET_NARROWING)):
+        axis.append((x_bend + along * math.cos(theta), y_bend + along * math.sin(theta), theta, half))
+    edges = [[(x - side * h * math.sin(phi), y + side * h * math.cos(phi)) for x, y, phi, h in axis]
+             for side in (1, -1)]
+    c = Component()
+    quad(c, LAYER.INP_DEEP, edges[0] + edges[1][::-1])
+    c.add_port("o1", center=(0.0, 0.0), width=xs.width, orientation=180, layer=LAYER.INP_DEEP, port_type="optical")
+    c.add_port("o2", center=(_snap(length), _snap(y_bend + (length - x_bend) * math.tan(theta))), width=xs.width,
+               orientation=angle_deg, layer=LAYER.INP_DEEP, port_type="optical")
+    c.info.update({"length": _snap(xs.radius * theta + run), "facet_angle_deg": angle_deg})
     return c
 
 
@@ -219,18 +275,21 @@ def inp_parameters(chip=None) -> dict:
     }
 
 
-def tx_inp(chip=None) -> Component:
+def tx_inp(chip=None, facet_angle_deg: float = FACET_ANGLE_DEG) -> Component:
     """Layout of an InP client chip (system C's by default) on its 4.6 × 2 mm² footprint.
 
-    IM III has IM II's design (the model needs only two intensity modulators).
+    IM III has IM II's design (the model needs only two intensity modulators). Both output guides meet the
+    east facet tilted by ``facet_angle_deg`` [deg] (:func:`angled_facet`; modal reflectance
+    :class:`combchip.layouts.models.AngledFacet`); the lasers' west facets are their cavity mirrors and stay normal.
     """
     require_active()
-    return _tx_inp(**inp_parameters(chip))
+    check_range("facet_angle_deg", facet_angle_deg, 0.0, FACET_ANGLE_MAX_DEG, "deg")
+    return _tx_inp(**inp_parameters(chip), facet_angle_deg=float(facet_angle_deg))
 
 
 @gf.cell
 def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_period: float,
-            dbr_slot: float) -> Component:
+            dbr_slot: float, facet_angle_deg: float = FACET_ANGLE_DEG) -> Component:
     c = Component()
     width, height = CHIP_SIZE
     radius = gf.get_cross_section("cc_inp_deep").radius
@@ -238,10 +297,16 @@ def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_peri
     def route(p1, p2, **kwargs):
         return gf.routing.route_single(c, p1, p2, cross_section="cc_inp_deep", auto_taper=False, **kwargs)
 
-    def to_facet(port, x_facet):
-        ref = c << gf.components.straight(length=_snap(abs(x_facet - port.center[0])), cross_section="cc_inp_deep")
+    def to_facet(port, x_facet, name):
+        run = _snap(x_facet - FACET_RUN - port.center[0])
+        if run <= 0:
+            raise ValueError(f"the InP client chip overflows its {width:g} µm width: {name} starts at "
+                             f"x = {port.center[0]:.3f} µm, within {FACET_RUN:g} µm of the facet")
+        ref = c << gf.components.straight(length=run, cross_section="cc_inp_deep")
         ref.connect("o1", port)
-        return ref.ports["o2"]
+        end = c.add_ref(angled_facet(facet_angle_deg), name=name)
+        end.connect("o1", ref.ports["o2"])
+        return end.ports["o2"]
 
     laser = dbr_laser(dbr_period, dbr_slot, electrode_width)
     lasers = {}
@@ -249,7 +314,7 @@ def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_peri
         ref = c.add_ref(laser, name=name)
         ref.move((0.0, ROWS[name]))
         lasers[name] = ref
-    out_ref = to_facet(lasers["laser_ref"].ports["o2"], width)
+    out_ref = to_facet(lasers["laser_ref"].ports["o2"], width, "facet_ref")
 
     mods = {}
     im_total = eo_modulator(im_lengths[0], electrode_width).dbbox().width()
@@ -268,7 +333,7 @@ def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_peri
     route(mods["im1"].ports["o2"], mods["im2"].ports["o1"])
     route(mods["im2"].ports["o2"], mods["im3"].ports["o1"])
     route(mods["im3"].ports["o2"], pm.ports["o1"])
-    out_q = to_facet(pm.ports["o2"], width)
+    out_q = to_facet(pm.ports["o2"], width, "facet_q")
 
     c.add_port("in_ref", port=lasers["laser_ref"].ports["o1"])
     c.add_port("in_q", port=lasers["laser_q"].ports["o1"])
@@ -288,7 +353,11 @@ def _tx_inp(im_lengths: list, pm_length: float, electrode_width: float, dbr_peri
         label(c, f"{texts[name]}  L={ref.cell.info['length']:g}", x, y + dy, size=20.0)
     label(c, "combchip tx-inp  system C client  4.6 x 2 mm2", 100.0, 100.0, size=40.0)
     rect(c, LAYER.FLOORPLAN, 0.0, 0.0, width, height)
-    box = c.dbbox()
+    c.info["facet_angle_deg"] = facet_angle_deg
+    box = kdb.DBox()
+    for inst in c.insts:  # all but the facet overruns, which cross the cleave into the dicing lane
+        if not inst.name.startswith("facet_"):
+            box += inst.dbbox()
     if box.left < 0 or box.bottom < 0 or box.right > width or box.top > height:
         raise ValueError(f"the InP client chip overflows its {width:g} × {height:g} µm² footprint: {box}")
     return c

@@ -171,7 +171,8 @@ def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_
 
     The holes (side (1 − f)·Λ) are drawn on GRATING_ETCH over a full-thickness WG square, so each row and
     column through the holes has the 1D grating's fill factor f along both arms and the model's etch depth.
-    Arm 1 (port o1, from +x) couples H, arm 2 (port o2, from +y) couples V; o3 is the vertical fibre port.
+    Arm 1 (port o1, from +x) couples H, arm 2 (port o2, from +y) couples V; o3 and o4 are the fibre's H and V
+    polarizations at the same vertical port (its circuit model is :meth:`GratingCoupler2D.jones`).
     """
     c = Component()
     side = _snap(n_periods * period)
@@ -190,6 +191,7 @@ def grating_coupler_2d(period: float, fill_factor: float, n_periods: int, taper_
         taper.move((h, 0) if rotation == 0 else (0, h))
         c.add_port(name, port=taper.ports["o2"])
     c.add_port("o3", center=(0, 0), width=side, orientation=0, layer=LAYER.WG, port_type="vertical_te")
+    c.add_port("o4", center=(0, 0), width=side, orientation=90, layer=LAYER.WG, port_type="vertical_te")
     c.info["period"] = period
     c.info["hole"] = hole
     c.flatten()
@@ -539,6 +541,7 @@ def _tx_si(signal_width: float, mzi_lengths: list, voa_length: float, heater_len
 
     c.add_port("fiber_in", port=gc_in.ports["o2"])
     c.add_port("fiber_out", port=gc_out.ports["o3"])
+    c.add_port("fiber_out_v", port=gc_out.ports["o4"])
     for ref in (mzi1, mzi2, mzi3, mzi4, att, trim):
         for port in ref.ports:
             if port.port_type == "electrical":

@@ -2,10 +2,12 @@
 
 The step kernels are element-wise and vectorize; reductions (powers, peaks, the divergence check,
 the heat update) are taken only at trace samples, by kernels compiled without fast-math
-(:func:`check`, :func:`relax`, :func:`record`) that the Python loop and the compiled loops share.
-:func:`steps` and :func:`coupled_steps` run whole stretches of steps in one compiled loop, calling
-FFTW's ``fftw_execute_dft`` (bound by :mod:`.fftw_c`) between the kernels, and take the trace
-samples and noise refreshes that fall inside the stretch themselves, so no step returns to Python.
+(:func:`check`, :func:`relax`, :func:`record`) that the Python loop and the compiled loop share.
+:func:`steps` runs whole stretches of steps in one compiled loop, calling FFTW's ``fftw_execute_dft``
+(bound by :mod:`.fftw_c`) between the kernels, with the Kerr substep of a plain, a thermally coupled or a
+self-injection-locked run chosen by a flag, and takes the trace samples, noise refreshes and heat
+blocks that fall inside the stretch itself, so no step returns to Python. The drive acts on a set of
+modes (one for a plain pump, the sidebands of a phase-modulated pump).
 """
 
 from __future__ import annotations
@@ -45,11 +47,13 @@ def kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float) -> None:
 
 
 @_jit
-def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray) -> None:
+def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray,
+                where: np.ndarray) -> None:
     """Finish one Strang step and start the next in the Fourier domain.
 
     With a_μ = l_μ + i·d_int(μ) the exact linear flow over h/2 is
-    ψ_μ ← E_μ ψ_μ + δ_μ0 F, E_μ = e^{−a_μ h/2}, F = f(1 − E_0)/a_0.
+    ψ_μ ← E_μ ψ_μ + F_μ, E_μ = e^{−a_μ h/2}, F_μ = f_μ(1 − E_μ)/a_μ, on the driven modes μ = ``where[k]``
+    (FFT order) with ``drive[b, k]`` = F_μ; ``where`` = [0] is the plain pump.
     ``coef`` rows are (E/N, E): ``raw`` is the unnormalized FFT, ``spec`` receives the state at
     the end of the step and ``lin`` the next half step.
     """
@@ -59,28 +63,33 @@ def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.nda
             v = raw[b, j] * coef[0, j]
             spec[b, j] = v
             lin[b, j] = v * coef[1, j]
-        spec[b, 0] += drive[b]
-        lin[b, 0] = spec[b, 0] * coef[1, 0] + drive[b]
+        for k in range(where.shape[0]):
+            j = where[k]
+            spec[b, j] += drive[b, k]
+            lin[b, j] = spec[b, j] * coef[1, j] + drive[b, k]
 
 
 @_jit
-def advance(raw: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray) -> None:
+def advance(raw: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray, where: np.ndarray) -> None:
     """:func:`linear_step` without storing the end-of-step state: only ``lin``, the same numbers, for inner steps."""
     rows, n = raw.shape
     for b in range(rows):
         for j in range(n):
             lin[b, j] = raw[b, j] * coef[0, j] * coef[1, j]
-        lin[b, 0] = (raw[b, 0] * coef[0, 0] + drive[b]) * coef[1, 0] + drive[b]
+        for k in range(where.shape[0]):
+            j = where[k]
+            lin[b, j] = (raw[b, j] * coef[0, j] + drive[b, k]) * coef[1, j] + drive[b, k]
 
 
 @_jit
-def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.ndarray) -> None:
-    """``out`` = E·``spec`` + δ_μ0 F: the opening half step of the linear flow."""
+def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.ndarray, where: np.ndarray) -> None:
+    """``out`` = E·``spec`` + F: the opening half step of the linear flow (F on the modes ``where``)."""
     rows, n = spec.shape
     for b in range(rows):
         for j in range(n):
             out[b, j] = spec[b, j] * half[j]
-        out[b, 0] += drive[b]
+        for k in range(where.shape[0]):
+            out[b, where[k]] += drive[b, k]
 
 
 @_jit
@@ -206,87 +215,6 @@ def transform(execute, plan: int, source: np.ndarray, target: np.ndarray) -> Non
 
 
 @_jit
-def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, offset, max_phase, status, sample, weight, trace, row,
-          noise, kick, slow):
-    """The Python loop's work at a stop after step k, inside the compiled loop; False on a divergence.
-
-    :func:`check`; a trace sample into ``trace[sample, row:]`` if ``sample`` ≥ 0 (``slow`` = (shift, aux) fill its
-    heat and aux columns); the noise increment ``noise[kick]`` added to ``lin`` if ``kick`` ≥ 0.
-    """
-    phase = check(spec, fld, zeta, k, offset, h)
-    if phase > max_phase or phase == np.inf:
-        status[0] = k
-        status[1] = phase
-        return False
-    if sample >= 0:
-        raw[:] = spec
-        execute(inverse, raw.ctypes, fld.ctypes)
-        record(spec, fld, weight, trace[sample, row:row + spec.shape[0]], slow[0], slow[1])
-    if kick >= 0:
-        lin += noise[kick]
-    return True
-
-
-@_jit
-def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
-          spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int, h: float,
-          base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray, row: int,
-          max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray) -> None:
-    """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
-
-    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape and
-    ``inverse`` the backward plan ``raw`` → ``fld`` used for peaks. ``spec`` (the end-of-step state) is written only
-    after the last step and at the stops inside the stretch, the steps k in ``marks`` (trace samples ``sample``,
-    ``sample`` + 1, …) and in ``kicks`` (noise refreshes, adding the rows of ``noise`` to ``lin``): there the phase
-    is checked (:func:`check`) and the loop ends on a divergence with ``status`` = (k, phase); otherwise
-    ``status[0]`` stays −1. Step k ends at step count ``base`` + k + 1.
-    """
-    rows = lin.shape[0]
-    slow = (np.zeros(rows), np.zeros(rows, dtype=np.complex128))
-    m = 0
-    q = 0
-    last = first + count - 1
-    for k in range(first, first + count):
-        execute(backward, lin.ctypes, fld.ctypes)
-        kerr_step(fld, zeta, k, h)
-        execute(forward, fld.ctypes, raw.ctypes)
-        mark = m < marks.shape[0] and marks[m] == k
-        kick = q < kicks.shape[0] and kicks[q] == k
-        if k == last or mark or kick:
-            linear_step(raw, spec, lin, coef, drive)
-        else:
-            advance(raw, lin, coef, drive)
-        if k != last and (mark or kick):
-            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, slow[0], max_phase, status,
-                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, slow):
-                return
-            m += 1 if mark else 0
-            q += 1 if kick else 0
-
-
-@_jit
-def coupled_steps(execute, backward: int, forward: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
-                  spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
-                  first: int, count: int, h: float, shift: np.ndarray, aux: np.ndarray, aux_par: np.ndarray,
-                  acc: np.ndarray, offset: np.ndarray) -> None:
-    """As :func:`steps` with the Kerr substep of :func:`coupled_kerr_step` (thermal shift and aux mode), and no stops.
-
-    A coupled run returns to Python at every trace sample, noise refresh and heat block: inlined here, fast-math
-    may round :func:`relax` differently from its Python call, and the solver stays bit-identical to its
-    per-step path. ``spec`` is written after the last step only.
-    """
-    last = first + count - 1
-    for k in range(first, first + count):
-        execute(backward, lin.ctypes, fld.ctypes)
-        coupled_kerr_step(fld, zeta, aux_zeta, k, h, shift, aux, aux_par, acc, offset)
-        execute(forward, fld.ctypes, raw.ctypes)
-        if k == last:
-            linear_step(raw, spec, lin, coef, drive)
-        else:
-            advance(raw, lin, coef, drive)
-
-
-@_jit
 def _sil_rates(a, y, b, zeta, power, pump, par, fb):
     """Right-hand sides (ȧ, ẏ, ḃ) of the laser field a, its gain excess y and the backward mode b (:func:`sil_kerr_step`)."""
     alpha, photon, carrier, stimulated, beta, loss = par[0], par[1], par[2], par[3], par[4], par[5]
@@ -300,7 +228,7 @@ def _sil_rates(a, y, b, zeta, power, pump, par, fb):
 
 @_jit
 def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: np.ndarray, par: np.ndarray,
-                  fb: np.ndarray, offset: np.ndarray, drive: np.ndarray) -> None:
+                  fb: np.ndarray, offset: np.ndarray, drive: np.ndarray, shift: np.ndarray, acc: np.ndarray) -> None:
     """Kerr substep of ψ with one full step of a self-injection-locked laser and the backward mode b.
 
     With P = ⟨|ψ|²⟩ and the midpoint ψ₀ = ⟨ψ·e^{i(|ψ|² − ζ + 2|b|²)h/2}⟩ (the field half way through the rotation,
@@ -311,10 +239,12 @@ def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: 
     * ḃ = −(l₀ + iζ)b + i(|b|² + 2P)b + iβψ₀;
 
     then ψ ← R((|ψ|² − ζ + 2B̄)h)ψ with B̄ the mean of |b|² at both ends, and the drive of the linear half steps
-    around the step's end becomes F = u·(f·a + iβb) (u the drive term per unit forcing): the end value is the
+    around the step's end becomes F₀ = u·(f·a + iβb) (u the drive term per unit forcing): the end value is the
     midpoint of the two half steps that use it, so the splitting stays second order.
-    ``par`` = (α, c_p, c_N, c_S, β, l₀, substeps); ``fb[b]`` = (c_fb·e^{iφ}, u·f, iuβ); ``offset[b]`` receives −2B̄.
-    Inlined into :func:`sil_steps` it may round differently (fast-math): the two paths agree to ≈ 10⁻¹⁵, not bit for bit.
+    ``par`` = (α, c_p, c_N, c_S, β, l₀, substeps); ``fb[b]`` = (c_fb·e^{iφ}, u·f, iuβ); ``offset[b]`` receives x − 2B̄.
+    A thermal shift x = ``shift[b]`` adds to ζ (both ring modes heat alike; x = 0 without heat, exactly the same
+    numbers), and ``acc[b]`` accumulates (P, B̄) for the block average of the heat (:func:`relax`).
+    Inlined into :func:`steps` it may round differently (fast-math): the two paths agree to ≈ 10⁻¹⁵, not bit for bit.
     """
     rows, n = field.shape
     m = int(par[6])
@@ -330,7 +260,7 @@ def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: 
             mean += v
             kerr += p * v
         power = total / n
-        z = zeta[k, b]
+        z = zeta[k, b] + shift[b]
         a = complex(state[b, 0], state[b, 1])
         y = state[b, 2]
         w = complex(state[b, 3], state[b, 4])
@@ -352,8 +282,10 @@ def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: 
         state[b, 3] = w.real
         state[b, 4] = w.imag
         mean_b = 0.5 * (start + w.real * w.real + w.imag * w.imag)
-        offset[b] = -2.0 * mean_b
-        drive[b] = fb[b, 1] * a + fb[b, 2] * w
+        offset[b] = shift[b] - 2.0 * mean_b
+        acc[b, 0] += power
+        acc[b, 1] += mean_b
+        drive[b, 0] = fb[b, 1] * a + fb[b, 2] * w
         _rotate_row(field, b, z - 2.0 * mean_b, h)
 
 
@@ -368,33 +300,79 @@ def sil_record(state: np.ndarray, out: np.ndarray, h: float) -> None:
         out[b, 12] = -np.arctan2(ratio.imag, ratio.real) / h
 
 
+PLAIN, COUPLED, SIL = 0, 1, 2
+"""Kerr-substep variants of :func:`steps`: :func:`kerr_step`, :func:`coupled_kerr_step`, :func:`sil_kerr_step`."""
+
+
 @_jit
-def sil_steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
-              spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, zeta: np.ndarray, first: int, count: int,
-              h: float, base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray, row: int,
-              max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray, state: np.ndarray,
-              par: np.ndarray, fb: np.ndarray, offset: np.ndarray) -> None:
-    """As :func:`steps` with the Kerr substep of :func:`sil_kerr_step`; trace samples add the laser columns
-    (:func:`sil_record`) and the backward mode in place of the aux mode."""
+def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, max_phase, status, sample, weight, trace, row, noise,
+          kick, variant, slow, laser):
+    """The Python loop's work at a stop after step k, inside the compiled loop; False on a divergence.
+
+    :func:`check`; a trace sample into ``trace[sample, row:]`` if ``sample`` ≥ 0; the noise increment
+    ``noise[kick]`` added to ``lin`` if ``kick`` ≥ 0.
+    """
+    phase = check(spec, fld, zeta, k, slow[5], h)
+    if phase > max_phase or phase == np.inf:
+        status[0] = k
+        status[1] = phase
+        return False
+    if sample >= 0:
+        raw[:] = spec
+        execute(inverse, raw.ctypes, fld.ctypes)
+        out = trace[sample, row:row + spec.shape[0]]
+        if variant == SIL:
+            state = laser[0]
+            record(spec, fld, weight, out, slow[1], state[:, 3] + 1j * state[:, 4])
+            sil_record(state, out, h)
+        else:
+            record(spec, fld, weight, out, slow[1], slow[2])
+    if kick >= 0:
+        lin += noise[kick]
+    return True
+
+
+@_jit
+def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
+          spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, where: np.ndarray, zeta: np.ndarray, first: int,
+          count: int, h: float, base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray,
+          row: int, max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray, variant: int,
+          slow: tuple, laser: tuple) -> None:
+    """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
+
+    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape and
+    ``inverse`` the backward plan ``raw`` → ``fld`` used for peaks. The Kerr substep is that of ``variant``
+    (:data:`PLAIN`, :data:`COUPLED` or :data:`SIL`, one loop for all three) with
+    ``slow`` = (ζ_b, x, b, aux_par, acc, offset) of :func:`coupled_kerr_step` (``offset`` is read by every variant)
+    and ``laser`` = (state, par, fb) of :func:`sil_kerr_step`. ``spec`` (the end-of-step state) is written only after
+    the last step and at the stops inside the stretch, the steps k in ``marks`` (trace samples ``sample``,
+    ``sample`` + 1, …) and in ``kicks`` (noise refreshes, adding the rows of ``noise`` to ``lin``): there the phase
+    is checked (:func:`check`) and the loop ends on a divergence with ``status`` = (k, phase); otherwise
+    ``status[0]`` stays −1. Step k ends at step count ``base`` + k + 1. A coupled run's heat blocks close in Python
+    (:func:`relax` called from a compiled loop is compiled, and cached, with other rounding than from Python), so it
+    is given no stops inside a stretch.
+    """
     m = 0
     q = 0
     last = first + count - 1
     for k in range(first, first + count):
         execute(backward, lin.ctypes, fld.ctypes)
-        sil_kerr_step(fld, zeta, k, h, state, par, fb, offset, drive)
+        if variant == SIL:
+            sil_kerr_step(fld, zeta, k, h, laser[0], laser[1], laser[2], slow[5], drive, slow[1], slow[4])
+        elif variant == COUPLED:
+            coupled_kerr_step(fld, zeta, slow[0], k, h, slow[1], slow[2], slow[3], slow[4], slow[5])
+        else:
+            kerr_step(fld, zeta, k, h)
         execute(forward, fld.ctypes, raw.ctypes)
         mark = m < marks.shape[0] and marks[m] == k
         kick = q < kicks.shape[0] and kicks[q] == k
         if k == last or mark or kick:
-            linear_step(raw, spec, lin, coef, drive)
+            linear_step(raw, spec, lin, coef, drive, where)
         else:
-            advance(raw, lin, coef, drive)
+            advance(raw, lin, coef, drive, where)
         if k != last and (mark or kick):
-            slow = (np.zeros(state.shape[0]), state[:, 3] + 1j * state[:, 4])
-            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, offset, max_phase, status,
-                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, slow):
+            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, max_phase, status,
+                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, variant, slow, laser):
                 return
-            if mark:
-                sil_record(state, trace[sample + m, row:row + state.shape[0]], h)
             m += 1 if mark else 0
             q += 1 if kick else 0

@@ -7,7 +7,8 @@
 
 Stepping is symmetric Strang splitting L(h/2)·N(h)·L(h/2):
 
-* L is loss, dispersion and the constant drive, integrated exactly in the Fourier domain;
+* L is loss, dispersion and the constant drive (on μ = 0, or on every mode of a ``pump_profile``, e.g. the
+  sidebands of a pump modulated at the FSR), integrated exactly in the Fourier domain, mode by mode;
 * N is the Kerr and detuning rotation e^{i(|ψ|² − ζ)h}, applied as its Cayley approximant
   (1 + ip/2)/(1 − ip/2), which is unitary and second-order, so the scheme stays O(h²) and
   avoids a complex exponential per element;
@@ -29,14 +30,19 @@ FFTs are FFTW plans built once per shape (FFTW_ESTIMATE, so plans, and therefore
 reproducible run to run). Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
 import as ``COMPILED``) every stretch of steps between two Python events (snapshots, thermal blocks,
 chunks of detunings, checkpoints, blocks of noise draws) runs in one numba loop that calls
-``fftw_execute_dft`` itself (:func:`.kernels.steps`) and takes the trace samples, the divergence
-checks, the heat updates and the noise refreshes inside the stretch on its own; otherwise each step
+``fftw_execute_dft`` itself (:func:`.kernels.steps`, one loop for the plain, the thermally coupled and the
+self-injection-locked Kerr substep) and takes the trace samples, the divergence checks and the noise refreshes
+inside the stretch on its own (a coupled run stops at each of them in Python, where its heat block closes);
+otherwise each step
 calls pyfftw's ``execute`` from Python and every sample is a Python event. Both execute the same
 plans and the same kernels (the reductions too) on the same aligned buffers, so they give the same
 numbers bit for bit. Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of
 that interval, drawn from one generator per row (``noise_block`` refreshes at a time, the same
 stream), so a batch reproduces the same runs made one by one. Runs with ``sil`` are the exception to the bit-for-bit
-agreement of the two loops: their laser substeps round differently when inlined (≈ 10⁻¹⁵).
+agreement of the two loops: their laser substeps round differently when inlined (≈ 10⁻¹⁵), and differently
+again depending on whether numba's cache compiled :func:`.kernels.sil_kerr_step` on its own or inside the loop
+first, so SIL runs agree across processes to rounding, not always bit for bit. For that reason the heat update
+(:func:`.kernels.relax`) is never called from a compiled loop.
 """
 
 from __future__ import annotations
@@ -120,6 +126,7 @@ class _Group:
     inverse: fftw_c.Plan | pyfftw.FFTW
     spec: np.ndarray
     drive: np.ndarray
+    where: np.ndarray
     schedules: list
     generators: list
     slow: _Slow | None = None
@@ -239,6 +246,21 @@ class LLESolver:
             return np.asarray(f, dtype=complex) * self.dt / 2
         return -np.asarray(f, dtype=complex) * np.expm1(-self._rate0 * self.dt / 2) / self._rate0
 
+    def _drives(self, f: np.ndarray, profile: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Driven modes ``where`` (FFT order) and F_μ = f·c_μ(1 − E_μ)/a_μ per row, shape (B, K).
+
+        F_μ = :meth:`drive_term`(f)·c_μ·r_μ with r_μ = [(1 − E_μ)/a_μ]/[(1 − E_0)/a_0] and r_0 = 1 exactly, so that
+        the profile δ_μ0 (and no profile) gives the plain pump's numbers bit for bit.
+        """
+        if profile is None:
+            return self.drive_term(f)[:, None], np.zeros(1, dtype=np.int64)
+        where = np.flatnonzero(profile).astype(np.int64)
+        rate = self.loss[where] + 1j * self.d_int[where]
+        still = rate == 0
+        unit = np.where(still, self.dt / 2, -np.expm1(-rate * self.dt / 2) / np.where(still, 1.0, rate))
+        ratio = np.where(where == 0, profile[where], profile[where] * (unit / self.drive_term(1.0)))
+        return self.drive_term(f)[:, None] * ratio[None, :], where
+
     def run(
         self,
         f: float | ArrayLike,
@@ -265,6 +287,7 @@ class LLESolver:
         noise_block: int = 16,
         sil: SILMode | None = None,
         initial_sil: ArrayLike | None = None,
+        pump_profile: ArrayLike | None = None,
     ) -> LLEResult:
         """Integrate B fields over ``duration`` (normalized time).
 
@@ -315,10 +338,14 @@ class LLESolver:
             ``noise_block``·B·N complex numbers).
         sil : SILMode, optional
             Self-injection-locked laser driving the ring (with ``f`` > 0 its free-running drive); not combined
-            with ``thermal`` or ``aux``.
+            with ``aux``. With ``thermal`` (``aux_weight`` = 1: the backward mode b heats as ψ does, P = ⟨|ψ|²⟩ + |b|²)
+            the thermal shift moves both ring modes.
         initial_sil : array_like, shape (5,) or (B, 5), optional
             Starting (Re a, Im a, y, Re b, Im b) of ``sil``; default (1, 0, 0, 0, 0), the free-running laser
             switched onto an empty ring.
+        pump_profile : array_like, shape (N,), optional
+            A drive on several modes: mode μ (FFT order) is driven by f·c_μ, the stationary drive
+            f(θ) = f·Σ c_μ e^{iμθ} (e.g. a pump phase-modulated at the FSR); default c_μ = δ_μ0. Not with ``sil``.
         """
         rows, f, schedules, seeds = self._rows(f, schedule, seeds, initial)
         if not (np.isfinite(duration) and duration > 0):
@@ -339,12 +366,21 @@ class LLESolver:
         if sil is not None:
             if not isinstance(sil, SILMode):
                 raise ValueError(f"sil must be a SILMode or None, got {type(sil).__name__}")
-            if coupled:
-                raise ValueError("sil cannot be combined with thermal or aux")
+            if aux is not None:
+                raise ValueError("sil cannot be combined with aux")
+            if thermal is not None and thermal.aux_weight != 1.0:
+                raise ValueError(f"thermal.aux_weight must be 1 with sil (the backward mode heats as ψ does), "
+                                 f"got {thermal.aux_weight}")
             if np.any(f <= 0):
                 raise ValueError("sil needs f > 0 (the free-running drive) in every row")
         elif initial_sil is not None:
             raise ValueError("initial_sil needs sil")
+        if pump_profile is not None:
+            pump_profile = np.asarray(pump_profile, dtype=complex)
+            if pump_profile.shape != (self.modes,) or not np.all(np.isfinite(pump_profile)):
+                raise ValueError(f"pump_profile must be finite with shape ({self.modes},), got {pump_profile.shape}")
+            if sil is not None:
+                raise ValueError("pump_profile cannot be combined with sil")
         if slow_every is None:
             slow_every = max(1, int(1e-3 / (max(thermal.rates) * self.dt))) if thermal is not None else chunk
         if not (isinstance(slow_every, (int, np.integer)) and slow_every >= 1):
@@ -390,7 +426,7 @@ class LLESolver:
             state["sil"] = laser
             state["sil_snapshots"] = np.zeros((rows, len(snap_steps), 7))
             forcing = f * (laser[:, 0] + 1j * laser[:, 1]) + 1j * sil.beta * (laser[:, 3] + 1j * laser[:, 4])
-        kernels.half_step(spec, lin, self._half, self.drive_term(forcing))
+        kernels.half_step(spec, lin, self._half, *self._drives(forcing, pump_profile))
         if initial_poles is not None and thermal is None:
             raise ValueError("initial_poles needs thermal")
         if initial_aux is not None and aux is None:
@@ -420,12 +456,14 @@ class LLESolver:
                                           f, seeds, snap_steps, spec, weight, *knots,
                                           [thermal is not None, aux is not None, slow_every], *slow_inputs,
                                           *([state["poles"], state["aux"]] if coupled else []),
-                                          *([*self._sil_par(sil, schedules, f), state["sil"]] if sil is not None else []))
+                                          *([*self._sil_par(sil, schedules, f), state["sil"]] if sil is not None else []),
+                                          *([pump_profile.real, pump_profile.imag] if pump_profile is not None else []))
             done = checkpoints.load(checkpoint, key, generators, state) or 0
         if sil is not None:
             laser = state["sil"]
             forcing = f * (laser[:, 0] + 1j * laser[:, 1]) + 1j * sil.beta * (laser[:, 3] + 1j * laser[:, 4])
-        groups = [self._group(part, spec, lin, forcing, schedules, generators) for part in self._partition(rows)]
+        groups = [self._group(part, spec, lin, forcing, pump_profile, schedules, generators)
+                  for part in self._partition(rows)]
         if sil is not None:
             par, fb = self._sil_par(sil, schedules, f)
             for g in groups:
@@ -500,14 +538,14 @@ class LLESolver:
         edges = np.linspace(0, rows, count + 1).round().astype(int)
         return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
 
-    def _group(self, part, spec, lin, f, schedules, generators) -> _Group:
+    def _group(self, part, spec, lin, f, profile, schedules, generators) -> _Group:
         size = part.stop - part.start
         buffer, fld, raw, backward, forward, inverse = self._buffers((part.start, part.stop), size)
         buffer[:] = lin[part]
+        drive, where = self._drives(f[part], profile)
         return _Group(
             rows=part, lin=buffer, fld=fld, raw=raw, backward=backward, forward=forward, inverse=inverse,
-            spec=spec[part].copy(), drive=self.drive_term(f[part]),
-            schedules=schedules[part], generators=generators[part],
+            spec=spec[part].copy(), drive=drive, where=where, schedules=schedules[part], generators=generators[part],
         )
 
     def _advance(self, groups, start, end, *args):
@@ -584,34 +622,45 @@ class LLESolver:
         """
         h, st, si = self.dt, g.slow, g.sil
         status = np.array([-1.0, 0.0])
-        fields = (g.lin, g.fld, g.raw, g.spec, coef, g.drive)
-        plans = (fftw_c.execute, g.backward.pointer, g.forward.pointer, g.inverse.pointer) if COMPILED else ()
-        loop = (base, marks, sample, weight, trace, g.rows.start, max_phase, kicks, np.ascontiguousarray(noise), status)
-        if si is not None:
-            if COMPILED:
-                kernels.sil_steps(*plans, *fields, zeta, first, count, h, *loop, si.state, si.par, si.fb, si.offset)
+        fields = (g.lin, g.fld, g.raw, g.spec, coef, g.drive, g.where)
+        if COMPILED:
+            plans = (fftw_c.execute, g.backward.pointer, g.forward.pointer, g.inverse.pointer)
+            variant = kernels.SIL if si is not None else kernels.COUPLED if st is not None else kernels.PLAIN
+            kernels.steps(*plans, *fields, zeta, first, count, h, base, marks, sample, weight, trace, g.rows.start,
+                          max_phase, kicks, np.ascontiguousarray(noise), status, variant,
+                          self._slow_args(g, aux_zeta, aux_par, zeta), self._laser_args(g))
+            return int(status[0]), status[1]
+        for k in range(first, first + count):
+            g.backward.execute()
+            if si is not None:
+                heat = (st.shift, st.acc, st.offset) if st is not None else (np.zeros(len(si.offset)),
+                                                                              np.zeros((len(si.offset), 2)), si.offset)
+                kernels.sil_kerr_step(g.fld, zeta, k, h, si.state, si.par, si.fb, heat[2], g.drive, *heat[:2])
+            elif st is None:
+                kernels.kerr_step(g.fld, zeta, k, h)
             else:
-                for k in range(first, first + count):
-                    g.backward.execute()
-                    kernels.sil_kerr_step(g.fld, zeta, k, h, si.state, si.par, si.fb, si.offset, g.drive)
-                    g.forward.execute()
-                    kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive)
-        elif COMPILED and st is None:
-            kernels.steps(*plans, *fields, zeta, first, count, h, *loop)
-        elif COMPILED:
-            kernels.coupled_steps(*plans[:3], *fields, zeta, aux_zeta, first, count, h, st.shift, st.aux, aux_par,
-                                  st.acc, st.offset)
-        else:
-            for k in range(first, first + count):
-                g.backward.execute()
-                if st is None:
-                    kernels.kerr_step(g.fld, zeta, k, h)
-                else:
-                    kernels.coupled_kerr_step(g.fld, zeta, aux_zeta, k, h, st.shift, st.aux, aux_par, st.acc,
-                                              st.offset)
-                g.forward.execute()
-                kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive)
+                kernels.coupled_kerr_step(g.fld, zeta, aux_zeta, k, h, st.shift, st.aux, aux_par, st.acc, st.offset)
+            g.forward.execute()
+            kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive, g.where)
         return int(status[0]), status[1]
+
+    @staticmethod
+    def _slow_args(g, aux_zeta, aux_par, zeta):
+        """``slow`` of :func:`.kernels.steps`: the group's heat and aux state, or zeros of the same types."""
+        size = g.rows.stop - g.rows.start
+        st = g.slow
+        if st is None:
+            offset = g.sil.offset if g.sil is not None else np.zeros(size)
+            return np.zeros_like(zeta), np.zeros(size), np.zeros(size, dtype=complex), np.zeros(3), np.zeros((size, 2)), offset
+        return aux_zeta, st.shift, st.aux, aux_par, st.acc, st.offset
+
+    @staticmethod
+    def _laser_args(g):
+        """``laser`` of :func:`.kernels.steps`: the group's SIL state, or zeros of the same types."""
+        si = g.sil
+        if si is None:
+            return np.zeros((0, 7)), np.zeros(7), np.zeros((0, 3), dtype=complex)
+        return si.state, si.par, si.fb
 
     def _decay(self, heat, length):
         """e^{−r_i·c·h} for blocks of c = 1 … ``length`` steps, shape (length, P)."""
@@ -639,8 +688,8 @@ class LLESolver:
             st, si = g.slow, g.sil
             if si is not None:
                 laser = si.state
-                kernels.record(spec, g.fld, weight, trace[k, rows], np.zeros(laser.shape[0]),
-                               laser[:, 3] + 1j * laser[:, 4])
+                kernels.record(spec, g.fld, weight, trace[k, rows], st.shift if st is not None else
+                               np.zeros(laser.shape[0]), laser[:, 3] + 1j * laser[:, 4])
                 kernels.sil_record(laser, trace[k, rows], self.dt)
             else:
                 kernels.record(spec, g.fld, weight, trace[k, rows], *((st.shift, st.aux) if st is not None else

@@ -24,7 +24,7 @@ import yaml  # noqa: E402
 from combchip.layouts import pdk  # noqa: E402
 from combchip.layouts.chips import CELLS, DIES, FIBRE_ARRAY_PITCH, LANE, build, summary  # noqa: E402
 from combchip.layouts.drc import MAX_VERTICES, check_ports, drc, layer_region  # noqa: E402
-from combchip.layouts.transmitter_inp import CHIP_SIZE, tx_inp  # noqa: E402
+from combchip.layouts.transmitter_inp import CHIP_SIZE, FACET_OVERRUN, tx_inp  # noqa: E402
 from combchip.layouts.transmitter_si import tx_si  # noqa: E402
 from combchip.systems import system_b_transmitter, system_c_client  # noqa: E402
 
@@ -266,9 +266,11 @@ def test_tx_si_netlist_transfer_is_the_compact_mzi(si, name, part):
 
 
 # ----------------------------------------------------------------------------- InP client chip
-def test_tx_inp_is_drc_clean_with_manhattan_ports_on_grid(inp):
+def test_tx_inp_is_drc_clean_with_ports_on_grid(inp):
+    """DRC clean; every port on the grid and Manhattan but the two output facets, at the drawn facet angle."""
     assert drc(inp) == []
-    assert check_ports(inp) == []
+    angle = inp.info["facet_angle_deg"]
+    assert check_ports(inp, angles={"out_ref": angle, "out_q": angle}) == []
 
 
 def test_tx_inp_fills_exactly_the_system_c_footprint(inp):
@@ -278,7 +280,9 @@ def test_tx_inp_fills_exactly_the_system_c_footprint(inp):
     box = plan.bbox()
     assert (box.left, box.bottom, box.right, box.top) == (0, 0, 4_600_000, 2_000_000)
     whole = inp.dbbox()
-    assert (whole.left, whole.bottom, whole.right, whole.top) == (0, 0, 4600, 2000)  # nothing sticks out
+    # nothing sticks out but the tilted output ridges, which run FACET_OVERRUN past the cleave into the lane
+    assert (whole.left, whole.bottom, whole.top) == (0, 0, 2000)
+    assert 4600 < whole.right <= 4600 + FACET_OVERRUN + 1.0
     for name in ("in_ref", "in_q", "out_ref", "out_q"):  # optical ports lie on the cleaved facets
         assert inp.ports[name].center[0] in (0.0, 4600.0)
 
@@ -346,7 +350,8 @@ def test_each_die_is_one_platform_inside_its_dicing_lanes(platform):
     assert drawn <= pdk.PLATFORM_LAYERS[platform] | pdk.MARKERS, drawn - pdk.PLATFORM_LAYERS[platform]
     others = set().union(*(v for k, v in pdk.PLATFORM_LAYERS.items() if k != platform))
     assert drawn & (pdk.PLATFORM_LAYERS[platform] - others)  # it does draw its own process
-    assert drc(c) == [] and check_ports(c) == []
+    facets = {p: c.info["facet_angle_deg"] for p in ("out_ref", "out_q")} if platform == "inp" else {}
+    assert drc(c) == [] and check_ports(c, angles=facets) == []
     outline = layer_region(c, "FLOORPLAN").bbox()
     lanes = layer_region(c, "DICING")
     assert lanes.count() == 1 and next(iter(lanes.each())).holes() == 1  # one closed frame
@@ -354,7 +359,11 @@ def test_each_die_is_one_platform_inside_its_dicing_lanes(platform):
     assert lanes.bbox() == outline.enlarged(round(LANE / 2 * 1000))
     assert (lanes & kdb.Region(outline)).is_empty()  # the lanes lie outside the die
     for name in drawn - {"DICING"}:
-        assert (layer_region(c, name) - kdb.Region(outline)).is_empty(), name
+        outside = layer_region(c, name) - kdb.Region(outline)
+        if name == "INP_DEEP":  # the output ridges' overruns past the cleave, inside the lane
+            assert outside.count() == len(facets) and (outside - lanes).is_empty()
+        else:
+            assert outside.is_empty(), name
     assert c.info["platform"] == platform
     assert c.info["die_size"] == [outline.width() / 1000, outline.height() / 1000]
 

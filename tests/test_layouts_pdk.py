@@ -28,6 +28,7 @@ CONTRACT_XS = {
     "cc_heater": ("WG", 0.5, {"HEATER": 2.0}),
     "cc_metal": ("M1", 10.0, {}),
     "cc_inp_deep": ("INP_DEEP", 2.0, {}),
+    "cc_inp_eo": ("INP_DEEP", 2.0, {"INP_PMETAL": 2.0}),
     "cc_inp_shallow": ("INP_SHALLOW", 2.0, {}),
 }
 
@@ -177,9 +178,27 @@ def test_layer_stack_is_the_models_cross_section():
 
     assert si["m1"].thickness == pytest.approx(default(CoplanarLine, "metal_thickness"), abs=1e-9)
     oxide = default(ps.ThermoOpticPhaseShifter, "oxide_thickness")  # heater–core spacing of the R_th model
+    sheet = (default(ps.ThermoOpticPhaseShifter, "heater_resistance")
+             * default(ps.ThermoOpticPhaseShifter, "heater_width") / default(ps.ThermoOpticPhaseShifter, "length")
+             * 1e-6)  # default() returns µm
     for stack, core in ((si, "si_core"), (sin, "sin_thick")):
         assert stack["heater"].zmin - (stack[core].zmin + stack[core].thickness) == pytest.approx(oxide, abs=1e-9)
-        assert stack["m1"].zmin == pytest.approx(stack["heater"].zmin + stack["heater"].thickness, abs=1e-9)
+        # the film's ρ/t is the heater model's R_h·w/L (10 Ω/□)
+        assert pdk.TIN_RESISTIVITY / (stack["heater"].thickness * 1e-6) == pytest.approx(sheet, rel=1e-6)
+    assert sin["m1"].zmin == pytest.approx(sin["heater"].zmin + sin["heater"].thickness, abs=1e-9)
+    # Si: the RF metal is where the coplanar-line model has it: its oxide under the metal, less the BOX
+    from combchip.tx.cpw import SOI_STACK
+
+    box = default(gcm.GratingCoupler1D, "box_thickness")
+    assert si["m1"].zmin == pytest.approx(SOI_STACK[0][1] * 1e6 - box, abs=1e-9)
+    assert si["via"].zmin == pytest.approx(si["si_core"].thickness, abs=1e-9)  # contacts reach the silicon
+    assert si["via"].zmin + si["via"].thickness == pytest.approx(si["m1"].zmin, abs=1e-9)
+
+
+def test_si_heater_lies_below_the_rf_metal():
+    si = pdk.LAYER_STACKS["si"].layers
+    # the RF metal sits on the heater level (the coplanar-line model's oxide), never under the heaters
+    assert si["heater"].zmin + si["heater"].thickness <= si["m1"].zmin + 1e-9
 
 
 def test_clean_strip_waveguide_passes_drc():
@@ -265,7 +284,7 @@ def test_circuit_models_are_registered_and_reject_nonsense():
 
     assert {"straight", "mmi1x2", "mmi2x2", "bend_euler"} <= set(pdk.PDK.models)
     # a lossless 2×2 coupler is unitary: |bar|² + |cross|² = 1 (double precision)
-    s = models.SiliconModels.mmi2x2(wl=1.55, ratio=0.3)
+    s = models.mmi2x2(wl=1.55, ratio=0.3)
     assert abs(s[("o1", "o4")]) ** 2 + abs(s[("o1", "o3")]) ** 2 == pytest.approx(1.0, abs=1e-15)
     assert s[("o4", "o1")] == s[("o1", "o4")]  # reciprocal
     for kwargs, match in ((dict(neff=-1.0), "neff"), (dict(loss_db_per_m=-3.0), "loss_db_per_m"),
@@ -273,7 +292,7 @@ def test_circuit_models_are_registered_and_reject_nonsense():
         with pytest.raises(ValueError, match=match):
             models.SiliconModels(**kwargs)
     with pytest.raises(ValueError, match="ratio"):
-        models.SiliconModels.mmi1x2(ratio=1.5)
+        models.mmi1x2(ratio=1.5)
     with pytest.raises(ValueError, match="component"):
         models.circuit("mzm")
     with pytest.raises(ValueError, match="no model"):

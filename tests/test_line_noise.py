@@ -153,6 +153,10 @@ def test_comb_lines_resolves_a_lorentzian_line_and_flags_the_rest():
                            floor_db=-120)
     assert inherited.linewidth_status.sel(mu=1).item() == "from_pump" and inherited.linewidth.sel(mu=1).item() == 5e4
     assert validate(inherited, COMB_LINES).linewidth_status.attrs["units"] == "1"
+    bounded = _lines_run(1e-3 * tau_c, 41, tau_c, pump_linewidth=5e4)
+    bounded.attrs["pump_linewidth_is_bound"] = 1  # an upper bound on the pump's linewidth stays marked as one
+    bound = comb_lines(bounded, snapshots=slice(None), floor_db=-120)
+    assert bound.linewidth_status.sel(mu=1).item() == "from_pump_bound" and bound.linewidth.sel(mu=1).item() == 5e4
     single = comb_lines(_lines_run(1e-10, 4, tau_c), snapshots=[0])
     assert set(single.linewidth_status.values) == {"unmeasured"} and bool(np.isnan(single.linewidth).all())
 

@@ -368,3 +368,28 @@ def test_divergence_inside_the_compiled_loop_is_raised_at_the_same_step(monkeypa
             LLESolver(DINT, dt=4e-3).run(**args)
         messages.append(str(error.value))
     assert messages[0] == messages[1] and "tau = 12.52" in messages[0]
+
+
+@pytest.mark.slow
+def test_heat_shifts_the_sil_lock_by_the_thermal_detuning():
+    """SIL with heat: at the steady temperature, x = g(⟨|ψ|²⟩ + |b|²), and the lock is the cold lock at ζ + x."""
+    from combchip.solvers import SILMode
+
+    d_int = -0.05 * mode_numbers(32) ** 2 / 2
+    sil = SILMode(beta=0.5, rate=0.3, eta=0.5, phase=0.4, alpha=3.0, photon_rate=20.0, carrier_rate=2.0,
+                  stimulated_rate=5.0)
+    solver = LLESolver(d_int, dt=1e-2)
+    args = dict(sil=sil, progress=False, trace_every=100)
+    hot = solver.run(1.0, Schedule.constant(1.0), 100.0, thermal=HeatPoles((0.2,), (-0.5,), aux_weight=1.0),
+                     slow_every=100, **args)
+    x = hot.thermal_shift[0, -1]
+    # the pole has relaxed for r·τ = 20; what is left is the block average of midpoint powers against end values
+    assert x == pytest.approx(-0.5 * (hot.mean_power[0, -1] + abs(hot.backward_field[0, -1]) ** 2), rel=1e-5)
+    cold, unheated = solver.run(1.0, [Schedule.constant(1.0 + x), Schedule.constant(1.0)], 100.0, **args).laser_shift
+    # the laser sees only ζ + x (its own frequency does not enter the ring's frame): equal to rounding
+    assert hot.laser_shift[0, -1] == pytest.approx(cold[-1], abs=1e-9)
+    assert abs(hot.laser_shift[0, -1] - unheated[-1]) > 1e-2  # and the heat does move the lock
+    with pytest.raises(ValueError, match="aux_weight"):
+        solver.run(1.0, Schedule.constant(1.0), 1.0, thermal=HeatPoles((0.2,), (-0.5,)), **args)
+    with pytest.raises(ValueError, match="aux"):
+        solver.run(1.0, Schedule.constant(1.0), 1.0, aux=AUX, **args)

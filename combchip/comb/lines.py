@@ -18,7 +18,7 @@ from ..validation import check_choice
 _ITU_ORIGIN_HZ = 190.0e12
 _ITU_SPACING_HZ = 100e9
 
-LINEWIDTH_STATUSES = ("resolved", "below_resolution", "above_span", "from_pump", "unmeasured", "given")
+LINEWIDTH_STATUSES = ("resolved", "below_resolution", "above_span", "from_pump", "from_pump_bound", "unmeasured", "given")
 """Values of the ``linewidth_status`` column (see :func:`comb_lines`; "given": set by the caller of :func:`line_table`)."""
 FALSE_COHERENCE_PROBABILITY = 0.02
 """Chance α that a fully decorrelated line shows |g⁽¹⁾| above the noise floor √(ln(1/α)/M) of an M-pair mean."""
@@ -129,7 +129,8 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
         :func:`_line_decorrelation`): then ``linewidth`` = Δν_pump + 1/(πτ_c), "resolved" (Lorentzian FWHMs add).
         A line without resolved excess over the whole record ("above_span": excess < 4/(π·span)) carries the
         pump's Lorentzian linewidth Δν_pump one to one (the elastic tape of :mod:`combchip.comb.line_noise` with the fixed point at infinity), status
-        "from_pump", or NaN with "above_span" when the run has no pump linewidth; a line that decorrelates
+        "from_pump" ("from_pump_bound" where the run's attrs mark Δν_pump as an upper bound,
+        ``pump_linewidth_is_bound``), or NaN with "above_span" when the run has no pump linewidth; a line that decorrelates
         faster than Δt is NaN, "below_resolution"; fewer than two or unevenly spaced snapshots give NaN,
         "unmeasured".
     """
@@ -168,7 +169,7 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
         if pump_linewidth > 0:
             inherited = status == "above_span"
             linewidth[inherited] = pump_linewidth
-            status[inherited] = "from_pump"
+            status[inherited] = "from_pump_bound" if ds.attrs.get("pump_linewidth_is_bound", 0) else "from_pump"
     strongest = np.max(np.where(mu != 0, power, 0.0))
     keep = (power >= strongest * 10 ** (floor_db / 10)) | (mu == 0)
     attrs = {"snapshot_spacing": spacing, "recorded_span": spacing * (coeff.shape[0] - 1),

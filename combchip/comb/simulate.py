@@ -6,6 +6,7 @@ import json
 import os
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -19,6 +20,7 @@ from .._version import __version__
 from .detuning import DetuningSchedule
 from .lasers import Laser
 from .normalization import Normalization, normalize
+from .pump_modulation import PumpModulation
 from .resonator import Ring
 from .sil import SelfInjection, add_sil_traces
 from .thermal import AuxLaser, Thermal
@@ -92,6 +94,7 @@ def simulate_comb(
     initial_temperature: float | None = None,
     initial_aux_field: complex | None = None,
     sil: SelfInjection | None = None,
+    modulation: PumpModulation | None = None,
 ) -> xr.Dataset:
     """Simulate Kerr comb generation in ``ring`` pumped by ``pump``.
 
@@ -138,7 +141,12 @@ def simulate_comb(
         Drive the ring with a self-injection-locked semiconductor laser (``pump`` must be ``sil.pump()``);
         ``detuning`` is then that of the free-running laser. Starts from the free-running laser and an empty
         ring; adds ``laser_frequency_offset``, ``laser_detuning`` [Hz], ``laser_power`` [W], ``carrier_excess``
-        and ``backward_power`` [W]. Not combined with ``thermal`` or ``aux``.
+        and ``backward_power`` [W]. Not combined with ``aux``; with ``thermal`` the backward mode heats the ring as
+        the forward one does, and ``laser_detuning`` stays relative to the cold resonance.
+    modulation : PumpModulation, optional
+        Modulate the pump at a harmonic of the FSR: its sidebands drive the modes μ = n·harmonic (a stationary
+        drive profile). ``spectrum`` then holds each driven line's transmitted sideband and ``comb_power`` only
+        the power coupled out of the ring (not the transmitted sidebands). Not combined with ``sil``.
 
     Returns
     -------
@@ -180,8 +188,13 @@ def simulate_comb(
             raise ValueError(f"sil must be a combchip.SelfInjection or None, got {type(sil).__name__}")
         if pump != sil.pump():
             raise ValueError(f"pump must be sil.pump() = {sil.pump()!r} (the free-running laser on the bus), got {pump!r}")
-        if thermal is not None or aux is not None:
-            raise ValueError("sil cannot be combined with thermal or aux")
+        if aux is not None:
+            raise ValueError("sil cannot be combined with aux")
+    if modulation is not None:
+        if not isinstance(modulation, PumpModulation):
+            raise ValueError(f"modulation must be a combchip.PumpModulation or None, got {type(modulation).__name__}")
+        if sil is not None:
+            raise ValueError("modulation cannot be combined with sil (the SIL laser is the pump)")
     solver = LLESolver(norm.d_int(mu_fft), dt=dt)
     tau_total = float(norm.tau(duration))
     if np.isscalar(snapshots):
@@ -209,12 +222,16 @@ def simulate_comb(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         progress=progress,
-        thermal=None if thermal is None else thermal.poles(norm, aux),
+        thermal=None if thermal is None else _heat(thermal.poles(norm, aux), sil),
         aux=None if aux is None else aux.normalized(norm),
         **_initial_slow(norm, thermal, aux, initial_temperature, initial_aux_field),
         **({} if sil is None else {"sil": sil.normalized(norm)}),
+        **({} if modulation is None else {"pump_profile": modulation.drive_profile(mu_fft)}),
     )
     ds = _to_dataset(result, norm, ring, pump, mu_fft, weight)
+    if modulation is not None:
+        ds = _add_sidebands(ds, result, norm, modulation)
+        ds.attrs["modulation_frequency"] = modulation.harmonic * ring.fsr
     ds = _add_slow(ds, result, norm, thermal, aux)
     if sil is not None:
         ds = add_sil_traces(ds, result, norm, sil)
@@ -224,7 +241,7 @@ def simulate_comb(
                trace_points=trace_points, thermal=thermal, aux=aux, initial_temperature=initial_temperature,
                initial_aux_field=None if initial_aux_field is None else [complex(initial_aux_field).real,
                                                                          complex(initial_aux_field).imag],
-               sil=sil)
+               sil=sil, modulation=modulation)
     )
     _warn_if_aliased(ds)
     return ds if batched else ds.isel(run=0, drop=True)
@@ -251,6 +268,11 @@ def _warn_if_aliased(ds) -> None:
     if level > ALIASING_LIMIT_DB:
         warnings.warn(f"the spectrum at the edge of the {ds.sizes['mu']}-mode window is only {-level:.0f} dB below "
                       f"its peak: the comb is aliased; increase modes", RuntimeWarning, stacklevel=3)
+
+
+def _heat(poles, sil):
+    """The solver's heat poles; with ``sil`` the backward mode's power |b|² heats with weight 1, like ⟨|ψ|²⟩."""
+    return poles if sil is None else replace(poles, aux_weight=1.0)
 
 
 def _initial_slow(norm, thermal, aux, temperature, aux_field) -> dict:
@@ -327,6 +349,24 @@ def _to_dataset(result, norm, ring, pump, mu_fft, weight) -> xr.Dataset:
     )
 
 
+def _add_sidebands(ds, result, norm, modulation) -> xr.Dataset:
+    """Bus power of the driven lines, P·|c_μ − 2ηψ_μ/f|² (the transmitted sideband and the ring's output), and the
+    pump line's transmission |c₀ − 2ηψ₀/f|²."""
+    mu = ds.mu.values
+    c = modulation.coefficients(mu)
+    driven = np.flatnonzero(c)
+    coeffs = result.snapshots[..., np.argsort(mode_numbers(mu.size))][..., driven]
+    spectrum = ds.spectrum.values.copy()
+    spectrum[..., driven] = norm.pump_power * np.abs(c[driven] - 2 * norm.eta * coeffs / max(norm.f, 1e-300)) ** 2
+    ds["spectrum"] = ds.spectrum.copy(data=spectrum)
+    carrier = complex(modulation.coefficients(0))
+    ds["pump_transmission"] = ds.pump_transmission.copy(
+        data=np.abs(carrier - 2 * norm.eta * result.pump_mode / max(norm.f, 1e-300)) ** 2)
+    ds.pump_transmission.attrs["long_name"] = "bus output of the pump line over the unmodulated pump power"
+    ds.comb_power.attrs["long_name"] = "power coupled out of the ring in all lines except the pump (no sidebands)"
+    return ds
+
+
 def _add_slow(ds, result, norm, thermal, aux) -> xr.Dataset:
     """Thermal and auxiliary-pump traces in SI units."""
     def var(data, units, long_name):
@@ -356,6 +396,7 @@ def _attrs(norm, ring, pump, schedules, seeds, **settings) -> dict:
     inputs["thermal"] = None if inputs["thermal"] is None else inputs["thermal"].to_dict()
     inputs["aux"] = None if inputs["aux"] is None else inputs["aux"].to_dict()
     inputs["sil"] = None if inputs["sil"] is None else inputs["sil"].to_dict()
+    inputs["modulation"] = None if inputs["modulation"] is None else inputs["modulation"].to_dict()
     return {
         "title": "combchip Lugiato–Lefever comb simulation",
         "combchip_version": __version__,
@@ -397,6 +438,7 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
     thermal = inputs.pop("thermal", None)
     aux = inputs.pop("aux", None)
     sil = inputs.pop("sil", None)
+    modulation = inputs.pop("modulation", None)
     batched = "run" in ds.dims
     if inputs.get("initial") == "array":
         raise ValueError("the run started from an array; pass initial= yourself")
@@ -410,5 +452,6 @@ def inputs_from(ds: xr.Dataset) -> dict[str, object]:
         thermal=None if thermal is None else Thermal(**thermal),
         aux=None if aux is None else AuxLaser.from_dict(aux),
         sil=None if sil is None else SelfInjection.from_dict(sil),
+        modulation=None if modulation is None else PumpModulation(**modulation),
         **inputs,
     )

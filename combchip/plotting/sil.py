@@ -42,7 +42,8 @@ def plot_dark_pulse(ds, snapshot=-1, axes=None):
     plot_intensity(ds, snapshot=snapshot, ax=axes[0])
     plot_spectrum(ds, snapshot=snapshot, ax=axes[1])
     if "stabilization" in ds.attrs:
-        axes[1].set_title(f"spectrum: K = {ds.attrs['stabilization']:.3g}, comb-line linewidth "
-                          f"{ds.attrs['comb_line_linewidth']:.3g} Hz", fontsize=9)
+        ge, le = ("= ", "") if ds.attrs.get("stabilization_resolved", 1) else ("≥ ", "≤ ")
+        axes[1].set_title(f"spectrum: K {ge}{ds.attrs['stabilization']:.3g}, comb-line linewidth "
+                          f"{le}{ds.attrs['comb_line_linewidth']:.3g} Hz", fontsize=9)
     fig.tight_layout()
     return fig

@@ -15,9 +15,9 @@ from ..comb.resonator import Ring
 from ..waveguide import radius_for_fsr
 from .published import SYSTEM_C
 
-__all__ = ["BACKSCATTER_RATE", "DELAY_IMBALANCE", "DFB_COUPLING", "INTENSITY_MISMATCH", "POLARIZATION_MISMATCH",
-           "REFERENCE_POWER", "RING_RADIUS", "RING_WIDTH", "system_c_channel", "system_c_client", "system_c_comb_ring",
-           "system_c_dark_pulse", "system_c_ring", "system_c_sil"]
+__all__ = ["BACKSCATTER_RATE", "DELAY_IMBALANCE", "DFB_COUPLING", "DFB_CURRENT", "INTENSITY_MISMATCH",
+           "POLARIZATION_MISMATCH", "REFERENCE_POWER", "RING_RADIUS", "RING_WIDTH", "system_c_channel",
+           "system_c_client", "system_c_comb_ring", "system_c_dark_pulse", "system_c_ring", "system_c_sil"]
 
 RING_WIDTH = 2.8e-6
 """Assumed ring and bus width [m] of the 100 nm thick Si₃N₄ guide (weakly guiding, ultrahigh Q)."""
@@ -106,53 +106,71 @@ BACKSCATTER_RATE = 2 * math.pi * 1e6
 ≈ 19 MHz loaded linewidth (the paper gives none)."""
 DFB_COUPLING = 0.3
 """Assumed DFB-to-bus power coupling η_c through the air gap (the paper gives none)."""
+DFB_CURRENT = 0.33
+"""Assumed DFB drive current [A] (the paper gives none): ≈ 99 mW from :meth:`combchip.SemiconductorLaser.dfb`, a
+100 mW-class InP DFB. With A_eff from the mode field a platicon needs the CW bistability at the locked detuning,
+f² > ρ₊[1 + (ζ − ρ₊)²] with ρ₊ = (2ζ + √(ζ² − 3))/3 (≈ 1.97 at the locked ζ ≈ 2.1 near threshold; Godey et al.,
+Phys. Rev. A 89, 063814 (2014)), i.e. ≥ 72 mW from the DFB at :data:`DFB_COUPLING`; 120 mA (32 mW, f² = 0.88) is
+below even the cusp f² = 8/(3√3). 330 mA gives f² ≈ 2.7, 1.4× that threshold; it is not chosen to match the
+published output."""
 
 
 def system_c_comb_ring() -> Ring:
     """:func:`system_c_ring` with D₂ and D₃ of the full-vectorial bent-guide modes of its 2.8 µm × 100 nm guide.
 
     :func:`combchip.waveguide.ring_dispersion` (``"fem"``, femwell, tabulated in :mod:`combchip.mode_table`)
-    gives D₂/2π ≈ −0.75 MHz, normal dispersion (the effective-index method: −0.74 MHz). A_eff keeps the Ring
-    default of 1 µm² (assumed; the mode field gives ≈ 16 µm², :func:`combchip.waveguide.effective_area`).
+    gives D₂/2π ≈ −0.75 MHz, normal dispersion (the effective-index method: −0.74 MHz). A_eff ≈ 16.3 µm² is
+    that of the bent mode's field, (∫|E|²dA)²/∫_core|E|⁴dA (:func:`combchip.waveguide.effective_area`): the
+    100 nm core holds a small part of the power, so the Kerr shift g₀ ∝ n₂/A_eff is ≈ 16× below a 1 µm² guide's.
     """
     from dataclasses import replace
 
-    from ..waveguide import ring_dispersion
+    from ..waveguide import effective_area, ring_dispersion
 
-    disp = ring_dispersion(radius=RING_RADIUS, width=RING_WIDTH, height=SYSTEM_C.ring_thickness,
-                           wavelength=SYSTEM_C.wavelength, method="fem")
-    return replace(system_c_ring(), d2=disp["d2"], d3=disp["d3"])
+    guide = dict(width=RING_WIDTH, height=SYSTEM_C.ring_thickness, wavelength=SYSTEM_C.wavelength,
+                 radius=RING_RADIUS)
+    disp = ring_dispersion(**guide, method="fem")
+    return replace(system_c_ring(), d2=disp["d2"], d3=disp["d3"], a_eff=effective_area(**guide))
 
 
-def system_c_sil(feedback_phase: float = math.pi, current: float = 0.12):
-    """System C's InP DFB (:meth:`combchip.SemiconductorLaser.dfb`, assumed parameters) on :data:`DFB_COUPLING`,
-    self-injection locked through :data:`BACKSCATTER_RATE`."""
+def system_c_sil(feedback_phase: float = math.pi, current: float = DFB_CURRENT, coupling: float = DFB_COUPLING):
+    """System C's InP DFB (:meth:`combchip.SemiconductorLaser.dfb` at ``current`` [A], assumed parameters) on
+    ``coupling`` (η_c), self-injection locked through :data:`BACKSCATTER_RATE`."""
     from ..comb.sil import SelfInjection, SemiconductorLaser
 
     return SelfInjection(SemiconductorLaser.dfb(SYSTEM_C.wavelength, current), BACKSCATTER_RATE,
-                         feedback_phase=feedback_phase, coupling_efficiency=DFB_COUPLING)
+                         feedback_phase=feedback_phase, coupling_efficiency=coupling)
 
 
 def system_c_dark_pulse(feedback_phases=None, *, free_running_detuning: float = 20.0, modes: int = 128,
-                        seed: int = 0, progress: bool = False):
+                        current: float = DFB_CURRENT, coupling: float = DFB_COUPLING, seed: int = 0,
+                        progress: bool = False):
     """System C's dark pulse (platicon) started by self-injection locking, the feedback phase swept.
 
-    For each phase φ (default 8 over [−π, π)) the free-running DFB is tuned from ξ = −20 (blue of the resonance)
-    to ``free_running_detuning`` (ξ = 2(ω₀ − ω_d)/κ) over 300 τ (τ = κt/2) and held 200 τ; then ξ steps by +0.5 and
-    is held 100 τ, so that the Kerr-loaded stabilization coefficient K = Δξ/Δζ (ζ the locked laser's detuning)
-    can be read off. The first φ ending in a stationary comb (comb power steady to 10⁻³ over the last 50 τ of each
-    hold) is returned.
+    For each phase φ (default 8 over [−π, π)) the free-running DFB (``current`` [A], ``coupling`` η_c) is tuned from
+    ξ = −20 (blue of the resonance) to ``free_running_detuning`` ξ₁ (ξ = 2(ω₀ − ω_d)/κ) over 300 τ (τ = κt/2) and
+    held 200 τ; then ξ steps by Δξ = −ξ₁/4 and is held 100 τ. The first φ ending in a stationary comb (comb power
+    steady to 10⁻³ over the last 50 τ of each hold) is run again at half the time step h, and the shift Δζ of the
+    locked laser's detuning ζ is Richardson-extrapolated, Δζ_R = (4Δζ(h/2) − Δζ(h))/3 (the splitting error is
+    O(h²)), with the error estimate ε = |Δζ(h/2) − Δζ(h)|/3. The Kerr-loaded stabilization coefficient is
+    K = Δξ/Δζ_R where |Δζ_R| > 3ε; otherwise K is not resolved and only |K| ≥ |Δξ|/(|Δζ_R| + ε) is known (at the
+    330 mA default the Kerr-loaded lock pins ζ: at h/4 it stays within 4 × 10⁻⁴ over ξ = 10…30, while a step read
+    at h alone gives K ≈ 500). The DFB's frequency noise reaches the locked laser divided by K² (Kondratiev et al., Opt.
+    Express 25, 28167 (2017)), adiabatically, i.e. at Fourier frequencies well inside the locking band.
 
     Returns
     -------
     xarray.Dataset
-        The :func:`~combchip.comb.simulate.simulate_comb` result of that phase (five snapshots 10 τ apart at the end
-        of the ξ hold, before the step), with ``attrs``: ``feedback_phase``,
-        ``phases_tried``, ``stabilization`` (K with Kerr), ``noise_suppression_db`` (20 log₁₀ K, frequency noise of
-        the locked laser, which is the pump line, against the free-running DFB), ``comb_line_linewidth`` [Hz]
-        (the DFB's Henry linewidth / K², also set as ``pump_linewidth``, the locked pump's, so that
-        :func:`~combchip.comb.lines.comb_lines` carries it to the lines), ``total_output_power`` [W] (all lines, pump included) and
-        ``bus_input_power`` [W]. Raises RuntimeError if no phase gives a stationary comb.
+        The :func:`~combchip.comb.simulate.simulate_comb` result of that phase at the step h (five snapshots 10 τ
+        apart at the end of the ξ₁ hold), with ``attrs``: ``feedback_phase``, ``phases_tried``, ``locked_zeta`` (ζ
+        over the last 50 τ of the ξ₁ hold, at h/2), ``stabilization_resolved`` (1 or 0), ``stabilization`` (K, or
+        its lower bound where not resolved), ``noise_suppression_db`` (20 log₁₀|K|, or its lower bound: frequency
+        noise of the locked laser, which is the pump line, against the free-running DFB), ``comb_line_linewidth``
+        [Hz] (the DFB's Henry linewidth / K², or its upper bound; also set as ``pump_linewidth``, the locked
+        pump's, so that :func:`~combchip.comb.lines.comb_lines` carries it to the lines; ``pump_linewidth_is_bound``
+        = 1 marks it an upper bound, "from_pump_bound"), ``total_output_power``
+        [W] (all lines, pump included) and ``bus_input_power`` [W]. Raises RuntimeError if no phase gives a
+        stationary comb.
     """
     from ..comb.detuning import DetuningSchedule
     from ..comb.normalization import normalize
@@ -165,33 +183,46 @@ def system_c_dark_pulse(feedback_phases=None, *, free_running_detuning: float = 
     if not (np.isfinite(free_running_detuning) and free_running_detuning > 0):
         raise ValueError(f"free_running_detuning must be > 0 (red side, κ/2 units), got {free_running_detuning!r}")
     ring = system_c_comb_ring()
-    step = 0.5
+    step = -free_running_detuning / 4
     tried = []
     for phase in phases:
-        sil = system_c_sil(float(phase))
+        sil = system_c_sil(float(phase), current, coupling)
         norm = normalize(ring, sil.pump())
         t = 2 / norm.kappa
         knots = (0.0, 300 * t, 500 * t, 500 * t * (1 + 1e-9), 600 * t)
         xi = (-20.0, free_running_detuning, free_running_detuning, free_running_detuning + step,
               free_running_detuning + step)
         schedule = DetuningSchedule(knots, tuple(float(norm.detuning_hz(x)) for x in xi))
-        ds = simulate_comb(ring, sil.pump(), schedule, modes=modes, sil=sil, seed=seed, progress=progress,
-                           snapshots=[*np.linspace(410 * t, 450 * t, 5), 600 * t])
-        time = ds.time.values
-        before, after = (time > 450 * t) & (time < 500 * t), time > 550 * t
+
+        def run(dt=None, snapshots=2):
+            return simulate_comb(ring, sil.pump(), schedule, modes=modes, sil=sil, seed=seed, progress=progress,
+                                 snapshots=snapshots, dt=dt)
+
+        ds = run(snapshots=[*np.linspace(410 * t, 450 * t, 5), 600 * t])
+        windows = [((ds.time.values > a * t) & (ds.time.values < b * t)) for a, b in ((450, 500), (550, 600))]
         comb = ds.comb_power.values
-        steady = all(comb[w].mean() > 0 and np.ptp(comb[w]) < 1e-3 * comb[w].mean() for w in (before, after))
+        steady = all(comb[w].mean() > 0 and np.ptp(comb[w]) < 1e-3 * comb[w].mean() for w in windows)
         tried.append(float(phase))
         if not steady:
             continue
-        zeta = norm.zeta(ds.laser_detuning.values)
-        stabilization = step / (zeta[after].mean() - zeta[before].mean())
+        shifts, zeta = [], np.nan
+        for trace in (ds, run(dt=ds.attrs["dt_normalized"] / 2)):
+            zeta = norm.zeta(trace.laser_detuning.values).ravel()
+            before, after = ((trace.time.values > a * t) & (trace.time.values < b * t) for a, b in ((450, 500),
+                                                                                                 (550, 600)))
+            shifts.append(zeta[after].mean() - zeta[before].mean())
+            zeta = float(zeta[before].mean())
+        shift, error = (4 * shifts[1] - shifts[0]) / 3, abs(shifts[1] - shifts[0]) / 3
+        resolved = abs(shift) > 3 * error
+        stabilization = step / shift if resolved else abs(step) / (abs(shift) + error)
         ds = ds.isel(snapshot=slice(0, 5))
         locked_linewidth = float(sil.laser.linewidth / stabilization**2)
         ds.attrs.update(
-            feedback_phase=float(phase), phases_tried=tried, stabilization=float(stabilization),
+            feedback_phase=float(phase), phases_tried=tried, locked_zeta=zeta,
+            stabilization_resolved=int(resolved), stabilization=float(stabilization),
             noise_suppression_db=float(20 * np.log10(abs(stabilization))),
             comb_line_linewidth=locked_linewidth, pump_linewidth=locked_linewidth,
+            pump_linewidth_is_bound=int(not resolved),
             total_output_power=float(ds.spectrum.isel(snapshot=-1).sum()), bus_input_power=sil.pump().power,
             free_running_linewidth=sil.laser.linewidth)
         return ds

@@ -42,10 +42,13 @@ from ..validation import check_positive, check_range
 
 __all__ = ["CoplanarLine", "SOI_STACK"]
 
-SOI_STACK = ((3.9, 3.2e-6), (11.7, 725e-6))
-"""Layers below the electrodes of the silicon chip, from the metal down, (ε_r, thickness [m]): 1 µm of upper
-oxide, the 220 nm device layer (mostly etched; counted as oxide) and the 2 µm BOX, then the high-resistivity
-Si handle. The doped slab under the gaps loads the line through the junction (``loading_capacitance``)."""
+SOI_STACK = ((3.9, 4.34e-6), (11.7, 725e-6))
+"""Layers below the electrodes of the silicon chip, from the metal down, (ε_r, thickness [m]): the RF metal
+(M1) sits on the level of the TiN heaters, 2.12 µm above the device layer (the 2 µm oxide of the thermo-optic
+shifter model plus its 0.12 µm film), then the 220 nm device layer (mostly etched; counted as oxide) and the
+2 µm BOX, then the high-resistivity Si handle. The doped slab under the gaps loads the line through the
+junction (``loading_capacitance``)."""
+
 
 def _log_sinh(x):
     """log sinh(x) for x > 0, without overflow."""
