@@ -6,8 +6,9 @@ from scipy.constants import c
 
 import combchip as cc
 from combchip.systems import SYSTEM_A
-from combchip.systems.dual_drive import (AuxBalance, aux_park_detuning, comb_span, dual_drive_balance, dual_drive_scan,
-                                        park_for_reserve, park_for_zero_pull, temperature_swing)
+from combchip.systems.dual_drive import (BREATHER_LEVEL, AuxBalance, aux_park_detuning, backward_scan, comb_span,
+                                        dual_drive_balance, dual_drive_scan, park_for_reserve, park_for_zero_pull,
+                                        removals, temperature_swing)
 from combchip.systems.system_a import system_a_aux, system_a_pump, system_a_pumped_ring
 from combchip.units import db_to_ratio
 
@@ -253,3 +254,114 @@ def test_an_aux_parked_5_hw_blue_of_zero_pull_keeps_solitons_at_the_assumed_abso
     bare = dual_drive_balance(powers, -1e15).temperature.values
     assert temperature_swing(ds) / (bare[0] - bare[1]) == pytest.approx((held[0] - held[1]) / (bare[0] - bare[1]),
                                                                         rel=0.2)
+
+
+def _slow_breathers(zeta=7.0, d2=0.0138, modes=512, snapshots=16, pulses=4):
+    """Four sech pulses √(2ζa)·sech(√(2ζa/d₂)θ) on a 0.6 background whose amplitude a = 1 + 0.75 sin(2πs/128 + φ_j)
+    breathes with a period of 128 snapshots, far longer than a count's group of 8: the pulse at φ = −π/2 stays at
+    a = 0.25–0.29 through the first group."""
+    theta = np.linspace(-np.pi, np.pi, modes, endpoint=False)
+    field = np.full((snapshots, modes), 0.6 + 0j)
+    for s in range(snapshots):
+        for x, phi in list(zip((-2.0, -0.4, 1.0, 2.5), (-np.pi / 2, 0.0, np.pi / 2, np.pi)))[4 - pulses:]:
+            a = 1 + 0.75 * np.sin(2 * np.pi * s / 128 + phi)
+            field[s] += np.sqrt(2 * zeta * a) / np.cosh(np.sqrt(2 * zeta * a / d2) * np.angle(np.exp(1j * (theta - x))))
+    return field
+
+
+def test_median_count_keeps_a_breather_in_its_low_phase():
+    zeta, field = 7.0, _slow_breathers()
+    # the low breather peaks at (0.6 + √(2ζa))² ≈ 6.1–6.6 < ζ in every snapshot of the first group: below half the
+    # stationary peak, so the aligned average misses it ...
+    assert cc.count_solitons(field, threshold=zeta, window=8)[0] == 3
+    # ... while each snapshot, counted at a quarter of the stationary peak (0.5ζ = 3.5, far above the 0.6² background),
+    # holds all four
+    level = 2 * BREATHER_LEVEL * zeta
+    np.testing.assert_array_equal(cc.count_solitons(field, threshold=level, window=8, statistic="median"), [4, 4])
+    # the upper median of an even group: four snapshots with 3 and four with 4 count 4
+    mixed = np.concatenate([_slow_breathers(pulses=3)[:4], field[4:8]])
+    assert cc.count_solitons(mixed, threshold=level, window=8, statistic="median")[0] == 4
+    with pytest.raises(ValueError, match="statistic"):
+        cc.count_solitons(field, window=8, statistic="mode")
+
+
+def test_a_lost_soliton_moves_the_felt_detuning_red_with_heat_alone_and_blue_at_the_default_aux_park():
+    # One soliton fewer lowers the mean power by ΔP₁ = √(2ζd₂)/π (|ψ|² units; Herr et al. 2014). With heat alone the
+    # ring cools by R_th·a·κ₀·ΔP/FSR and the pump feels ζ + (−dν/dT)·ΔT: red, ≈ +1 half-linewidth at ζ = 7–10, which
+    # holds the survivors (Guo et al., Nat. Phys. 13, 94 (2017)). The aux parked 5 half-linewidths blue of zero pull
+    # (P_c = 11 W, P_s = 5 W, as the 512-mode lead-in gives) takes up the heat and over-compensates: the jump turns
+    # blue, both at once (aux XPM at fixed temperature) and after τ_T; 20 half-linewidths bluer the heat's sign is back.
+    norm, thermal, aux, bal = _system_a()
+    half = norm.kappa / (4 * np.pi)
+    power, zeta = 5.0, 7.0
+    step = np.sqrt(2 * zeta * norm.d2) / np.pi * norm.circulating_power_per_unit  # [W]
+    closed = -thermal.dfdT * thermal.resistance * thermal.absorption * norm.ring.kappa0 * step / norm.ring.fsr
+    bare = dual_drive_balance(power, -1e15)
+    assert -bare.pump_shift_slope.item() * step == pytest.approx(closed, rel=1e-6)  # 1e-6: the far aux's share
+    assert 0.8 < closed / half < 1.0
+    zero_pull = park_for_zero_pull(11.0, 5.0)
+    held = dual_drive_balance(power, zero_pull - 5 * half)
+    slow = -held.pump_shift_slope.item() * step
+    # XPM: the pump feels −2B (|b|² units); at fixed temperature the lost ΔP raises B by (dB/dP)·ΔP
+    fast = 2 * held.aux_power_slope_fast.item() * step / aux.power_per_unit(norm) * half
+    assert slow < 0 and fast < 0
+    blue = dual_drive_balance(power, zero_pull - 20 * half)
+    assert -blue.pump_shift_slope.item() * step > 0.5 * closed
+
+
+def test_removals_list_every_change_of_the_count():
+    import xarray as xr
+    counts = np.array([5, 5, 4, 4, 2, 2, 1])
+    ds = xr.Dataset({"soliton_count": ("count", counts), "count_felt_detuning": ("count", np.arange(7.0)),
+                     "count_temperature": ("count", np.linspace(0.3, 0.2, 7))},
+                    coords={"count_time": ("count", np.arange(7) * 1e-6)}, attrs={"kappa": 1e9})
+    table = removals(ds)
+    np.testing.assert_array_equal(table.lost, [1, 2, 1])
+    np.testing.assert_array_equal(table.after, [4, 2, 1])
+    np.testing.assert_allclose(table.felt_detuning, [2.0, 4.0, 6.0])
+
+
+def test_plot_backward_scan_draws_count_felt_detuning_and_temperature():
+    import xarray as xr
+    from combchip.plotting import plot_backward_scan
+    kappa = 2 * np.pi * 1e8
+    ds = xr.Dataset({"soliton_count": ("count", [3, 2, 1]), "count_felt_detuning": ("count", [7e8, 6e8, 5e8]),
+                     "count_temperature": ("count", [0.3, 0.25, 0.2])},
+                    coords={"count_time": ("count", [1e-6, 2e-6, 3e-6])}, attrs={"kappa": kappa})
+    fig = plot_backward_scan({"heat only": ds})
+    counts, felt, temperature = (ax.lines[0] for ax in fig.axes)
+    np.testing.assert_allclose(counts.get_ydata(), [3, 2, 1])
+    np.testing.assert_allclose(felt.get_ydata(), 4 * np.pi * np.array([7e8, 6e8, 5e8]) / kappa)  # ζ_eff
+    np.testing.assert_allclose(temperature.get_xdata(), [1.0, 2.0, 3.0])  # µs
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(stop_zeta=11.0), "stop_zeta"),
+    (dict(stop_zeta=np.nan), "stop_zeta"),
+    (dict(rate_hz_per_s=0.0), "rate_hz_per_s"),
+    (dict(park="cold"), "park"),
+    (dict(park=1e9, park_offset_hz=-1e8), "park_offset_hz"),
+    (dict(bursts=0), "bursts"),
+    (dict(modes=16), "aux.mode"),
+])
+def test_backward_scan_rejects_bad_inputs_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        backward_scan(**kwargs)
+
+
+@pytest.mark.slow
+def test_backward_scan_starts_at_the_probe_detuning_in_the_balance_steady_state():
+    # the slow run starts where dual_drive_balance puts heat and aux for the lead-in's soliton power, the laser offset
+    # so that the pump feels ζ₀ = PROBE_ZETA (1e-9: the same closed form), and the scan ends (stop_zeta − ζ₀)
+    # half-linewidths bluer. 32 modes form no solitons, hence a hand-set park on the hot branch.
+    from combchip.systems.dual_drive import PROBE_ZETA
+    norm, thermal, aux, bal = _system_a()
+    park = 0.5 * park_for_reserve(0.0)
+    ds = backward_scan(park=park, modes=32, rate_hz_per_s=3e15, lead_in_rate_hz_per_s=3e16, stop_zeta=8.0, bursts=2)
+    steady = dual_drive_balance(ds.attrs["soliton_power"], park)
+    assert ds.attrs["initial_temperature"] == pytest.approx(steady.temperature.item(), rel=1e-9)
+    assert ds.attrs["start_detuning"] + steady.pump_shift.item() == pytest.approx(
+        float(norm.detuning_hz(PROBE_ZETA)), rel=1e-9)
+    assert ds.count_detuning.values[-1] - ds.attrs["start_detuning"] == pytest.approx(
+        float(norm.detuning_hz(8.0 - PROBE_ZETA)), rel=1e-9)
+    assert removals(ds).sizes["removal"] == 0  # no solitons at 32 modes: nothing to remove

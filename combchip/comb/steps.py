@@ -21,7 +21,7 @@ from .lasers import Laser
 from .lines import _aligned
 from .normalization import normalize
 from .resonator import Ring
-from ..validation import check_int, check_range
+from ..validation import check_choice, check_int, check_range
 
 
 @dataclass(frozen=True)
@@ -59,25 +59,35 @@ def single_soliton(ring: Ring, pump: Laser, detuning_hz: float, modes: int = 512
     )
 
 
-def count_solitons(field: ArrayLike, threshold: float | ArrayLike | None = None, window: int = 1) -> np.ndarray:
+def count_solitons(field: ArrayLike, threshold: float | ArrayLike | None = None, window: int = 1,
+                   statistic: str = "average") -> np.ndarray:
     """Number of intensity maxima above ``threshold`` along the last axis (θ).
 
-    With ``window`` > 1 the snapshots (axis −2) are taken in consecutive groups of ``window``, translated
-    onto the group's first snapshot (intensity cross-correlation, as in :func:`~combchip.comb_lines`) and
-    their intensities averaged before counting: a breathing soliton, whose peak dips far below its
-    stationary value part of each period, keeps a time-averaged peak near the stationary 2ζ, so it is
-    counted as a soliton. The result then has S // ``window`` entries along the snapshot axis; an array
-    ``threshold`` given per snapshot is averaged over each group. Default threshold: half the peak.
+    With ``window`` > 1 the snapshots (axis −2) are taken in consecutive groups of ``window`` and the result has
+    S // ``window`` entries along the snapshot axis. ``statistic`` says how a group is counted:
+
+    * ``"average"``: the snapshots are translated onto the group's first one (intensity cross-correlation, as in
+      :func:`~combchip.comb_lines`) and their intensities averaged before counting: a breathing soliton, whose
+      peak dips far below its stationary value part of each period, keeps a time-averaged peak near the
+      stationary 2ζ when the group spans its period; an array ``threshold`` given per snapshot is averaged over
+      each group;
+    * ``"median"``: each snapshot is counted alone, at its own threshold, and the group's median count (the upper
+      one for an even group) is returned: robust where the breathing period exceeds the group, or where
+      unsynchronized breathers defeat the common alignment; pair it with a threshold below a deep breather's
+      minimum (e.g. a quarter of the stationary peak, 0.5ζ).
+
+    Default threshold: half the peak.
     """
     window = check_int("window", window, 1)
+    check_choice("statistic", statistic, ("average", "median"))
     field = np.asarray(field)
     level = None if threshold is None else np.asarray(threshold, dtype=float)
-    if window == 1:
+    if window > 1 and (field.ndim < 2 or field.shape[-2] < window):
+        raise ValueError(f"window = {window} needs a field of shape (..., snapshots >= window, theta), "
+                         f"got {field.shape}")
+    if window == 1 or statistic == "median":
         power = np.abs(field) ** 2
     else:
-        if field.ndim < 2 or field.shape[-2] < window:
-            raise ValueError(f"window = {window} needs a field of shape (..., snapshots >= window, theta), "
-                             f"got {field.shape}")
         power = _comoving_average(field, window)
         snapshots, groups = field.shape[-2], field.shape[-2] // window
         if level is not None and level.ndim >= 2 and level.shape[-2] == snapshots:
@@ -86,7 +96,12 @@ def count_solitons(field: ArrayLike, threshold: float | ArrayLike | None = None,
     if level is None:
         level = 0.5 * power.max(axis=-1, keepdims=True)
     peaks = (power > np.roll(power, 1, axis=-1)) & (power >= np.roll(power, -1, axis=-1)) & (power > level)
-    return peaks.sum(axis=-1)
+    counts = peaks.sum(axis=-1)
+    if window == 1 or statistic == "average":
+        return counts
+    groups = counts.shape[-1] // window
+    counts = counts[..., :groups * window].reshape(*counts.shape[:-1], groups, window)
+    return np.sort(counts, axis=-1)[..., window // 2]
 
 
 def _comoving_average(field: np.ndarray, window: int) -> np.ndarray:

@@ -28,9 +28,13 @@ SIO2_CONDUCTIVITY = 1.38
 SIO2_HEAT_CAPACITY = 2200.0 * 740.0
 """Volumetric heat capacity ρc_p of SiO₂ [J/(m³·K)] (CRC Handbook)."""
 SI3N4_ABSORPTION_Q = 5e7
-"""Absorption-limited Q of Si₃N₄ rings: an assumption, not a measured or cited value. Gao et al.,
-Nat. Commun. 13, 3323 (2022) measure Q_abs of Si₃N₄ and three other platforms by cavity-enhanced
-photothermal spectroscopy; their numbers were not checked against this one, and system A's is not published."""
+"""Absorption-limited Q of Si₃N₄ rings: ASSUMED, neither measured for system A nor taken from a paper.
+
+It implies an absorption rate κ_abs/2π = ν/Q_abs ≈ 3.9 MHz at 1537 nm (α_abs = 2πn_g/(λQ_abs) ≈ 0.17 m⁻¹ ≈
+0.75 dB/m at n_g = 2.10) and, through a = Q_i/Q_abs, an absorbing fraction a ≈ 0.044 of the intrinsic loss
+of system A's pumped resonance (Q_i ≈ 2.2 × 10⁶). Q_abs of Si₃N₄ has been measured by cavity-enhanced
+photothermal spectroscopy (Gao et al., Nat. Commun. 13, 3323 (2022)); this value was not checked against theirs.
+The heat's strength scales as 1/Q_abs (``Thermal.si3n4(..., absorption_q=)``)."""
 
 
 @dataclass(frozen=True)

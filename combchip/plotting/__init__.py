@@ -4,8 +4,8 @@ One module per domain: :mod:`.comb`, :mod:`.tx`, :mod:`.link` and :mod:`.converg
 named here.
 """
 
-from .comb import (plot_cw_branch, plot_dual_drive, plot_intensity, plot_line_noise, plot_lines, plot_rep_rate_lock,
-                   plot_spectrum, plot_steps, plot_summary)
+from .comb import (plot_backward_scan, plot_cw_branch, plot_dual_drive, plot_intensity, plot_line_noise, plot_lines,
+                   plot_rep_rate_lock, plot_spectrum, plot_steps, plot_summary)
 from .convergence import plot_resolution
 from .sil import plot_dark_pulse, plot_sil_tuning_curve
 from .maps import plot_fabrication, plot_soliton_statistics, plot_state_map
@@ -17,7 +17,7 @@ from .turnkey import plot_turnkey
 from .tx import plot_grating_spectrum, plot_mzi_transfer, plot_pulse_train, plot_states, stokes_vectors
 
 __all__ = [
-    "plot_coherence", "plot_cw_branch", "plot_dark_pulse", "plot_dual_drive", "plot_grating_spectrum", "plot_hom_dip", "plot_hom_fit", "plot_intensity",
+    "plot_backward_scan", "plot_coherence", "plot_cw_branch", "plot_dark_pulse", "plot_dual_drive", "plot_grating_spectrum", "plot_hom_dip", "plot_hom_fit", "plot_intensity",
     "plot_line_noise", "plot_lines", "plot_modulated_pump", "plot_mzi_transfer", "plot_pulse_train", "plot_rate_matrix", "plot_rate_vs_distance",
     "plot_rep_rate_lock", "plot_resolution", "plot_sil_tuning_curve", "plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne",
     "plot_spectrum", "plot_states", "plot_steps", "plot_summary", "plot_wavelength_graph", "stokes_vectors",

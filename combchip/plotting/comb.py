@@ -171,3 +171,25 @@ def plot_line_noise(noise, mu=None, ax=None):
     ax.set_title("comb-line frequency noise")
     ax.legend(fontsize=7)
     return fig
+
+
+def plot_backward_scan(scans, axes=None):
+    """Soliton number, felt detuning ζ_eff = 4πΔν_eff/κ and ring temperature rise [K] against time [µs] during backward
+    scans (:func:`~combchip.systems.dual_drive.backward_scan`); ``scans`` maps a label to each run's Dataset."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(7, 7), sharex=True, layout="constrained")
+    else:
+        fig = axes[0].figure
+    for label, ds in scans.items():
+        t = ds.count_time.values * 1e6
+        axes[0].step(t, ds.soliton_count.values, where="post", label=label)
+        axes[1].plot(t, 4 * np.pi * ds.count_felt_detuning.values / ds.attrs["kappa"], lw=1)
+        axes[2].plot(t, ds.count_temperature.values, lw=1)
+    for ax, name in zip(axes, ("solitons", "felt detuning ζ_eff", "temperature rise [K]")):
+        ax.set_ylabel(name)
+    axes[-1].set_xlabel("time [µs]")
+    axes[0].set_title("backward pump scan")
+    axes[0].legend(fontsize=7)
+    return fig

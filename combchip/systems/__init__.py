@@ -17,7 +17,7 @@ _NAMES = {
     "system_c_ring": "system_c", "system_c_client": "system_c", "system_c_channel": "system_c",
     "system_c_client_lock": "system_c_clients",
     "system_a_pumped_ring": "system_a", "system_a_aux": "system_a",
-    "dual_drive_scan": "dual_drive",
+    "dual_drive_scan": "dual_drive", "backward_scan": "dual_drive",
     "SYSTEM_A": "published", "SYSTEM_B": "published", "SYSTEM_C": "published",
 }
 

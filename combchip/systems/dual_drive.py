@@ -6,6 +6,13 @@ parked on its blue side, where it holds a large share of the heat; the pump then
 runs without heat, or with heat and no aux laser, for comparison. Parked for zero net pull, the aux's fast
 XPM answer to the drop (:meth:`AuxBalance.fast_response`, ~1 half-linewidth) throws pump and aux into relaxation
 oscillations; parked a few half-linewidths bluer (``park_offset_hz``) the solitons keep their thermal-free step.
+
+Backward tuning (:func:`backward_scan`): below the Hopf edge the solitons breathe, and the breathers decay one by
+one over a few half-linewidths. With heat alone each loss cools the ring by one soliton's absorbed power and the
+survivors feel ≈ 1 half-linewidth redder for ~τ_T, which holds them (Guo et al., Nat. Phys. 13, 94 (2017)). The
+aux that holds the forward drop also takes up this cooling and, parked 5 half-linewidths blue of zero pull,
+over-compensates: the jump turns blue (:func:`dual_drive_balance` ``pump_shift_slope`` > 0) and the survivors are
+lost together.
 """
 
 from __future__ import annotations
@@ -28,8 +35,9 @@ from ..comb.thermal import SI3N4_ABSORPTION_Q, AuxLaser, Thermal
 from ..validation import check_choice, check_int, check_positive, check_range
 from .system_a import system_a_aux, system_a_pump, system_a_pumped_ring
 
-__all__ = ["SCAN_RATE", "AuxBalance", "aux_park_detuning", "comb_span", "dual_drive_balance", "dual_drive_scan",
-           "effective_threshold", "park_for_reserve", "park_for_zero_pull", "soliton_steps_of", "temperature_swing"]
+__all__ = ["BACK_RATE", "SCAN_RATE", "AuxBalance", "aux_park_detuning", "backward_scan", "comb_span",
+           "dual_drive_balance", "dual_drive_scan", "effective_threshold", "park_for_reserve", "park_for_zero_pull",
+           "removals", "soliton_steps_of", "temperature_swing"]
 
 SCAN_RATE = 2e13
 """Default slow pump scan [Hz/s]: 20 GHz/ms (≈ 160 nm/s at 1537 nm), a current-tuned laser sweep; the heat
@@ -42,7 +50,15 @@ PROBE_ZETA = 11.0
 """End of the lead-in: the soliton-state power P_s is the median circulating power over ζ ∈ [9, 11]."""
 
 BURST = 8
-"""Snapshots per soliton count, 2 τ = 4/κ apart: breathers are counted from their aligned average."""
+"""Snapshots per soliton count, 2 τ = 4/κ apart: the count is the group's median of per-snapshot counts
+(:func:`~combchip.comb.steps.count_solitons`, ``statistic="median"``) at :data:`BREATHER_LEVEL`."""
+
+BREATHER_LEVEL = 0.25
+"""Count threshold as a fraction of a stationary soliton's peak 2ζ_eff: deep breathers near their decay (ζ ≈ 6.5–7.5
+at f² = 19.4) dip to ≈ 0.65ζ (512 modes), below half the peak, while the background stays below 1."""
+
+BACK_RATE = 4e12
+"""Default backward scan [Hz/s]: 4 GHz/ms, about one τ_T per half-linewidth, so the heat follows each loss."""
 
 
 @dataclass(frozen=True)
@@ -254,16 +270,89 @@ def aux_park_detuning(norm, thermal: Thermal, aux) -> float:
 
 
 def _lead_in(ring, pump, norm, chaos_zeta, rate, modes, dt, seed, progress):
-    """Thermal-free scan from ζ = −5 to :data:`PROBE_ZETA`: the chaotic field at ``chaos_zeta``, the mean
-    circulating power within half a linewidth of it, and the median in the soliton window ζ ∈ [9, 11] [W]."""
+    """Thermal-free scan from ζ = −5 to :data:`PROBE_ZETA`: the fields at ``chaos_zeta`` and at the end, the mean
+    circulating power within half a linewidth of ``chaos_zeta``, and the median in the soliton window ζ ∈ [9, 11] [W]."""
     start = float(norm.detuning_hz(-5.0))
     schedule = DetuningSchedule.scan(start, float(norm.detuning_hz(PROBE_ZETA)), rate)
     at = (float(norm.detuning_hz(chaos_zeta)) - start) / rate
-    ds = simulate_comb(ring, pump, schedule, modes=modes, dt=dt, seed=seed, snapshots=[at], progress=progress)
+    ds = simulate_comb(ring, pump, schedule, modes=modes, dt=dt, seed=seed, snapshots=[at, schedule.duration],
+                       progress=progress)
     zeta, power = norm.zeta(ds.detuning.values), ds.intracavity_power.values
     chaos = float(power[np.abs(zeta - chaos_zeta) <= 0.5].mean())
     solitons = float(np.median(power[(zeta >= PROBE_ZETA - 2) & (zeta <= PROBE_ZETA)]))
-    return ds.field.values[0], chaos, solitons
+    return ds.field.values[0], ds.field.values[1], chaos, solitons
+
+
+def _check_park(thermal, aux, park, park_offset_hz):
+    if aux and not thermal:
+        raise ValueError("aux = True needs thermal = True (the aux laser balances the heat)")
+    if isinstance(park, str):
+        check_choice("park", park, ("zero_pull", "reserve"))
+    else:
+        park = check_range("park", park, unit="Hz")
+    park_offset_hz = check_range("park_offset_hz", park_offset_hz, unit="Hz")
+    if park_offset_hz != 0 and not isinstance(park, str):
+        raise ValueError("park_offset_hz applies to a parking rule, not to a given detuning park")
+    return park, park_offset_hz
+
+
+def _steady_start(norm, heat, laser, thermal, aux, park, park_offset_hz, chaos_w, soliton_w, power_w):
+    """Heat and aux in their steady state (:class:`AuxBalance`) for the mean pump circulating power ``power_w`` [W]:
+    the pump's shift x − 2B, the temperature [K], the aux field [√W] and power (|ψ|² units), the park [Hz] and the
+    parked aux laser. The park follows :func:`park_for_zero_pull` (``chaos_w``, ``soliton_w``),
+    :func:`park_for_reserve` (``soliton_w``) or is a given detuning [Hz]."""
+    p_now = power_w / norm.circulating_power_per_unit
+    shift, temperature, aux_field, aux_power, park_hz = 0.0, None, None, 0.0, float("nan")
+    if not thermal:
+        return shift, temperature, aux_field, aux_power, park_hz, laser
+    bal = AuxBalance.of(norm, heat, laser)
+    if aux:
+        park_hz = (park_for_zero_pull(chaos_w, soliton_w, thermal=heat) if park == "zero_pull" else
+                   park_for_reserve(soliton_w, thermal=heat) if park == "reserve" else float(park))
+        park_hz = park_hz + park_offset_hz if isinstance(park, str) else park_hz
+        if not np.isfinite(park_hz):
+            raise ValueError(f"park = {park!r}: no aux detuning zeroes the pull between P_c = {chaos_w:.3g} W "
+                             f"and P_s = {soliton_w:.3g} W")
+        zeta_b = float(norm.zeta(park_hz))
+        aux_power = float(bal.power(zeta_b, np.array([p_now]))[0])
+        if not np.isfinite(aux_power):
+            raise ValueError(f"park = {park_hz:g} Hz is off the aux's stable hot branch at P = {power_w:.3g} W")
+        x = bal.gain * (p_now + bal.weight * aux_power)
+        delta = zeta_b + x - aux_power - 2 * p_now
+        aux_field = complex(np.sqrt(bal.f2) / (bal.loss + 1j * delta) * np.sqrt(laser.power_per_unit(norm)))
+        laser = system_a_aux(park_hz)
+    else:
+        x = sum(heat.poles(norm).gains) * p_now
+    return x - 2 * aux_power, float(heat.temperature(x, norm)), aux_field, aux_power, park_hz, laser
+
+
+def _check_aux_mode(aux, laser, modes):
+    if aux and not -modes // 2 <= laser.mode < modes // 2:
+        raise ValueError(f"aux.mode = {laser.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
+
+
+def _burst_times(norm, duration, bursts):
+    """Ends of the count groups, evenly spread over ``duration`` [s], and the snapshot times of each group."""
+    spacing = float(norm.time_s(2.0))
+    ends = np.linspace(BURST * spacing, duration, bursts)
+    return ends, np.concatenate([end - spacing * np.arange(BURST - 1, -1, -1) for end in ends])
+
+
+def _with_counts(ds, schedule, ends, thermal):
+    """Add ``soliton_count`` (:data:`BURST` snapshots per count, median at :data:`BREATHER_LEVEL` of the peak
+    2ζ_eff) on ``count`` with its time, laser and felt detuning and, with heat, the temperature."""
+    counts = count_solitons(ds.field.values, threshold=2 * BREATHER_LEVEL * effective_threshold(ds), window=BURST,
+                            statistic="median")
+    ds["soliton_count"] = ("count", counts, {"units": "1", "long_name": f"solitons (median of {BURST} snapshots)"})
+    ds = ds.assign_coords(
+        count_time=("count", ends, {"units": "s", "long_name": "time of the count"}),
+        count_detuning=("count", schedule(ends), {"units": "Hz", "long_name": "pump laser detuning at the count"}))
+    ds["count_felt_detuning"] = ("count", schedule(ends) + _pump_shift(ds, ends), {"units": "Hz", "long_name":
+                                                           "detuning the pump feels: laser + heat − 2·aux XPM"})
+    if thermal:
+        ds["count_temperature"] = ("count", np.interp(ends, ds.time.values, ds.temperature.values),
+                                   {"units": "K", "long_name": "ring temperature rise at the count"})
+    return ds
 
 
 def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float = "zero_pull",
@@ -321,15 +410,7 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
         ``count_time`` [s], ``count_detuning`` and ``count_felt_detuning`` [Hz] (laser + heat − 2·XPM) and, with
         heat, ``count_temperature`` [K]; the lead-in powers, the aux detuning and the initial slow state in attrs.
     """
-    if aux and not thermal:
-        raise ValueError("aux = True needs thermal = True (the aux laser balances the heat)")
-    if isinstance(park, str):
-        check_choice("park", park, ("zero_pull", "reserve"))
-    else:
-        park = check_range("park", park, unit="Hz")
-    park_offset_hz = check_range("park_offset_hz", park_offset_hz, unit="Hz")
-    if park_offset_hz != 0 and not isinstance(park, str):
-        raise ValueError("park_offset_hz applies to a parking rule, not to a given detuning park")
+    park, park_offset_hz = _check_park(thermal, aux, park, park_offset_hz)
     rate = check_positive("rate_hz_per_s", rate_hz_per_s, "Hz/s")
     lead_rate = check_positive("lead_in_rate_hz_per_s", lead_in_rate_hz_per_s, "Hz/s")
     hold_s = check_range("hold_s", hold_s, 0.0, np.inf, "s")
@@ -343,56 +424,22 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
     span = float(norm.detuning_hz(norm.zeta_max - chaos_zeta + 2.0)) if span_hz is None else check_positive(
         "span_hz", span_hz, "Hz")
     heat, laser = Thermal.si3n4(ring, absorption_q=absorption_q), system_a_aux()
-    if aux and not -modes // 2 <= laser.mode < modes // 2:
-        raise ValueError(f"aux.mode = {laser.mode} lies outside the simulated modes [{-modes // 2}, {modes // 2 - 1}]")
-    field, chaos_w, soliton_w = _lead_in(ring, pump, norm, chaos_zeta, lead_rate, modes, dt, seed, progress)
-    per_unit = norm.circulating_power_per_unit
-    p_c = chaos_w / per_unit
-    shift, temperature, aux_field, aux_power, park_hz = 0.0, None, None, 0.0, float("nan")
-    if thermal:
-        bal = AuxBalance.of(norm, heat, laser)
-        if aux:
-            park_hz = (park_for_zero_pull(chaos_w, soliton_w, thermal=heat) if park == "zero_pull" else
-                       park_for_reserve(soliton_w, thermal=heat) if park == "reserve" else float(park))
-            park_hz = park_hz + park_offset_hz if isinstance(park, str) else park_hz
-            if not np.isfinite(park_hz):
-                raise ValueError(f"park = {park!r}: no aux detuning zeroes the pull between P_c = {chaos_w:.3g} W "
-                                 f"and P_s = {soliton_w:.3g} W")
-            zeta_b = float(norm.zeta(park_hz))
-            aux_power = float(bal.power(zeta_b, np.array([p_c]))[0])
-            if not np.isfinite(aux_power):
-                raise ValueError(f"park = {park_hz:g} Hz is off the aux's stable hot branch at P_c = {chaos_w:.3g} W")
-            x = bal.gain * (p_c + bal.weight * aux_power)
-            delta = zeta_b + x - aux_power - 2 * p_c
-            aux_field = complex(np.sqrt(bal.f2) / (bal.loss + 1j * delta) * np.sqrt(laser.power_per_unit(norm)))
-            laser = system_a_aux(park_hz)
-        else:
-            x = sum(heat.poles(norm).gains) * p_c
-        temperature = float(heat.temperature(x, norm))
-        shift = x - 2 * aux_power
+    _check_aux_mode(aux, laser, modes)
+    field, _, chaos_w, soliton_w = _lead_in(ring, pump, norm, chaos_zeta, lead_rate, modes, dt, seed, progress)
+    shift, temperature, aux_field, aux_power, park_hz, laser = _steady_start(
+        norm, heat, laser, thermal, aux, park, park_offset_hz, chaos_w, soliton_w, chaos_w)
     start = float(norm.detuning_hz(chaos_zeta - shift))
     schedule = DetuningSchedule.scan(start, start + span, rate)
     if hold_s > 0:
         schedule = schedule.hold(hold_s)
     if back_hz > 0:
         schedule = schedule.scan_to(start + span - back_hz, back_rate)
-    spacing = float(norm.time_s(2.0))
-    ends = np.linspace(BURST * spacing, schedule.duration, bursts)
-    times = np.concatenate([end - spacing * np.arange(BURST - 1, -1, -1) for end in ends])
+    ends, times = _burst_times(norm, schedule.duration, bursts)
     ds = simulate_comb(ring, pump, schedule, modes=modes, dt=dt, seed=seed, snapshots=times, progress=progress,
                        initial=field, thermal=heat if thermal else None, aux=laser if aux else None,
                        initial_temperature=temperature, initial_aux_field=aux_field, checkpoint=checkpoint,
                        checkpoint_every=checkpoint_every)
-    counts = count_solitons(ds.field.values, threshold=effective_threshold(ds), window=BURST)
-    ds["soliton_count"] = ("count", counts, {"units": "1", "long_name": f"solitons ({BURST}-snapshot aligned average)"})
-    ds = ds.assign_coords(
-        count_time=("count", ends, {"units": "s", "long_name": "time of the count"}),
-        count_detuning=("count", schedule(ends), {"units": "Hz", "long_name": "pump laser detuning at the count"}))
-    ds["count_felt_detuning"] = ("count", schedule(ends) + _pump_shift(ds, ends), {"units": "Hz", "long_name":
-                                                           "detuning the pump feels: laser + heat − 2·aux XPM"})
-    if thermal:
-        ds["count_temperature"] = ("count", np.interp(ends, ds.time.values, ds.temperature.values),
-                                   {"units": "K", "long_name": "ring temperature rise at the count"})
+    ds = _with_counts(ds, schedule, ends, thermal)
     ds.attrs.update(scan_rate=rate, lead_in_rate=lead_rate, absorption_q=float(absorption_q),
                     hold=hold_s, back=back_hz, back_rate=back_rate, span=span,
                     thermal_on=int(thermal), aux_on=int(aux), park=str(park), park_offset=park_offset_hz,
@@ -403,6 +450,89 @@ def dual_drive_scan(*, thermal: bool = True, aux: bool = True, park: str | float
                     initial_pump_shift=float(norm.detuning_hz(shift)), start_detuning=start)
     return ds
 
+
+def backward_scan(*, aux: bool = True, park: str | float = "zero_pull", park_offset_hz: float = 0.0,
+                  stop_zeta: float = 4.5, rate_hz_per_s: float = BACK_RATE, absorption_q: float = SI3N4_ABSORPTION_Q,
+                  lead_in_rate_hz_per_s: float = LEAD_IN_RATE, bursts: int = 120, modes: int = 512, dt: float = 4e-3,
+                  seed: int = 0, progress: bool = False) -> xr.Dataset:
+    """Backward (blue) pump scan of system A's multi-soliton state with the ring's heat, with or without the aux.
+
+    Protocol: a thermal-free lead-in at ``lead_in_rate_hz_per_s`` from ζ = −5 through chaos to ζ₀ =
+    :data:`PROBE_ZETA` leaves several solitons; the slow run starts from that field with the heat (and the aux,
+    parked as in :func:`dual_drive_scan` from the lead-in's chaotic and soliton powers) in their steady state for
+    the soliton power P_s, the laser offset so that the pump feels ζ₀; the laser then scans blue to a felt
+    ``stop_zeta`` (if nothing changed the shift). Losing one soliton lowers the mean power by
+    ΔP₁ ≈ √(2ζd₂)/π (|ψ|² units); the felt detuning then moves by (dζ_eff/dP)·ΔP₁
+    (:func:`dual_drive_balance` ``pump_shift_slope``): red by −G·ΔP₁ ≈ +1 half-linewidth with heat alone, which
+    holds the survivors while the next one decays (Guo et al., Nat. Phys. 13, 94 (2017)).
+
+    Parameters
+    ----------
+    aux : bool
+        With system A's aux laser (:func:`system_a_aux`).
+    park, park_offset_hz
+        Aux parking, as in :func:`dual_drive_scan`.
+    stop_zeta : float
+        Felt detuning at the end of the scan for an unchanged shift, in (2, :data:`PROBE_ZETA`).
+    rate_hz_per_s : float
+        Backward scan speed [Hz/s], > 0 (default :data:`BACK_RATE`).
+    absorption_q, lead_in_rate_hz_per_s, bursts, modes, dt, seed, progress
+        As in :func:`dual_drive_scan`.
+
+    Returns
+    -------
+    xarray.Dataset
+        :func:`~combchip.simulate_comb` output of the slow run plus ``soliton_count`` on ``count`` with
+        ``count_time`` [s], ``count_detuning`` and ``count_felt_detuning`` [Hz] and ``count_temperature`` [K];
+        the lead-in powers, the aux park and the initial state in attrs.
+    """
+    park, park_offset_hz = _check_park(True, aux, park, park_offset_hz)
+    stop_zeta = check_range("stop_zeta", stop_zeta, 2.0, PROBE_ZETA, "1", low_open=True, high_open=True)
+    rate = check_positive("rate_hz_per_s", rate_hz_per_s, "Hz/s")
+    lead_rate = check_positive("lead_in_rate_hz_per_s", lead_in_rate_hz_per_s, "Hz/s")
+    bursts = check_int("bursts", bursts, 1)
+    modes = check_int("modes", modes, 8)
+    ring, pump = system_a_pumped_ring(), system_a_pump()
+    norm = normalize(ring, pump)
+    heat, laser = Thermal.si3n4(ring, absorption_q=absorption_q), system_a_aux()
+    _check_aux_mode(aux, laser, modes)
+    _, field, chaos_w, soliton_w = _lead_in(ring, pump, norm, 6.0, lead_rate, modes, dt, seed, progress)
+    shift, temperature, aux_field, aux_power, park_hz, laser = _steady_start(
+        norm, heat, laser, True, aux, park, park_offset_hz, chaos_w, soliton_w, soliton_w)
+    start = float(norm.detuning_hz(PROBE_ZETA - shift))
+    schedule = DetuningSchedule.scan(start, start - float(norm.detuning_hz(PROBE_ZETA - stop_zeta)), rate)
+    ends, times = _burst_times(norm, schedule.duration, bursts)
+    ds = simulate_comb(ring, pump, schedule, modes=modes, dt=dt, seed=seed, snapshots=times, progress=progress,
+                       initial=field, thermal=heat, aux=laser if aux else None, initial_temperature=temperature,
+                       initial_aux_field=aux_field)
+    ds = _with_counts(ds, schedule, ends, True)
+    ds.attrs.update(back_rate=rate, lead_in_rate=lead_rate, absorption_q=float(absorption_q), aux_on=int(aux),
+                    park=str(park), park_offset=park_offset_hz, aux_park_detuning=park_hz, chaos_power=chaos_w,
+                    soliton_power=soliton_w, initial_temperature=temperature,
+                    initial_aux_power=aux_power * laser.power_per_unit(norm) if aux else 0.0,
+                    initial_pump_shift=float(norm.detuning_hz(shift)), start_detuning=start)
+    return ds
+
+
+def removals(ds: xr.Dataset) -> xr.Dataset:
+    """Each change of ``soliton_count`` in a scan: the count before and after, and the time [s], felt detuning
+    [Hz] and temperature [K] (NaN without heat) of the count after it. One-at-a-time removal has every
+    ``lost`` = 1."""
+    counts = ds.soliton_count.values
+    at = np.flatnonzero(np.diff(counts)) + 1
+    temperature = ds.count_temperature.values[at] if "count_temperature" in ds else np.full(at.size, np.nan)
+
+    def var(data, units, long_name):
+        return ("removal", np.asarray(data), {"units": units, "long_name": long_name})
+
+    return xr.Dataset({
+        "before": var(counts[at - 1], "1", "solitons before"),
+        "after": var(counts[at], "1", "solitons after"),
+        "lost": var(counts[at - 1] - counts[at], "1", "solitons lost (negative: gained)"),
+        "time": var(ds.count_time.values[at], "s", "time of the count after the change"),
+        "felt_detuning": var(ds.count_felt_detuning.values[at], "Hz", "felt detuning at that count"),
+        "temperature": var(temperature, "K", "ring temperature rise at that count"),
+    }, attrs={"kappa": ds.attrs["kappa"]})
 
 def _pump_shift(ds: xr.Dataset, times: np.ndarray) -> np.ndarray:
     """Shift [Hz] of the pump's detuning at ``times`` [s]: heat + XPM of the aux, x − 2B (zero without them)."""
