@@ -12,7 +12,7 @@ phase-modulated at the FSR (13 driven lines) over the bare step, and the through
 over 32 single runs (medians and ranges are printed, the machine being shared and noisy); finally the wall
 time of the README's soliton-steps job.
 
-    python benchmarks/bench_lle.py [--quick] [--repeat 3]
+    python benchmarks/bench_lle.py [--quick] [--repeat 3] [--ratios-only]
 """
 
 from __future__ import annotations
@@ -143,6 +143,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, no soliton-steps job")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the N = 512 ratios")
+    parser.add_argument("--ratios-only", action="store_true", help="only the N = 512 ratios (no table, no job)")
     args = parser.parse_args()
     steps = 2000 if args.quick else 10000
     threads = LLESolver(np.zeros(8)).threads
@@ -151,7 +152,7 @@ def main():
           f"{'installed' if rocket_fft else 'not installed'}; {threads} threads")
     print(f"{'N':>5} {'B':>3} {'solver µs':>10} {'per-step µs':>11} {'rocket µs':>9} {'2 FFT µs':>9} {'numpy µs':>9} "
           f"{'÷ FFT':>6} {'per-step ÷ FFT':>14} {'rocket ÷ FFT':>12} {'numpy ÷':>8}")
-    for modes in (256, 512, 1024, 2048):
+    for modes in () if args.ratios_only else (256, 512, 1024, 2048):
         d_int = 0.0068 * mode_numbers(modes) ** 2 / 2
         for rows in (1, 32):
             n = max(200, steps // rows)
@@ -190,7 +191,7 @@ def main():
         ratios["batch 32 throughput gain"].append(32 * single / batch)
     for name, values in ratios.items():
         print(f"N = 512, {name}: {spread(values)} ({len(values)} repeats)")
-    if not args.quick:
+    if not (args.quick or args.ratios_only):
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "combchip.cli", "soliton-steps", "--out", out, "--no-progress"],

@@ -1,7 +1,7 @@
 """numba kernels of the split-step LLE: all O(N) work of one step, no Python per mode.
 
 The step kernels are element-wise and vectorize; reductions (powers, peaks, the divergence check,
-the heat update) are taken only at trace samples, by kernels compiled without fast-math
+the heat update) are taken only at trace samples and heat-block ends, by kernels compiled without fast-math
 (:func:`check`, :func:`relax`, :func:`record`) that the Python loop and the compiled loop share.
 :func:`steps` runs whole stretches of steps in one compiled loop, calling FFTW's ``fftw_execute_dft``
 (bound by :mod:`.fftw_c`) between the kernels, with the Kerr substep of a plain, a thermally coupled or a
@@ -19,8 +19,12 @@ _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 """Reassociation and reciprocal tricks only: NaN and Inf keep their meaning, so divergence stays detectable."""
 
 _jit = numba.njit(fastmath=_FASTMATH, error_model="numpy", cache=True, nogil=True)
-_exact = numba.njit(error_model="numpy", cache=True, nogil=True)
-"""IEEE arithmetic in index order, for reductions that both loops must round alike."""
+_exact = numba.njit(fastmath=False, error_model="numpy", cache=True, nogil=True)
+"""IEEE arithmetic in index order, for reductions that both loops must round alike.
+
+``fastmath=False`` must be explicit: numba compiles a callee whose ``fastmath`` is unset with its caller's flags
+(``Flags.inherit_if_not_set``), so :func:`relax` or :func:`record` called from :func:`steps` would otherwise be
+compiled with fast-math (and, the overload being keyed by signature alone, cached so for Python calls too)."""
 
 
 @_jit
@@ -305,18 +309,23 @@ PLAIN, COUPLED, SIL = 0, 1, 2
 
 
 @_jit
-def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, max_phase, status, sample, weight, trace, row, noise,
-          kick, variant, slow, laser):
+def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, base, max_phase, status, sample, weight, trace, row,
+          noise, kick, variant, slow, laser):
     """The Python loop's work at a stop after step k, inside the compiled loop; False on a divergence.
 
-    :func:`check`; a trace sample into ``trace[sample, row:]`` if ``sample`` ≥ 0; the noise increment
-    ``noise[kick]`` added to ``lin`` if ``kick`` ≥ 0.
+    :func:`check`; with heat (``slow[10]`` = [step at which the open heat block began], empty without) the block
+    closes (:func:`relax`, the same compiled function as from Python); a trace sample into ``trace[sample, row:]``
+    if ``sample`` ≥ 0; the noise increment ``noise[kick]`` added to ``lin`` if ``kick`` ≥ 0.
     """
     phase = check(spec, fld, zeta, k, slow[5], h)
     if phase > max_phase or phase == np.inf:
         status[0] = k
         status[1] = phase
         return False
+    since = slow[10]
+    if since.shape[0] > 0:
+        relax(slow[6], slow[1], slow[4], base + k + 1 - since[0], slow[7], slow[8], slow[9])
+        since[0] = base + k + 1
     if sample >= 0:
         raw[:] = spec
         execute(inverse, raw.ctypes, fld.ctypes)
@@ -336,24 +345,25 @@ def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, max_phase, status, 
 def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, fld: np.ndarray, raw: np.ndarray,
           spec: np.ndarray, coef: np.ndarray, drive: np.ndarray, where: np.ndarray, zeta: np.ndarray, first: int,
           count: int, h: float, base: int, marks: np.ndarray, sample: int, weight: np.ndarray, trace: np.ndarray,
-          row: int, max_phase: float, kicks: np.ndarray, noise: np.ndarray, status: np.ndarray, variant: int,
-          slow: tuple, laser: tuple) -> None:
+          row: int, max_phase: float, kicks: np.ndarray, noise: np.ndarray, blocks: np.ndarray, status: np.ndarray,
+          variant: int, slow: tuple, laser: tuple) -> None:
     """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
 
     ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape and
     ``inverse`` the backward plan ``raw`` → ``fld`` used for peaks. The Kerr substep is that of ``variant``
     (:data:`PLAIN`, :data:`COUPLED` or :data:`SIL`, one loop for all three) with
     ``slow`` = (ζ_b, x, b, aux_par, acc, offset) of :func:`coupled_kerr_step` (``offset`` is read by every variant)
-    and ``laser`` = (state, par, fb) of :func:`sil_kerr_step`. ``spec`` (the end-of-step state) is written only after
+    followed by (poles, decay, gains, aux_weight, since) of :func:`relax` (``since`` empty without heat) and
+    ``laser`` = (state, par, fb) of :func:`sil_kerr_step`. ``spec`` (the end-of-step state) is written only after
     the last step and at the stops inside the stretch, the steps k in ``marks`` (trace samples ``sample``,
-    ``sample`` + 1, …) and in ``kicks`` (noise refreshes, adding the rows of ``noise`` to ``lin``): there the phase
-    is checked (:func:`check`) and the loop ends on a divergence with ``status`` = (k, phase); otherwise
-    ``status[0]`` stays −1. Step k ends at step count ``base`` + k + 1. A coupled run's heat blocks close in Python
-    (:func:`relax` called from a compiled loop is compiled, and cached, with other rounding than from Python), so it
-    is given no stops inside a stretch.
+    ``sample`` + 1, …), in ``kicks`` (noise refreshes, adding the rows of ``noise`` to ``lin``) and in ``blocks``
+    (ends of heat blocks): there the phase is checked (:func:`check`), the heat block closes (:func:`relax`, in
+    every stop of a run with heat, as at a Python stop) and the loop ends on a divergence with ``status`` =
+    (k, phase); otherwise ``status[0]`` stays −1. Step k ends at step count ``base`` + k + 1.
     """
     m = 0
     q = 0
+    r = 0
     last = first + count - 1
     for k in range(first, first + count):
         execute(backward, lin.ctypes, fld.ctypes)
@@ -366,13 +376,16 @@ def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, f
         execute(forward, fld.ctypes, raw.ctypes)
         mark = m < marks.shape[0] and marks[m] == k
         kick = q < kicks.shape[0] and kicks[q] == k
-        if k == last or mark or kick:
+        block = r < blocks.shape[0] and blocks[r] == k
+        if k == last or mark or kick or block:
             linear_step(raw, spec, lin, coef, drive, where)
         else:
             advance(raw, lin, coef, drive, where)
-        if k != last and (mark or kick):
-            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, max_phase, status,
-                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, variant, slow, laser):
+        if k != last and (mark or kick or block):
+            if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, base, max_phase, status,
+                         sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, variant, slow,
+                         laser):
                 return
             m += 1 if mark else 0
             q += 1 if kick else 0
+            r += 1 if block else 0

@@ -32,8 +32,8 @@ import as ``COMPILED``) every stretch of steps between two Python events (snapsh
 chunks of detunings, checkpoints, blocks of noise draws) runs in one numba loop that calls
 ``fftw_execute_dft`` itself (:func:`.kernels.steps`, one loop for the plain, the thermally coupled and the
 self-injection-locked Kerr substep) and takes the trace samples, the divergence checks and the noise refreshes
-inside the stretch on its own (a coupled run stops at each of them in Python, where its heat block closes);
-otherwise each step
+and the ends of heat blocks (:func:`.kernels.relax`, the same compiled function from Python and from the loop)
+inside the stretch on its own; otherwise each step
 calls pyfftw's ``execute`` from Python and every sample is a Python event. Both execute the same
 plans and the same kernels (the reductions too) on the same aligned buffers, so they give the same
 numbers bit for bit. Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of
@@ -41,8 +41,9 @@ that interval, drawn from one generator per row (``noise_block`` refreshes at a 
 stream), so a batch reproduces the same runs made one by one. Runs with ``sil`` are the exception to the bit-for-bit
 agreement of the two loops: their laser substeps round differently when inlined (≈ 10⁻¹⁵), and differently
 again depending on whether numba's cache compiled :func:`.kernels.sil_kerr_step` on its own or inside the loop
-first, so SIL runs agree across processes to rounding, not always bit for bit. For that reason the heat update
-(:func:`.kernels.relax`) is never called from a compiled loop.
+first, so SIL runs agree across processes to rounding, not always bit for bit. The reductions and the heat update are
+compiled without fast-math (``fastmath=False`` set explicitly, so that a call from the loop does not inherit the
+loop's flags) and round alike in both loops.
 """
 
 from __future__ import annotations
@@ -166,11 +167,13 @@ class _SIL:
 
 @dataclass
 class _Events:
-    """Step counts of trace samples, snapshots and noise refreshes, and the stops at which Python takes over."""
+    """Step counts of trace samples, snapshots, noise refreshes and heat-block ends, and the stops at which Python
+    takes over."""
 
     samples: np.ndarray
     snapshots: np.ndarray
     noise: np.ndarray
+    heat: np.ndarray
     stops: np.ndarray
 
     @cached_property
@@ -396,16 +399,17 @@ class LLESolver:
         noise_every = max(1, int(round(noise_interval / h)))
         samples = np.unique(np.r_[np.arange(0, steps + 1, trace_every), steps])
         snap_steps = np.clip(np.rint(snapshot_tau / h).astype(int), 0, steps)
-        python = not COMPILED or coupled  # heat blocks close at every sample and refresh: there in Python, exactly
+        python = not COMPILED  # every sample, refresh and heat-block end is a stop of the per-step loop
         refreshes = np.arange(noise_every, steps + 1, noise_every) if noise > 0 else np.zeros(0, dtype=int)
+        blocks = np.arange(slow_every, steps, slow_every) if coupled else np.zeros(0, dtype=int)
         events = _Events(
             samples=samples,
             snapshots=snap_steps,
             noise=refreshes,
+            heat=blocks,
             stops=np.unique(np.r_[snap_steps, np.arange(0, steps, chunk), np.arange(0, steps, checkpoint_every), steps,
-                                  np.arange(0, steps, slow_every) if coupled else [],
-                                  samples if python else [], refreshes if python else refreshes[::noise_block]]
-                            ).astype(int),
+                                  blocks if python else [], samples if python else [],
+                                  refreshes if python else refreshes[::noise_block]]).astype(int),
         )
         generators = [np.random.default_rng(s) for s in seeds]
         spec = np.zeros((rows, n), dtype=complex)
@@ -473,7 +477,7 @@ class LLESolver:
             for g in groups:
                 size = g.rows.stop - g.rows.start
                 g.slow = _Slow(poles=state["poles"][g.rows], shift=state["shift"][g.rows], aux=state["aux"][g.rows],
-                               acc=np.zeros((size, 2)), offset=np.zeros(size), since=np.array([done]))
+                               acc=np.zeros((size, 2)), offset=np.zeros(size), since=np.array([done], dtype=np.int64))
         slow = (thermal, aux, self._decay(thermal, min(slow_every, chunk, steps))) if coupled else None
         bar = tqdm(total=steps * rows, initial=done * rows, disable=not progress, unit="row-step", unit_scale=True,
                    desc="LLE", leave=False)
@@ -578,9 +582,10 @@ class LLESolver:
                 n0, n1 = (int(i) for i in np.searchsorted(events.noise, [done, stop], side="right"))
                 queued = self._queue(g, events.noise, n0, n1, end, noise_variance, noise_block)
                 inner = int(np.searchsorted(events.noise, stop)) - n0
+                blocks = events.heat[(events.heat > done) & (events.heat < stop)] - base - 1
                 status = self._stretch(g, coef, zeta, aux_zeta, aux_par, done - base, stop - done, base,
                                        events.samples[s0:s1] - base - 1, s0, weight, trace, max_phase,
-                                       events.noise[n0:n0 + inner] - base - 1, queued[:inner])
+                                       events.noise[n0:n0 + inner] - base - 1, queued[:inner], blocks, slow)
                 if status[0] >= 0:
                     raise DivergenceError(self._divergence_message(status[1], max_phase, (base + status[0] + 1) * h))
                 bar.update((stop - done) * (rows.stop - rows.start))
@@ -612,13 +617,14 @@ class LLESolver:
         return g.queue[first - g.queued:last - g.queued]
 
     def _stretch(self, g, coef, zeta, aux_zeta, aux_par, first, count, base, marks, sample, weight, trace, max_phase,
-                 kicks, noise):
+                 kicks, noise, blocks, slow):
         """``count`` steps of group ``g`` using rows ``first``… of the chunk's midpoint detunings ``zeta``.
 
         Compiled loop only (elsewhere they are Python stops): after the steps k of ``marks`` the trace samples
         ``sample``, ``sample`` + 1, … are taken, after those of ``kicks`` the rows of ``noise`` are added, with a
-        divergence check at each (:func:`.kernels.steps`; a coupled run has none inside a stretch). Returns (k, phase)
-        of a divergence, else (−1, 0).
+        divergence check at each and, with heat, the close of a heat block (also after the steps of ``blocks``;
+        ``slow`` = (thermal, aux, decay table)) (:func:`.kernels.steps`). Returns (k, phase) of a divergence,
+        else (−1, 0).
         """
         h, st, si = self.dt, g.slow, g.sil
         status = np.array([-1.0, 0.0])
@@ -627,8 +633,8 @@ class LLESolver:
             plans = (fftw_c.execute, g.backward.pointer, g.forward.pointer, g.inverse.pointer)
             variant = kernels.SIL if si is not None else kernels.COUPLED if st is not None else kernels.PLAIN
             kernels.steps(*plans, *fields, zeta, first, count, h, base, marks, sample, weight, trace, g.rows.start,
-                          max_phase, kicks, np.ascontiguousarray(noise), status, variant,
-                          self._slow_args(g, aux_zeta, aux_par, zeta), self._laser_args(g))
+                          max_phase, kicks, np.ascontiguousarray(noise), blocks, status, variant,
+                          self._slow_args(g, aux_zeta, aux_par, zeta, slow), self._laser_args(g))
             return int(status[0]), status[1]
         for k in range(first, first + count):
             g.backward.execute()
@@ -645,14 +651,19 @@ class LLESolver:
         return int(status[0]), status[1]
 
     @staticmethod
-    def _slow_args(g, aux_zeta, aux_par, zeta):
-        """``slow`` of :func:`.kernels.steps`: the group's heat and aux state, or zeros of the same types."""
+    def _slow_args(g, aux_zeta, aux_par, zeta, slow):
+        """``slow`` of :func:`.kernels.steps`: the group's heat and aux state and the arguments of
+        :func:`.kernels.relax`, or zeros of the same types (and an empty ``since``: no heat blocks)."""
         size = g.rows.stop - g.rows.start
         st = g.slow
         if st is None:
             offset = g.sil.offset if g.sil is not None else np.zeros(size)
-            return np.zeros_like(zeta), np.zeros(size), np.zeros(size, dtype=complex), np.zeros(3), np.zeros((size, 2)), offset
-        return aux_zeta, st.shift, st.aux, aux_par, st.acc, st.offset
+            return (np.zeros_like(zeta), np.zeros(size), np.zeros(size, dtype=complex), np.zeros(3),
+                    np.zeros((size, 2)), offset, np.zeros((size, 0)), np.zeros((1, 0)), np.zeros(0), 0.0,
+                    np.zeros(0, dtype=np.int64))
+        heat, _, decay = slow
+        return (aux_zeta, st.shift, st.aux, aux_par, st.acc, st.offset, st.poles, decay, *LLESolver._relax_args(heat),
+                st.since)
 
     @staticmethod
     def _laser_args(g):
@@ -671,9 +682,13 @@ class LLESolver:
     def _relax(self, st, slow, done):
         """Exact exponential update of the thermal poles over the block ending at ``done``."""
         heat, _, decay = slow
-        kernels.relax(st.poles, st.shift, st.acc, done - int(st.since[0]), decay,
-                      np.asarray(heat.gains if heat is not None else ()), heat.aux_weight if heat else 0.0)
+        kernels.relax(st.poles, st.shift, st.acc, done - int(st.since[0]), decay, *self._relax_args(heat))
         st.since[0] = done
+
+    @staticmethod
+    def _relax_args(heat):
+        """(gains, aux_weight) of :func:`.kernels.relax`; none and 0 without ``thermal`` (an aux mode alone)."""
+        return np.asarray(heat.gains if heat is not None else (), dtype=float), float(heat.aux_weight if heat else 0.0)
 
     def _events(self, g, done, events, weight, trace, snaps):
         """Trace sample, snapshots and noise refresh due after step ``done``."""

@@ -11,6 +11,7 @@ from combchip.solvers import (
     cw_branch,
     cw_state,
     fftw_c,
+    kernels,
     lle,
     mi_gain,
     newton_stationary,
@@ -253,8 +254,9 @@ CASES = {
 @pytest.mark.skipif(not fftw_c.AVAILABLE, reason="no FFTW C API beside pyfftw: only the per-step loop exists")
 @pytest.mark.parametrize("case", CASES)
 def test_compiled_loop_equals_the_per_step_loop(case, monkeypatch):
-    # the compiled loop executes the same FFTW plans and kernels, so even chaotic MI runs agree bit for bit
-    # (traces are reduced the same way, outside the loop)
+    # the compiled loop executes the same FFTW plans and kernels, so even chaotic MI runs agree bit for bit: the
+    # trace reductions and the heat update (whose blocks of 50 steps close inside the loop) are the same compiled
+    # functions, without fast-math, from Python and from the loop
     compiled = LLESolver(DINT, dt=4e-3).run(**CASES[case], progress=False)
     monkeypatch.setattr(lle, "COMPILED", False)
     reference = LLESolver(DINT, dt=4e-3).run(**CASES[case], progress=False)
@@ -262,6 +264,13 @@ def test_compiled_loop_equals_the_per_step_loop(case, monkeypatch):
     for name in ("final", "snapshots", "mean_power", "peak_power", "pump_mode", "thermal_shift", "aux_power"):
         if getattr(reference, name) is not None:
             np.testing.assert_array_equal(getattr(compiled, name), getattr(reference, name), err_msg=name)
+
+
+def test_shared_reductions_are_compiled_without_fast_math_whoever_calls_them():
+    # numba compiles a callee whose fastmath is unset with its caller's flags, so a reduction called from the
+    # fast-math step loop would round otherwise than from Python: each must set fastmath=False itself
+    for kernel in (kernels.check, kernels.relax, kernels.record, kernels.sil_record):
+        assert kernel.targetoptions.get("fastmath") is False, kernel.py_func.__name__
 
 
 def test_fftw_c_plan_is_the_unnormalized_dft():

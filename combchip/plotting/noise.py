@@ -6,7 +6,7 @@ import numpy as np
 
 from .axes import new_axes
 
-__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne"]
+__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne", "plot_sil_noise"]
 
 
 def plot_frequency_noise(curves, ax=None):
@@ -65,4 +65,31 @@ def plot_injection_lock(lock, ax=None):
     ax.set_ylabel("S_ν(f) [Hz²/Hz]")
     ax.set_title("injection locking: first-order transfer of the master's noise", fontsize=9)
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_sil_noise(noise, mu=None, reference=None, ax=None):
+    """Frequency-noise PSDs of the free-running laser, the ring (TRN), the SIL-locked laser and comb line ``mu``
+    (:func:`combchip.comb.sil_noise.sil_frequency_noise`; default: the first line), the floor read over the
+    band marked, |K(f)| on the right axis, and an optional ``reference`` white level [Hz²/Hz] (dotted)."""
+    fig, ax = new_axes(ax, figsize=(6.5, 4.2))
+    f = noise.frequency.values
+    line = noise.sel(mu=noise.mu.values[0] if mu is None else mu)
+    bound = "≤ " if noise.attrs.get("stabilization_is_bound") else ""
+    ax.loglog(f, noise.free_running_psd.values, label="free-running laser")
+    ax.loglog(f, noise.ring_psd.values, ":", label="ring resonance (thermorefractive)")
+    ax.loglog(f, noise.locked_psd.values, label="SIL-locked laser" + (" (upper bound)" if bound else ""))
+    ax.loglog(f, line.line_psd.values, "--", label=f"comb line μ = {int(line.mu)}: π·floor {bound}"
+              f"{float(line.intrinsic_linewidth):.3g} Hz, β-line {float(line.beta_linewidth):.3g} Hz")
+    ax.plot(float(line.floor_frequency), float(line.floor), "ko", ms=4)
+    ax.axvspan(*noise.attrs["band"], color="0.9", zorder=0, label="floor band")
+    if reference is not None:
+        ax.axhline(reference, color="k", ls=":", lw=0.8, label=f"reference {reference:g} Hz²/Hz")
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel("S_ν(f) [Hz²/Hz]")
+    right = ax.twinx()
+    right.loglog(f, noise.stabilization.values, color="0.5", lw=0.8)
+    right.set_ylabel("|K(f)| (grey)")
+    ax.set_title("self-injection locking: laser, ring and comb-line frequency noise", fontsize=9)
+    ax.legend(fontsize=6.5, loc="lower left")
     return fig

@@ -17,7 +17,8 @@ from .published import SYSTEM_C
 
 __all__ = ["BACKSCATTER_RATE", "DELAY_IMBALANCE", "DFB_COUPLING", "DFB_CURRENT", "INTENSITY_MISMATCH",
            "POLARIZATION_MISMATCH", "REFERENCE_POWER", "RING_RADIUS", "RING_WIDTH", "system_c_channel",
-           "system_c_client", "system_c_comb_ring", "system_c_dark_pulse", "system_c_ring", "system_c_sil"]
+           "system_c_client", "system_c_comb_ring", "system_c_dark_pulse", "system_c_line_noise", "system_c_ring",
+           "system_c_sil", "system_c_thermorefractive"]
 
 RING_WIDTH = 2.8e-6
 """Assumed ring and bus width [m] of the 100 nm thick Si₃N₄ guide (weakly guiding, ultrahigh Q)."""
@@ -228,3 +229,69 @@ def system_c_dark_pulse(feedback_phases=None, *, free_running_detuning: float = 
         return ds
     raise RuntimeError(f"no feedback phase of {tried} gave a stationary comb at free-running detuning "
                        f"{free_running_detuning} (κ/2 units)")
+
+
+CORE_FRACTION = 0.1
+"""Assumed share of the mode (power and heated volume) in the 100 nm Si₃N₄ core; the rest is in the SiO₂ cladding.
+It enters the mode's dn/dT and the volumetric heat capacity; 0.2 would raise the TRN level by ≈ 20 %."""
+SI3N4_THERMAL = {"density": 3100.0, "heat_capacity": 800.0}
+"""Assumed bulk LPCVD Si₃N₄: ρ [kg/m³], C [J/(kg K)] (typical handbook values)."""
+SIO2_THERMAL = {"density": 2200.0, "heat_capacity": 740.0, "conductivity": 1.38}
+"""Fused-silica cladding: ρ [kg/m³], C [J/(kg K)], κ_th [W/(m K)] (handbook values at 300 K)."""
+TEMPERATURE = 300.0
+"""Assumed chip temperature [K]."""
+
+
+def system_c_thermorefractive(temperature: float = TEMPERATURE):
+    """Thermorefractive noise of system C's pumped mode (:class:`combchip.comb.line_noise.ThermalFrequencyNoise`).
+
+    ⟨δT²⟩ = k_B·T²/(ρC·V) (Gorodetsky and Grudinin, JOSA B 21, 697 (2004)) over the mode volume V = A_eff·2πR
+    (:func:`system_c_comb_ring`'s A_eff, :data:`RING_RADIUS`), ρC the volume average of core and cladding with
+    :data:`CORE_FRACTION`. Relaxation time τ = A_eff/(4πD), D = κ_th/(ρC) of the SiO₂ cladding: the correlation of a
+    Gaussian-weighted temperature under 2-D diffusion falls as 1/(1 + t/τ), whose high-frequency PSD,
+    ⟨δT²⟩/(π²f²τ), the single pole shares. a₀ = dν₀/dT = −ν·(dn/dT)/n_g, a_r = dFSR/dT = −FSR·(dn/dT)/n_g with
+    dn/dT of the mode weighted by :data:`CORE_FRACTION` (:func:`combchip.comb.reprate.mode_dn_dt`); no substrate
+    expansion (a fluctuation inside the mode volume does not strain the chip).
+    """
+    from ..comb.line_noise import ThermalFrequencyNoise
+    from ..comb.reprate import fsr_temperature_coefficient, mode_dn_dt
+    from ..waveguide import THERMO_OPTIC
+
+    ring = system_c_comb_ring()
+    g = CORE_FRACTION
+    rho_c = (g * SI3N4_THERMAL["density"] * SI3N4_THERMAL["heat_capacity"]
+             + (1 - g) * SIO2_THERMAL["density"] * SIO2_THERMAL["heat_capacity"])
+    diffusivity = SIO2_THERMAL["conductivity"] / (SIO2_THERMAL["density"] * SIO2_THERMAL["heat_capacity"])
+    dn_dt = mode_dn_dt(THERMO_OPTIC["Si3N4"], THERMO_OPTIC["SiO2"], g)
+    return ThermalFrequencyNoise.thermorefractive(
+        temperature, ring.a_eff * 2 * math.pi * RING_RADIUS, rho_c, 1.0, ring.a_eff / (4 * math.pi * diffusivity),
+        -(c / ring.wavelength) * dn_dt / ring.n_g, fsr_temperature_coefficient(ring, dn_dt, 0.0))
+
+
+def system_c_line_noise(stabilization: float, *, stabilization_is_bound: bool = True, mu=(0, 1, 10),
+                        frequency=None, band=(1e5, 1e7), current: float = DFB_CURRENT,
+                        coupling: float = DFB_COUPLING):
+    """Frequency noise of system C's free-running DFB, SIL-locked pump and comb lines
+    (:func:`combchip.comb.sil_noise.sil_frequency_noise`).
+
+    The DFB (:func:`system_c_sil` at ``current``, ``coupling``) has white Henry noise h₀ = Δν_Henry/π and no flicker
+    term (its parameters give none); the ring noise is :func:`system_c_thermorefractive`; κ and β = 2Γ/κ are
+    :func:`system_c_comb_ring`'s and :data:`BACKSCATTER_RATE`'s. ``stabilization`` is the Kerr-loaded K of
+    :func:`system_c_dark_pulse` (its lower bound where ``stabilization_is_bound``). The intrinsic linewidth is
+    π × the minimum of the line's PSD over ``band`` (default 0.1–10 MHz: above the thermal corners and the
+    β-line crossing, below the ring half-linewidth κ/4π ≈ 9.7 MHz; the window a self-heterodyne or
+    reference-beat floor is read from). ``frequency`` defaults to 1 Hz … 1 GHz (the β line's cut-off 1/T₀ = 1 Hz).
+    """
+    from ..comb.line_noise import PumpFrequencyNoise
+    from ..comb.sil_noise import sil_frequency_noise
+
+    ring = system_c_comb_ring()
+    sil = system_c_sil(current=current, coupling=coupling)
+    grid = np.logspace(0, 9, 1801) if frequency is None else frequency
+    ds = sil_frequency_noise(grid, PumpFrequencyNoise(sil.laser.linewidth / math.pi), system_c_thermorefractive(),
+                             stabilization, ring.kappa, sil.beta(ring), mu=mu, band=band,
+                             stabilization_is_bound=stabilization_is_bound)
+    ds.attrs.update(current=float(current), coupling=float(coupling), free_running_linewidth=sil.laser.linewidth,
+                    published_intrinsic_linewidth=SYSTEM_C.intrinsic_linewidth,
+                    published_white_frequency_noise=SYSTEM_C.white_frequency_noise)
+    return ds
