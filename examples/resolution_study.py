@@ -2,8 +2,9 @@
 
     python examples/resolution_study.py        # 16 seeds; writes examples/out/resolution_study.{nc,png}
 
-At full size this is about an hour on 2 cores (2048 modes need h = 2.9e-4); on 16 cores, 4 minutes. It gave
-6.56 ± 0.18 solitons at 512 modes against 6.00 ± 0.30 at 1024 and 5.94 ± 0.39 at 2048 (16 seeds each).
+At full size this is about an hour on 2 cores (2048 modes need h = 2.9e-4); on 16 cores, 4 minutes. At the
+femwell inputs (f² = 15.4) it gave 5.81 ± 0.19 solitons at 512 modes against 5.19 ± 0.34 at 1024 and
+5.56 ± 0.32 at 1536 (16 seeds each; the means agree, 512 spreads less).
 """
 
 from pathlib import Path
