@@ -176,20 +176,27 @@ def test_equilibrium_start_and_the_count_threshold_at_the_felt_detuning():
                          initial_aux_field=1.0)
 
 
+def _assert_starts_in_balance(ds, power, park, felt_detuning_hz):
+    """The run's recorded start is dual_drive_balance's steady state for ``power`` at ``park``: its temperature,
+    and the laser offset by the balance's pump shift so that the pump feels ``felt_detuning_hz`` (1e-9: the same
+    closed form)."""
+    steady = dual_drive_balance(power, park)
+    assert ds.attrs["initial_temperature"] == pytest.approx(steady.temperature.item(), rel=1e-9)
+    assert ds.attrs["start_detuning"] + steady.pump_shift.item() == pytest.approx(felt_detuning_hz, rel=1e-9)
+
+
 @pytest.mark.slow
 def test_slow_run_starts_from_the_recorded_balance_steady_state():
     # the slow run starts where dual_drive_balance puts heat and aux for the lead-in's chaotic power, with the
     # laser offset so that the pump feels ζ_c (1e-9: the same closed form; 1e-3 K and 1 %: the first trace
     # sample, before one block of heat and the aux's first trace interval relax them). 32 modes form no
     # solitons in the lead-in, hence a hand-set park on the hot branch.
-    norm, thermal, aux, bal = _system_a()
+    norm = _system_a()[0]
     park = 0.5 * park_for_reserve(0.0)
     ds = dual_drive_scan(park=park, modes=32, rate_hz_per_s=3e16, lead_in_rate_hz_per_s=3e16, span_hz=2e9, bursts=2)
-    steady = dual_drive_balance(ds.attrs["chaos_power"], park)
-    assert ds.attrs["initial_temperature"] == pytest.approx(steady.temperature.item(), rel=1e-9)
-    assert ds.attrs["initial_aux_power"] == pytest.approx(steady.aux_intracavity_power.item(), rel=1e-9)
-    assert ds.attrs["start_detuning"] + steady.pump_shift.item() == pytest.approx(
-        float(norm.detuning_hz(ds.attrs["chaos_zeta"])), rel=1e-9)
+    _assert_starts_in_balance(ds, ds.attrs["chaos_power"], park, float(norm.detuning_hz(ds.attrs["chaos_zeta"])))
+    assert ds.attrs["initial_aux_power"] == pytest.approx(
+        dual_drive_balance(ds.attrs["chaos_power"], park).aux_intracavity_power.item(), rel=1e-9)
     assert ds.temperature[0].item() == pytest.approx(ds.attrs["initial_temperature"], abs=1e-3)
     assert ds.aux_intracavity_power[0].item() == pytest.approx(ds.attrs["initial_aux_power"], rel=1e-2)
 
@@ -355,13 +362,10 @@ def test_backward_scan_starts_at_the_probe_detuning_in_the_balance_steady_state(
     # so that the pump feels ζ₀ = PROBE_ZETA (1e-9: the same closed form), and the scan ends (stop_zeta − ζ₀)
     # half-linewidths bluer. 32 modes form no solitons, hence a hand-set park on the hot branch.
     from combchip.systems.dual_drive import PROBE_ZETA
-    norm, thermal, aux, bal = _system_a()
+    norm = _system_a()[0]
     park = 0.5 * park_for_reserve(0.0)
     ds = backward_scan(park=park, modes=32, rate_hz_per_s=3e15, lead_in_rate_hz_per_s=3e16, stop_zeta=8.0, bursts=2)
-    steady = dual_drive_balance(ds.attrs["soliton_power"], park)
-    assert ds.attrs["initial_temperature"] == pytest.approx(steady.temperature.item(), rel=1e-9)
-    assert ds.attrs["start_detuning"] + steady.pump_shift.item() == pytest.approx(
-        float(norm.detuning_hz(PROBE_ZETA)), rel=1e-9)
+    _assert_starts_in_balance(ds, ds.attrs["soliton_power"], park, float(norm.detuning_hz(PROBE_ZETA)))
     assert ds.count_detuning.values[-1] - ds.attrs["start_detuning"] == pytest.approx(
         float(norm.detuning_hz(8.0 - PROBE_ZETA)), rel=1e-9)
     assert removals(ds).sizes["removal"] == 0  # no solitons at 32 modes: nothing to remove
