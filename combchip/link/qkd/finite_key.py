@@ -13,7 +13,7 @@ Setting D = ln(1/ε) gives the two conversions (Zhang et al. 2017, their δ₁, 
 - expected → observed: xᴸ, xᵁ, the roots in x: x = μ·u, u ln u − u + 1 = ln(1/ε)/μ (xᴸ = 0 when
   μ ≤ ln(1/ε)).
 
-The roots are found by bracketed Newton iteration in log-ratio form, all counts at once; it keeps full
+The roots are found by bracketed Newton iteration in log-ratio form (:mod:`.chernoff_roots`, compiled); it keeps full
 precision for counts up to 10¹⁵ where the Lambert-W forms lose it near their branch point. Each bound fails with
 probability at most ε.
 
@@ -27,7 +27,7 @@ with probability (number of statements)·ε, in the polytope P cut out by the Ch
 observed counts. Two ways of using P:
 
 - ``method="separate"`` (Zhou, Yu & Wang 2016; Jiang et al. 2021): s₁₁ᴸ = min_P s, (s₁₁e₁₁)ᵁ = max_P t,
-  each a linear program (:func:`scipy.optimize.linprog`, HiGHS, status checked). Then ⟨n₁₁ᶻ⟩ = N p_z²a₁ᶻ² s₁₁ᴸ,
+  each a linear program (HiGHS, :mod:`.lp`, status checked). Then ⟨n₁₁ᶻ⟩ = N p_z²a₁ᶻ² s₁₁ᴸ,
   n₁₁ᶻ = xᴸ(⟨n₁₁ᶻ⟩), and, single-photon pairs being basis independent, the phase errors among them
   number at most xᵁ(N p_z²a₁ᶻ² (s₁₁e₁₁)ᵁ), giving e₁₁^ph.
 - ``method="joint"`` (default): the worst cases of s₁₁ and of s₁₁e₁₁ need opposite values of the shared
@@ -54,20 +54,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq, linprog
-from scipy.special import lambertw
+from scipy.optimize import brentq
 
 from ...systems.published import SYSTEM_A
 from ...validation import check_choice, check_positive, check_range
 from ..records import quantity
 from .bounds import _check_array, _maybe_scalar, plob
 from .channel import BSM, Detector, Encoding, MDILink
+from .chernoff_roots import kl_roots
+from .lp import PolytopeLP
 from .mdi import (
     MDISettings,
     _poisson,
@@ -81,7 +82,6 @@ from .mdi import (
 
 Method = Literal["joint", "separate"]
 """How the finite-key estimate uses the Chernoff polytope (module docstring)."""
-_MAXITER = 400   # Newton–bisection iterations: bisection alone needs ≈ 64 to reach 4ε from a unit bracket
 CertificateStatus = Literal["certified", "gap_open", "infeasible"]
 """Outcome of the worst-case search over the Chernoff polytope (:class:`FiniteKeyEstimate` ``status``)."""
 _MIN_EPS = 1e-30
@@ -89,93 +89,11 @@ _MAX_PULSE_PAIRS = 1e18  # 3 years at 10 GHz; beyond it the LP data pass HiGHS's
 _GAP_RTOL = 1e-7  # relative gap at which the cutting planes stop (the key is built from the lower bound)
 _MAX_CUTS = 200
 _FEASIBILITY_TOL = 1e-9  # accepted violation of a unit-normalized polytope row
-_LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 
 def _check_eps(eps: float, name: str = "eps") -> float:
     """ε in [10⁻³⁰, 1): a failure probability; smaller values (below 2⁻⁹⁹) are no security target anyone states."""
     return check_range(name, eps, _MIN_EPS, 1.0, high_open=True)
-
-
-def _expm1_minus(tau: np.ndarray) -> np.ndarray:
-    """e^τ − 1 − τ without cancellation: its Taylor series to τ⁸ for |τ| < 0.01 (error < 1e-19 relative)."""
-    series, term = np.zeros_like(tau), tau.copy()
-    for k in range(2, 9):
-        term = term * tau / k
-        series = series + term
-    return np.where(np.abs(tau) < 1e-2, series, np.expm1(tau) - tau)
-
-
-def _newton_bracketed(g, dg, c, low, high, start):
-    """Roots τ of the monotone g(τ, c) = 0 (derivative ``dg``(τ)), one per element of ``c``, in the brackets
-    [``low``, ``high``] (sign change across each), by Newton's method from ``start`` with a bisection step
-    wherever Newton leaves the bracket; each root to 4ε·max(|τ|, 1) (ε the float precision: the roots x = s·e^τ
-    are used, so an absolute error in τ is a relative one in x). Vectorized: one pass serves every element."""
-    tol = 4 * np.finfo(float).eps
-    tau, low, high = start.copy(), low.copy(), high.copy()
-    rising = g(high, c) > 0
-    done = np.zeros(tau.shape, bool)
-    for _ in range(_MAXITER):
-        value = g(tau, c)
-        below = (value > 0) == rising  # the root lies below τ
-        high, low = np.where(below, tau, high), np.where(below, low, tau)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = tau - value / dg(tau)
-        new = np.where((step >= low) & (step <= high), step, 0.5 * (low + high))
-        size = tol * np.maximum(np.abs(tau), 1.0)
-        finished = done | (value == 0) | (np.abs(new - tau) <= size) | (high - low <= size)
-        tau, done = np.where(done | (value == 0), tau, new), finished  # converged elements stay put
-        if done.all():
-            return tau
-    raise RuntimeError("Chernoff root finding did not converge")  # unreachable: bisection halves the bracket
-
-
-def _kl_roots(scale: np.ndarray, big_l: float, branch: str) -> tuple[np.ndarray, np.ndarray]:
-    """Roots of the Poisson divergence D(x‖μ) = x ln(x/μ) − x + μ = L, for an array of positive ``scale``.
-
-    ``"mu"`` (scale = x): μ = x·e^τ with g(τ) = e^τ − 1 − τ − L/x = 0, g' = e^τ − 1; ``"x"`` (scale = μ):
-    x = μ·e^τ with g(τ) = (τ − 1)e^τ + 1 − L/μ = 0, g' = τe^τ. Both are evaluated without cancellation
-    (expm1 near τ = 0; (τ − 1)e^τ + (μ − L)/μ for τ < −1, the lower root as μ ↓ L), so large counts keep full
-    precision; the roots are found by bracketed Newton
-    (:func:`_newton_bracketed`). For L/scale > 10¹² (scale ≪ L) the upper roots use t ≤ s + 2 ln s (μ branch,
-    conservative; s = 1 + L/x) and ln(x/μ) = 1 + W₀((L/μ − 1)/e) (x branch, :func:`scipy.special.lambertw`).
-    Returns the lower and upper roots (not the ratios); 0 for a lower root that does not exist.
-    """
-    scale = np.maximum(scale, 1e-300)
-    c = big_l / scale
-    huge = c > 1e12
-    lower, upper = np.zeros(scale.shape), np.zeros(scale.shape)
-    cs, ss = c[~huge], scale[~huge]
-    root = np.sqrt(2 * cs)  # e^τ − 1 − τ and (τ − 1)e^τ + 1 both exceed τ²/2 for τ > 0: above the upper roots
-    zero = np.zeros(cs.shape)
-    if branch == "mu":
-        g = lambda tau, c: _expm1_minus(tau) - c  # noqa: E731
-        top = np.minimum(root, 1 + 2 * np.log1p(cs))
-        upper[~huge] = ss * np.exp(_newton_bracketed(g, np.expm1, cs, zero, top, top))
-        bottom = -(2 + cs)
-        lower[~huge] = ss * np.exp(_newton_bracketed(g, np.expm1, cs, bottom, zero, np.maximum(bottom, -root)))
-        s = 1 + c[huge]
-        upper[huge] = scale[huge] * s + 2 * scale[huge] * np.log(s)
-        return lower, upper
-    g = lambda tau, c: tau * np.expm1(tau) - _expm1_minus(tau) - c  # noqa: E731
-    dg = lambda tau: tau * np.exp(tau)  # noqa: E731
-    top = np.minimum(root, 2 + np.log1p(cs))
-    upper[~huge] = ss * np.exp(_newton_bracketed(g, dg, cs, zero, top, top))
-    upper[huge] = np.exp(np.log(scale[huge]) + 1 + lambertw((c[huge] - 1) / np.e, 0).real)
-    has_lower = np.flatnonzero(~huge)[cs < 1]  # g(−∞) = 1 − c: a lower root only for c < 1
-    cl, sl = c[has_lower], scale[has_lower]
-    margin = (sl - big_l) / sl  # 1 − c without cancellation: g = (τ − 1)e^τ + 1 − c for τ < −1
-
-    def g_lower(tau, index):
-        return np.where(tau < -1, (tau - 1) * np.exp(tau) + margin[index], g(tau, cl[index]))
-
-    index = np.arange(cl.size)
-    bottom = np.full(cl.shape, -1.0)
-    while np.any(g_lower(bottom, index) <= 0):
-        bottom = np.where(g_lower(bottom, index) <= 0, 2 * bottom, bottom)
-    start = np.maximum(bottom, -np.sqrt(2 * cl))  # (τ − 1)e^τ + 1 < τ²/2 for τ < 0: inside the bracket
-    lower[has_lower] = sl * np.exp(_newton_bracketed(g_lower, dg, index, bottom, np.zeros(cl.shape), start))
-    return lower, upper
 
 
 def chernoff_expected(observed: ArrayLike, eps: float) -> tuple[float | np.ndarray, float | np.ndarray]:
@@ -192,7 +110,7 @@ def chernoff_expected(observed: ArrayLike, eps: float) -> tuple[float | np.ndarr
     big_l = np.log(1 / _check_eps(eps))
     lower, upper = np.zeros(x.shape), np.full(x.shape, big_l)
     positive = x > 0
-    lower[positive], upper[positive] = _kl_roots(x[positive], big_l, "mu")
+    lower[positive], upper[positive] = kl_roots(x[positive], big_l, "mu")
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
@@ -210,7 +128,7 @@ def chernoff_observed(expected: ArrayLike, eps: float) -> tuple[float | np.ndarr
     big_l = np.log(1 / _check_eps(eps))
     lower, upper = np.zeros(mu.shape), np.zeros(mu.shape)
     positive = mu > 0
-    lower[positive], upper[positive] = _kl_roots(mu[positive], big_l, "x")
+    lower[positive], upper[positive] = kl_roots(mu[positive], big_l, "x")
     return _maybe_scalar(lower), _maybe_scalar(upper)
 
 
@@ -240,6 +158,7 @@ class _Estimation:
     we_y: np.ndarray  # w_t W
     y_min: np.ndarray  # −c/W: ν ≥ 0
     statements: int
+    lp: PolytopeLP = field(init=False, repr=False, compare=False)
 
     def s(self, y) -> float:
         return float(self.s_c + self.ws_y @ y)
@@ -247,24 +166,14 @@ class _Estimation:
     def t(self, y) -> float:
         return float(self.t_c + self.we_y @ y)
 
-    def solve(self, objective, cuts=None, cut_rhs=None):
-        """min objective·y over P, or (``objective`` None) min z ≥ 0 over P ∩ {cuts·(y, z) ≤ cut_rhs}. Returns
-        (y, optimal value), or None if P is empty; any other solver outcome raises RuntimeError."""
-        n = len(self.y_min)
-        bounds = [(low, None) for low in self.y_min]
-        if objective is None:
-            a_ub = np.vstack([np.hstack([self.a_y, np.zeros((len(self.a_y), 1))]), cuts])
-            b_ub, c, unit = np.concatenate([self.b_y, cut_rhs]), np.eye(n + 1)[n], 1.0
-            bounds.append((0.0, None))
-        else:
-            unit = max(np.max(np.abs(objective)), np.finfo(float).tiny)
-            a_ub, b_ub, c = self.a_y, self.b_y, objective / unit
-        result = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs", options=_LP_OPTIONS)
-        if result.status == 2:
-            return None
-        if result.status != 0:
-            raise RuntimeError(f"finite-key LP failed (HiGHS status {result.status}): {result.message}")
-        return result.x[:n], float(result.fun) * unit
+    def __post_init__(self):
+        object.__setattr__(self, "lp", PolytopeLP(self.a_y, self.b_y, self.y_min))
+
+    def solve(self, objective):
+        """min objective·y over P: (y, optimal value), or None if P is empty."""
+        unit = max(np.max(np.abs(objective)), np.finfo(float).tiny)
+        solution = self.lp.minimize(objective / unit)
+        return None if solution is None else (solution[0], solution[1] * unit)
 
     def contains(self, y) -> bool:
         """Whether y ∈ P, up to ``_FEASIBILITY_TOL`` in the unit rows and widths."""
@@ -377,7 +286,7 @@ def _joint_worst_case(problem: _Estimation, big_a, eps, starts, floor: float) ->
     cuts, rhs = [], []
 
     def add(y, gradient, const):
-        cuts.append(np.append(gradient / spread, -1.0))  # g·y − (G − floor)/spread ≤ g·y_k − const + floor
+        cuts.append(gradient / spread)  # g·y − (G − floor)/spread ≤ g·y_k − const + floor
         rhs.append((gradient @ y - const + floor) / spread)
 
     for y, _, gradient, const in evaluated:
@@ -385,7 +294,7 @@ def _joint_worst_case(problem: _Estimation, big_a, eps, starts, floor: float) ->
     lower, iterations = floor, 0
     while upper - lower > _GAP_RTOL * max(upper, 1.0) and iterations < _MAX_CUTS:
         iterations += 1
-        y, z = problem.solve(None, np.array(cuts), np.array(rhs))
+        y, z = problem.lp.minimize_level(np.array(cuts), np.array(rhs))
         lower = max(lower, floor + spread * z)
         value, gradient, const = value_and_cut(y)
         if value < upper and problem.contains(y):
