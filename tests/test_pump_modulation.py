@@ -157,3 +157,17 @@ def test_far_detuned_ring_passes_the_modulated_pump_unchanged():
     driven = np.abs(c) > 1e-3
     np.testing.assert_allclose(ds.spectrum.values[-1][driven], pump.power * np.abs(c[driven]) ** 2, rtol=1e-3)
     assert float(ds.pump_transmission[-1]) == pytest.approx(abs(c[ds.mu.values == 0][0]) ** 2, rel=1e-3)
+
+
+def test_theta_labels_the_angle_of_each_field_sample():
+    # 100 linewidths off resonance the ring passes the drive's shape: |ψ(θ)|² ∝ |m(θ)|² at the labelled θ, to the
+    # sidebands' relative detuning difference (|d₂|/ζ ≈ 1e-3); a θ grid off by π would anti-correlate
+    ring = system_c_comb_ring()
+    pump = cc.Laser(wavelength=ring.wavelength, power=0.01)
+    modulation = cc.PumpModulation(0.6, kind="amplitude")
+    norm = cc.normalize(ring, pump)
+    ds = cc.simulate_comb(ring, pump, float(norm.detuning_hz(100.0)), modes=64, duration=float(norm.time_s(20.0)),
+                          modulation=modulation, progress=False, snapshots=1, noise=False)
+    intensity = np.abs(ds.field.isel(snapshot=-1).values) ** 2
+    drive = np.abs(modulation.profile(ds.theta.values)) ** 2
+    assert ds.theta.values[0] == 0.0 and np.corrcoef(intensity, drive)[0, 1] > 0.999

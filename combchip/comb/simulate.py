@@ -309,7 +309,7 @@ def _initial_field(initial, norm, zeta0, modes):
 def _to_dataset(result, norm, ring, pump, mu_fft, weight) -> xr.Dataset:
     order = np.argsort(mu_fft)
     mu = mu_fft[order]
-    theta = -np.pi + 2 * np.pi * np.arange(mu.size) / mu.size
+    theta = 2 * np.pi * np.arange(mu.size) / mu.size  # sample j of the field sits at 2πj/N (the FFT grid)
     time = norm.time_s(result.trace_tau)
     power_coeff = np.abs(result.snapshots) ** 2
     spectrum = norm.output_power_per_unit * weight * power_coeff

@@ -35,8 +35,7 @@ def plot_modulated_pump(ds, reference=None, snapshot=-1, axes=None):
                      lw=0.8, label="plain pump")
         axes[0].legend(fontsize=7)
     drive = axes[1].twinx()
-    sample = 2 * np.pi * np.arange(ds.sizes["theta"]) / ds.sizes["theta"]  # the angle of field sample j (its FFT grid)
-    drive.plot(ds.theta, np.abs(modulation.profile(sample)) ** 2, "--", color="C1", lw=0.8)
+    drive.plot(ds.theta, np.abs(modulation.profile(ds.theta.values)) ** 2, "--", color="C1", lw=0.8)
     drive.set_ylabel("drive |m(θ)|²", color="C1")
     axes[0].set_title(f"{modulation.kind} modulation, depth {modulation.depth:g}, at {modulation.harmonic} × FSR",
                       fontsize=9)
