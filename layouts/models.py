@@ -35,7 +35,8 @@ from combchip.tx.phase_shifters import DepletionPhaseShifter, ElectroOpticPhaseS
 from combchip.validation import check_choice, check_nonnegative, check_range, check_wavelength
 
 __all__ = ["FACET_ANGLE_DEG", "INP_LATERAL_CLADDING_INDEX", "MODELS", "AngledFacet", "InPModels", "SiliconModels",
-           "circuit", "fresnel_reflectance", "mmi1x2", "mmi2x2", "models", "slab_mode_radius"]
+           "circuit", "dc_biased", "fresnel_reflectance", "im_settings", "mmi1x2", "mmi2x2", "models",
+           "slab_mode_radius"]
 
 _MZI = {f.name: f.default for f in fields(MZI)}
 _EO = {f.name: f.default for f in fields(ElectroOpticPhaseShifter)}
@@ -362,6 +363,20 @@ class InPModels:
         """Cell name → model function."""
         return {"straight": self.straight, "mmi1x2": mmi1x2, "mmi2x2": mmi2x2, "angled_facet": self.angled_facet,
                 **{name: partial(self.drawn, name) for name in ("bend_euler", "bend_circular", "bend_s", "taper")}}
+
+
+def im_settings(mzi: MZI, voltage) -> dict:
+    """Circuit settings of a drawn single-drive IM: ratios, loss, and its bias as a DC offset V_π(λ₀)·φ_b/π."""
+    bias = mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength)
+    return {"splitter": {"ratio": mzi.splitter_ratio},
+            "combiner": {"ratio": mzi.combiner_ratio, "loss_db": mzi.insertion_loss_db},
+            "eo_1": {"voltage": mzi.common_voltage + voltage + bias}, "eo_2": {"voltage": mzi.common_voltage}}
+
+
+def dc_biased(mzi: MZI, wavelength: float) -> MZI:
+    """``mzi`` with the bias phase φ(V_b, λ) that the DC offset gives at ``wavelength`` [m] (linear EO)."""
+    bias = mzi.arm_a.phase(mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength), wavelength)
+    return dataclasses.replace(mzi, bias_phase=float(bias))
 
 
 def _by_platform(si_model, inp_model, wl=WL0_UM, **settings) -> dict:

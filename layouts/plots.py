@@ -65,20 +65,6 @@ def plot_facet_reflectance(facet: m.AngledFacet | None = None, angles_deg=None, 
     return fig
 
 
-def _eo_settings(mzi, voltage) -> dict:
-    """Circuit settings of a drawn single-drive IM: ratios, loss, and its bias as a DC offset V_π(λ₀)·φ_b/π."""
-    bias = mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength)
-    return {"splitter": {"ratio": mzi.splitter_ratio},
-            "combiner": {"ratio": mzi.combiner_ratio, "loss_db": mzi.insertion_loss_db},
-            "eo_1": {"voltage": mzi.common_voltage + voltage + bias}, "eo_2": {"voltage": mzi.common_voltage}}
-
-
-def _biased(mzi, wavelength: float):
-    """``mzi`` with the bias phase φ(V_b, λ) that the DC offset gives at ``wavelength`` [m] (linear EO)."""
-    bias = mzi.arm_a.phase(mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength), wavelength)
-    return dataclasses.replace(mzi, bias_phase=float(bias))
-
-
 def inp_chip_transfer(voltages=None, modulator: str = "im1", wl: float = m.WL0_UM, client=None,
                       facet_angle_deg: float = m.FACET_ANGLE_DEG) -> xr.Dataset:
     """Power transmission, laser 2's output → its facet, of the drawn InP client chip against one IM's drive.
@@ -120,13 +106,13 @@ def inp_chip_transfer(voltages=None, modulator: str = "im1", wl: float = m.WL0_U
     mzis = {"im1": client.carver, "im2": client.decoy, "im3": client.decoy}
     drive = {name: volts if name == modulator else np.full_like(volts, mzis[name].v_pi(lam)) for name in IM_INSTANCES}
     inp = m.InPModels(loss_db_per_m=0.0, shifter=shifter)
-    settings = {name: _eo_settings(mzis[name], drive[name]) for name in IM_INSTANCES}
+    settings = {name: m.im_settings(mzis[name], drive[name]) for name in IM_INSTANCES}
     with activated():
         cell = tx_inp(client, facet_angle_deg=facet_angle_deg)
         s = m.circuit(cell, wl, settings, m.models(inp=inp), sources=("laser_q", "laser_ref"))
     facet = dataclasses.replace(inp.facet, angle_deg=float(facet_angle_deg))
     pm = client.phase_modulator
-    chain = np.prod([_biased(mzis[n], lam).field_transfer(drive[n], lam, port="cross") for n in IM_INSTANCES], 0)
+    chain = np.prod([m.dc_biased(mzis[n], lam).field_transfer(drive[n], lam, port="cross") for n in IM_INSTANCES], 0)
     compact = np.abs(chain) ** 2 * db_to_ratio(pm.loss_db(0.0, lam)) * (1 - facet.fresnel)
     attrs = {"units": "1"}
     return xr.Dataset(

@@ -163,13 +163,6 @@ def test_other_facet_angles_draw_and_check(inp):
 
 
 # ----------------------------------------------------------------------------- whole-chip circuits
-def _eo_settings(mzi, voltage):
-    return {"splitter": {"ratio": mzi.splitter_ratio},
-            "combiner": {"ratio": mzi.combiner_ratio, "loss_db": mzi.insertion_loss_db},
-            "eo_1": {"voltage": mzi.common_voltage + voltage + mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength)},
-            "eo_2": {"voltage": mzi.common_voltage}}
-
-
 def test_inp_chip_netlist_is_the_compact_chain(inp):
     """The whole InP chip's netlist (lasers cut out as sources) from laser 2's output to its facet, against
     IM I · IM II · IM III · PM · facet from tx.modulators and tx.phase_shifters and AngledFacet: over a 5 × 5
@@ -185,19 +178,15 @@ which is π·λ₀/λ at other wavelengths: the compact IMs get that bias. The
     grid = np.linspace(-3.0, 3.0, 5)
     v1, v2 = (a.ravel() for a in np.meshgrid(grid, grid))
     for wl in (1.53, 1.55, 1.57):
-        settings = {"im1": _eo_settings(im, v1), "im2": _eo_settings(chip.decoy, v2),
-                    "im3": _eo_settings(chip.decoy, v1 - v2), "pm": {"eo_1": {"voltage": v2}}}
+        settings = {"im1": m.im_settings(im, v1), "im2": m.im_settings(chip.decoy, v2),
+                    "im3": m.im_settings(chip.decoy, v1 - v2), "pm": {"eo_1": {"voltage": v2}}}
         s = m.circuit(inp, wl, settings, models, sources=("laser_q", "laser_ref"))
         lam = wl * 1e-6
         facet = inp_models.facet
-
-        def biased(mzi):  # a DC bias V_b = V_π(λ₀) gives φ_b(λ) = φ(V_b, λ), not a constant π
-            bias = mzi.arm_a.phase(mzi.bias_phase / np.pi * mzi.arm_a.v_pi(mzi.wavelength), lam)
-            return dataclasses.replace(mzi, bias_phase=float(bias))
-
-        chain = (biased(im).field_transfer(v1, lam, port="cross")
-                 * biased(chip.decoy).field_transfer(v2, lam, port="cross")
-                 * biased(chip.decoy).field_transfer(v1 - v2, lam, port="cross")
+        # a DC bias V_b = V_π(λ₀) gives φ_b(λ) = φ(V_b, λ), not a constant π
+        chain = (m.dc_biased(im, lam).field_transfer(v1, lam, port="cross")
+                 * m.dc_biased(chip.decoy, lam).field_transfer(v2, lam, port="cross")
+                 * m.dc_biased(chip.decoy, lam).field_transfer(v1 - v2, lam, port="cross")
                  * 10 ** (-pm.loss_db(v2, lam) / 20) * np.exp(-1j * pm.phase(v2, lam)))
         ratio = s[("laser_q,o2", "out_q")] / (chain * math.sqrt(1 - facet.fresnel))
         assert np.abs(ratio) == pytest.approx(np.ones_like(v1), rel=1e-9)
