@@ -34,6 +34,7 @@ _LAZY = {
     "SemiconductorLaser": "comb.sil",
     "SiPolarizationChip": "tx.chips",
     "Thermal": "comb.thermal",
+    "ThermalDiffusion": "comb.thermorefractive",
     "ThermalFrequencyNoise": "comb.line_noise",
     "ThermoOpticPhaseShifter": "tx.phase_shifters",
     "TimeBinEncoder": "tx.chips",

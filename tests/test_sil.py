@@ -186,7 +186,9 @@ def test_system_c_sil_dark_pulse():
 
     Measured (128 / 256 modes): locked ζ 2.634 / 2.632, output 10.80 / 10.81 dBm from 14.7 dBm on the bus, K not
     resolved (≥ 2.1e3 / ≥ 4.2e3: ζ is pinned to within its time-step error), ≥ 66 / 73 dB noise suppression,
-    comb-line linewidth ≤ 0.05 / 0.01 Hz; 13 lines within 20 dB of the first sideband, not a flat top."""
+    comb-line linewidth ≤ 0.05 / 0.01 Hz. Not a flat top (:data:`~combchip.systems.system_c.FLAT_TOP_LINES`): dark
+    fraction 0.45, 2 sidebands within 10 dB, first sidebands 17.4 dB above the median line within 20 dB (128 and 256
+    modes, h and h/2 agree to 0.1 dB); no phase or detuning of the map gives one (test below)."""
     from combchip.comb.lines import comb_lines
     from combchip.systems.published import SYSTEM_C
     from combchip.systems.system_c import DFB_COUPLING, system_c_comb_ring, system_c_dark_pulse, system_c_sil
@@ -208,11 +210,14 @@ def test_system_c_sil_dark_pulse():
     assert power.max() == pytest.approx(roots[2], rel=0.05)  # 5 %: the top nears the upper state exponentially (2 %)
     floor = power[power < (roots[0] + roots[1]) / 2]  # the dark section, the fronts' slopes excluded
     assert np.median(floor) == pytest.approx(roots[0], rel=0.1)  # 10 %: the fronts' ripple (measured 6 %)
-    # its dark section spans ≈ 45 % of the ring, so the first sidebands stand > 10 dB above the rest: no flat top
+    # its dark section spans ≈ 45 % of the ring: a square-wave comb, |ψ_μ|² ∝ sin²(πμd)/μ², whose 1/μ² envelope
+    # keeps ≤ 6 sidebands within 10 dB and its first sidebands above the rest (measured: 2 lines, +17.4 dB)
+    assert a["dark_fraction"] == pytest.approx(0.45, abs=0.05)  # 0.453; 0.445 at 256 modes and at h/2
+    assert a["lines_within_10db"] <= 6 and a["first_sideband_excess_db"] > 10 and a["flat_top"] == 0
     spectrum = ds.spectrum.isel(snapshot=-1)
     db = 10 * np.log10(spectrum / spectrum.drop_sel(mu=0).max())
     assert float(db.sel(mu=[-2, 2]).max()) < -10
-    assert int((db > -20).sum()) >= 10 and float(db.sel(mu=slice(12, None)).max()) < -40  # and a steep edge
+    assert a["lines_within_20db"] >= 10 and float(db.sel(mu=slice(12, None)).max()) < -40  # and a steep edge
     # K is not resolved (ζ pinned), so suppression and linewidth are bounds: > 25 dB published, ≈ 40 Hz published
     assert a["stabilization_resolved"] == 0
     assert a["noise_suppression_db"] > SYSTEM_C.noise_suppression_db
@@ -226,6 +231,72 @@ def test_system_c_sil_dark_pulse():
     assert set(lines.linewidth_status.values) == {"from_pump_bound"}  # an upper bound, and marked so
     np.testing.assert_allclose(lines.linewidth, a["comb_line_linewidth"], rtol=1e-12)
     assert a["comb_line_linewidth"] < 1e-3 * a["free_running_linewidth"]
+
+
+@pytest.mark.slow
+def test_system_c_dark_pulse_map_where_the_spectrum_is_flat():
+    """The SIL lock pins ζ near the fronts' Maxwell point and the feedback phase sets the platicon's dark fraction
+    (Lihachev et al., Nat. Commun. 13, 1771 (2022)). At the assumed 330 mA (f² 2.72) no phase gives a flat top: the
+    dark fraction stays within ≈ 0.15–0.75 (measured 0.148 / 0.453 / 0.750 at ζ 2.678 / 2.643 / 2.565, window
+    2.312–2.819), and the fronts are too broad for one anyway (≤ 14 lines within 20 dB). At 1 A (≈ 314 mW DFB,
+    f² 8.6, 26 lines within 20 dB) the lock's edge (φ = −0.6, ξ₁ = 7) pulls ζ to 5.18, below the ≈ 6.1 it pins
+    elsewhere, the bright section shrinks to 14 % and the spectrum is flat (22 lines within 10 dB, first sidebands
+    2.5 dB above |μ| = 2…5; 128/256 modes and h/2 agree to 1e-3 dB), with 19.2 dBm out against the published ≈ 10."""
+    from combchip.systems.published import SYSTEM_C
+    from combchip.systems.system_c import system_c_dark_pulse_map
+
+    m = system_c_dark_pulse_map([2.3, -np.pi, -1.6], [20.0])
+    assert m.stationary.all()
+    zeta, low, high = m.locked_zeta.values.ravel(), m.attrs["bistability_low"], m.attrs["bistability_high"]
+    assert np.all((low < zeta) & (zeta < high)) and np.ptp(zeta) < 0.3 * (high - low)  # pinned: 0.11 of 0.51
+    dark = m.dark_fraction.values.ravel()
+    assert dark[0] < 0.2 and dark[2] > 0.7  # the phase, not ζ, sets the platicon's width
+    assert int(m.flat_top.sum()) == 0 and float(m.lines_within_20db.max()) <= 14
+    flat = system_c_dark_pulse_map([-0.6], [7.0], current=1.0)
+    assert flat.flat_top.item() == 1 and flat.dark_fraction.item() > 0.8 and flat.lines_within_20db.item() >= 20
+    assert flat.attrs["bistability_low"] < flat.locked_zeta.item() < flat.attrs["bistability_high"]
+    # the flat top costs ≈ 94 mW on the bus (A_eff 16.3 µm²): 9 dB more output than the published ≈ 10 dBm
+    assert 10 * np.log10(flat.total_output_power.item() / 1e-3) > SYSTEM_C.comb_power_dbm + 5
+
+
+def test_flat_top_metric_against_the_square_wave_closed_form():
+    """A two-level profile with dark fraction d has the discrete square-wave spectrum sin²(πμd)/sin²(πμ/N): the metric
+    reads d exactly, counts the lines within 10 dB as the closed form does, passes a narrow section (sinc main lobe
+    past |μ| = 5) and fails d = 0.15 and the 45 % dark section of a 1/μ² comb."""
+    from combchip.systems.system_c import _platicon_shape
+
+    n = 256
+    mu = np.fft.fftfreq(n, 1 / n)
+    for cells, flat in ((9, 1), (30, 1), (38, 0), (115, 0), (226, 1)):
+        field = np.where(np.arange(n) < cells, 0.7, 1.6)
+        shape = _platicon_shape(field**2, mu, np.abs(np.fft.fft(field) / n) ** 2)
+        assert shape["dark_fraction"] == cells / n
+        side = mu[mu != 0]
+        closed = np.sin(np.pi * side * cells / n) ** 2 / np.sin(np.pi * side / n) ** 2
+        assert shape["lines_within_10db"] == int((closed > 0.1 * closed.max()).sum())
+        assert shape["flat_top"] == flat
+
+
+def test_bistability_window_closed_form():
+    """Inside the window the CW branch has three real roots, outside one (Godey et al. 2014); none below the cusp."""
+    from combchip.solvers.stationary import cw_branch
+    from combchip.systems.system_c import _bistability_window
+
+    low, high = _bistability_window(2.72)
+    assert np.sqrt(3) < low < high
+    for zeta, roots in ((low - 1e-6, 1), (low + 1e-6, 3), (high - 1e-6, 3), (high + 1e-6, 1)):
+        assert np.isfinite(cw_branch(2.72, zeta)).sum() == roots
+    assert np.all(np.isnan(_bistability_window(8 / (3 * np.sqrt(3)) - 1e-9)))
+
+
+@pytest.mark.parametrize("kw, name", [(dict(feedback_phases=[np.inf]), "feedback_phases"),
+                                      (dict(free_running_detunings=[10.0, -1.0]), "free_running_detunings"),
+                                      (dict(free_running_detunings=[]), "free_running_detunings")])
+def test_system_c_dark_pulse_map_rejects_bad_input(kw, name):
+    from combchip.systems.system_c import system_c_dark_pulse_map
+
+    with pytest.raises(ValueError, match=name):
+        system_c_dark_pulse_map(**kw)
 
 
 def test_simulate_comb_sil_traces_in_si_units():

@@ -16,8 +16,10 @@ and its one-sided frequency-noise PSD is S_ν,μ(f) = (a₀ + μ·a_r)²·S_x(f)
 - :class:`ThermalFrequencyNoise`: a ring-temperature fluctuation δT moves the resonances,
   a_r = dFSR/dT (:func:`combchip.comb.reprate.fsr_temperature_coefficient`) and a₀ = dν₀/dT if the pump
   follows the resonance (self-injection or a lock), a₀ = 0 for a free-running pump (fixed point at the pump).
-  Its driver is either the thermorefractive noise of the mode volume (:meth:`ThermalFrequencyNoise.thermorefractive`)
-  or the environment (:class:`combchip.comb.reprate.TemperatureNoise`, :meth:`ThermalFrequencyNoise.environment`).
+  Its driver is the thermorefractive noise of the mode, either with the full heat-diffusion spectrum of its
+  transverse heat weight (:meth:`ThermalFrequencyNoise.thermal_diffusion`, :mod:`combchip.comb.thermorefractive`)
+  or as a single pole over the mode volume (:meth:`ThermalFrequencyNoise.thermorefractive`), or the environment
+  (:class:`combchip.comb.reprate.TemperatureNoise`, :meth:`ThermalFrequencyNoise.environment`).
 
 Linewidths: the intrinsic (Lorentzian) FWHM π·S_ν(∞) (Schawlow–Townes: white noise h₀ gives π·h₀), the
 β-separation-line FWHM √(8 ln2 · A), A = ∫ S_ν df over S_ν(f) > 8 ln2·f/π² (Di Domenico, Schilt and Thomann,
@@ -48,6 +50,7 @@ from scipy.signal import welch
 
 from .coherence import line_amplitude
 from .reprate import TemperatureNoise
+from .thermorefractive import ThermalDiffusion
 from ..validation import check_nonnegative, check_positive, check_range
 
 __all__ = ["PumpFrequencyNoise", "ThermalFrequencyNoise", "beta_linewidth", "frequency_noise_psd",
@@ -111,7 +114,7 @@ class PumpFrequencyNoise:
 class ThermalFrequencyNoise:
     """Line noise driven by the ring temperature: S_x(f) = S_T(f) [K²/Hz], a₀ = dν₀/dT, a_r = dFSR/dT.
 
-    Build it with :meth:`thermorefractive` or :meth:`environment`.
+    Build it with :meth:`thermal_diffusion`, :meth:`thermorefractive` or :meth:`environment`.
 
     Parameters
     ----------
@@ -131,6 +134,8 @@ class ThermalFrequencyNoise:
     cutoff : float
         Corner f_c [Hz] of a single-pole low pass 1/(1 + (f/f_c)²) from the environment to the ring (the
         chip's thermal path; inf: none).
+    diffusion : ThermalDiffusion or None
+        Heat-diffusion noise of the mode's heat weight, added to the other parts.
     """
 
     name: str
@@ -140,6 +145,7 @@ class ThermalFrequencyNoise:
     pump_coefficient: float
     rep_rate_coefficient: float
     cutoff: float = math.inf
+    diffusion: ThermalDiffusion | None = None
 
     def __post_init__(self):
         check_nonnegative("variance", self.variance, "K²")
@@ -150,6 +156,18 @@ class ThermalFrequencyNoise:
         check_range("rep_rate_coefficient", self.rep_rate_coefficient, unit="Hz/K")
         if not self.cutoff > 0:
             raise ValueError(f"cutoff = {self.cutoff!r} Hz must be positive (inf: no low pass)")
+        if self.diffusion is not None and not isinstance(self.diffusion, ThermalDiffusion):
+            raise ValueError(f"diffusion must be a ThermalDiffusion, got {type(self.diffusion).__name__}")
+
+    @classmethod
+    def thermal_diffusion(cls, diffusion: ThermalDiffusion, pump_coefficient,
+                          rep_rate_coefficient) -> ThermalFrequencyNoise:
+        """Thermorefractive noise with the heat-diffusion spectrum S_T of the mode's heat weight
+        (:class:`combchip.comb.thermorefractive.ThermalDiffusion`; Gorodetsky and Grudinin 2004), a₀ and a_r
+        [Hz/K]."""
+        if not isinstance(diffusion, ThermalDiffusion):
+            raise ValueError(f"diffusion must be a ThermalDiffusion, got {type(diffusion).__name__}")
+        return cls("thermorefractive", 0.0, 1.0, None, pump_coefficient, rep_rate_coefficient, diffusion=diffusion)
 
     @classmethod
     def thermorefractive(cls, temperature, mode_volume, density, heat_capacity, time_constant,
@@ -159,7 +177,7 @@ class ThermalFrequencyNoise:
         ⟨δT²⟩ = k_B·T²/(ρ·C·V) (Landau and Lifshitz, *Statistical Physics*, §112) relaxing with the heat-diffusion
         time τ out of the mode: S_T(f) = ⟨δT²⟩·4τ/(1 + (2πfτ)²) [K²/Hz], which keeps the exact variance but
         not the f^(−1/2)…f^(−2) shape of the full diffusion solution (Gorodetsky and Grudinin 2004; Kondratiev
-        and Gorodetsky, Phys. Lett. A 382, 2265 (2018)).
+        and Gorodetsky, Phys. Lett. A 382, 2265 (2018)), which :meth:`thermal_diffusion` keeps.
 
         Parameters: ``temperature`` T [K], ``mode_volume`` V [m³], ``density`` ρ [kg/m³], ``heat_capacity`` C
         [J/(kg K)], ``time_constant`` τ [s], ``pump_coefficient`` a₀ and ``rep_rate_coefficient`` a_r [Hz/K].
@@ -189,13 +207,15 @@ class ThermalFrequencyNoise:
 
     def driver_psd(self, frequency) -> np.ndarray:
         """S_T(f) [K²/Hz]: 4τ⟨δT²⟩/(1 + (2πfτ)²) + [drift²/(2π²f²) + white²]/(1 + (f/f_c)²) (the continuous-time
-        :class:`TemperatureNoise`)."""
+        :class:`TemperatureNoise`) + the ``diffusion`` spectrum."""
         f = _frequency_grid(frequency)
         tau = self.time_constant
         psd = 4 * tau * self.variance / (1 + (2 * np.pi * f * tau) ** 2)
         if self.temperature_noise is not None:
             environment = self.temperature_noise.drift**2 / (2 * np.pi**2 * f**2) + self.temperature_noise.white**2
             psd = psd + environment / (1 + (f / self.cutoff) ** 2)
+        if self.diffusion is not None:
+            psd = psd + self.diffusion.psd(f)
         return psd
 
 
@@ -331,7 +351,7 @@ def line_frequency_noise(sources, mu, frequency) -> xr.Dataset:
                           else (-np.inf if s.pump_coefficient < 0 else np.inf) for s in items])
     attrs = {}
     for name, s in zip(names, items):
-        attrs.update({f"{name}_{k}": (v if not isinstance(v, TemperatureNoise) else f"{v!r}")
+        attrs.update({f"{name}_{k}": (v if not isinstance(v, (TemperatureNoise, ThermalDiffusion)) else f"{v!r}")
                       for k, v in vars(s).items() if k != "name" and v is not None})
     return xr.Dataset(
         {"psd": (("source", "mu", "frequency"), psd,

@@ -101,7 +101,8 @@ def sil_frequency_noise(frequency, laser: PumpFrequencyNoise, ring_noise: Therma
     Returns
     -------
     xarray.Dataset on ``frequency`` (and ``mu``): ``free_running_psd``, ``ring_psd`` (a₀²S_T), ``stabilization``
-    |K(f)|, ``locked_psd``, ``line_psd`` [Hz²/Hz]; per line ``floor`` (min over ``band``) [Hz²/Hz],
+    |K(f)|, ``locked_psd``, ``line_psd`` and its two parts ``line_laser_psd`` (S_free/|K|²) and ``line_ring_psd``
+    (|(1 − 1/K)·a₀ + μ·a_r|²·S_T) [Hz²/Hz]; per line ``floor`` (min over ``band``) [Hz²/Hz],
     ``floor_frequency`` [Hz], ``floor_source`` ("laser" or "ring": the larger term at the floor),
     ``intrinsic_linewidth`` π·floor [Hz] and ``beta_linewidth`` [Hz]; the inputs in ``attrs``.
     """
@@ -143,6 +144,10 @@ def sil_frequency_noise(frequency, laser: PumpFrequencyNoise, ring_noise: Therma
          "locked_psd": ("frequency", free / np.abs(k) ** 2 + np.abs(follow) ** 2 * ring_noise.pump_coefficient**2
                         * s_t, {"units": "Hz²/Hz", "long_name": "SIL-locked laser S_ν" + bound}),
          "line_psd": (("mu", "frequency"), line, {"units": "Hz²/Hz", "long_name": "comb-line S_ν" + bound}),
+         "line_laser_psd": ("frequency", laser_part, {"units": "Hz²/Hz",
+                                                     "long_name": "laser part of the line S_ν, S_free/|K|²" + bound}),
+         "line_ring_psd": (("mu", "frequency"), ring_part,
+                           {"units": "Hz²/Hz", "long_name": "ring (thermorefractive) part of the line S_ν"}),
          "floor": ("mu", floor, {"units": "Hz²/Hz", "long_name": f"minimum of S_ν over {lo:g}–{hi:g} Hz" + bound}),
          "floor_frequency": ("mu", f[where], {"units": "Hz", "long_name": "Fourier frequency of the floor"}),
          "floor_source": ("mu", source, {"units": "1", "long_name": "larger term at the floor (laser or ring)"}),

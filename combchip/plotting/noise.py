@@ -6,7 +6,8 @@ import numpy as np
 
 from .axes import new_axes
 
-__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne", "plot_sil_noise"]
+__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne", "plot_sil_noise",
+           "plot_thermorefractive"]
 
 
 def plot_frequency_noise(curves, ax=None):
@@ -70,8 +71,9 @@ def plot_injection_lock(lock, ax=None):
 
 def plot_sil_noise(noise, mu=None, reference=None, ax=None):
     """Frequency-noise PSDs of the free-running laser, the ring (TRN), the SIL-locked laser and comb line ``mu``
-    (:func:`combchip.comb.sil_noise.sil_frequency_noise`; default: the first line), the floor read over the
-    band marked, |K(f)| on the right axis, and an optional ``reference`` white level [Hz²/Hz] (dotted)."""
+    (:func:`combchip.comb.sil_noise.sil_frequency_noise`; default: the first line) with its laser and TRN parts
+    (thin), the floor read over the band marked, |K(f)| on the right axis, and an optional ``reference`` white
+    level [Hz²/Hz] (dotted)."""
     fig, ax = new_axes(ax, figsize=(6.5, 4.2))
     f = noise.frequency.values
     line = noise.sel(mu=noise.mu.values[0] if mu is None else mu)
@@ -81,6 +83,8 @@ def plot_sil_noise(noise, mu=None, reference=None, ax=None):
     ax.loglog(f, noise.locked_psd.values, label="SIL-locked laser" + (" (upper bound)" if bound else ""))
     ax.loglog(f, line.line_psd.values, "--", label=f"comb line μ = {int(line.mu)}: π·floor {bound}"
               f"{float(line.intrinsic_linewidth):.3g} Hz, β-line {float(line.beta_linewidth):.3g} Hz")
+    ax.loglog(f, line.line_ring_psd.values, color="C3", lw=0.8, label="  line's TRN part")
+    ax.loglog(f, line.line_laser_psd.values, color="C4", lw=0.8, label="  line's laser part S_free/|K|²")
     ax.plot(float(line.floor_frequency), float(line.floor), "ko", ms=4)
     ax.axvspan(*noise.attrs["band"], color="0.9", zorder=0, label="floor band")
     if reference is not None:
@@ -92,4 +96,36 @@ def plot_sil_noise(noise, mu=None, reference=None, ax=None):
     right.set_ylabel("|K(f)| (grey)")
     ax.set_title("self-injection locking: laser, ring and comb-line frequency noise", fontsize=9)
     ax.legend(fontsize=6.5, loc="lower left")
+    return fig
+
+
+def plot_thermorefractive(diffusion, frequency=None, scale=1.0, ax=None):
+    """Temperature-noise PSD of a mode's heat weight (:class:`combchip.comb.thermorefractive.ThermalDiffusion`)
+    beside the Gaussian of the same second moments alone and the single pole with that Gaussian's variance and f⁻²
+    tail (τ = 1/(D·(a_x⁻² + a_y⁻²))); ``scale`` multiplies every curve (a₀² [Hz²/K²] gives the resonance's S_ν).
+    ``frequency`` defaults to 1 Hz … 1 GHz."""
+    from ..comb.line_noise import ThermalFrequencyNoise
+    from ..comb.thermorefractive import ThermalDiffusion
+
+    if not isinstance(diffusion, ThermalDiffusion):
+        raise ValueError(f"diffusion must be a ThermalDiffusion, got {type(diffusion).__name__}")
+    f = np.logspace(0, 9, 451) if frequency is None else np.asarray(frequency, dtype=float)
+    d = diffusion
+    gauss = ThermalDiffusion(d.widths, d.length, d.temperature, d.heat_capacity, d.conductivity)
+    tau = 1 / (d.diffusivity * sum(a**-2 for a in d.widths))
+    volume = d.length * 2 * np.pi * d.widths[0] * d.widths[1]            # the Gaussian's k_B T²/(ρC V) variance
+    pole = ThermalFrequencyNoise.thermorefractive(d.temperature, volume, d.heat_capacity, 1.0, tau, 0.0,
+                                                  0.0).driver_psd(f)
+    fig, ax = new_axes(ax, figsize=(6.0, 4.0))
+    unit = "K²/Hz" if scale == 1.0 else "Hz²/Hz"
+    ax.loglog(f, scale * d.psd(f), label="mode heat weight (Gaussian + FFT shape)")
+    ax.loglog(f, scale * gauss.psd(f), "--", label=f"Gaussian {d.widths[0] * 1e6:.3g} × {d.widths[1] * 1e6:.3g} µm "
+                                                   "(same second moments)")
+    ax.loglog(f, scale * pole, ":", label=f"single pole, the Gaussian's variance and f⁻² tail (τ = {tau * 1e6:.3g} µs)")
+    for a in d.widths:
+        ax.axvline(d.diffusivity / (2 * np.pi * a**2), color="0.7", lw=0.8)
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel(f"S [{unit}]")
+    ax.set_title("thermorefractive noise: heat diffusion out of the mode (grey: D/2πa² corners)", fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
     return fig
