@@ -1,15 +1,19 @@
 """LLE step cost as ratios measured in one process (never run as a test).
 
 For N = 256 … 2048 and batches of 1 and 32 it reports µs per step of LLESolver, with its step
-loop compiled around FFTW's C API (``lle.COMPILED``) and with one pyfftw round trip per step
-(the fallback, and the loop before it was compiled), against (a) the two bare pyfftw executions
-of the same shape, (b) a plain numpy split-step and (c) the same step loop compiled with
-numpy.fft inside numba through rocket-fft (a benchmark-only comparison, not a dependency of
-combchip: ``pip install rocket-fft``; the row is skipped without it). Then, each ``--repeat``
+loop compiled around FFTW's C API (``lle.COMPILED``, split-array plans executed by ``fftw_execute``) and with
+one Python round trip per step (``lle.COMPILED`` False: the same plans and kernels called from Python), against
+(a) the two bare pyfftw executions (interleaved complex, FFTW_ESTIMATE) of the same shape, (b) a plain numpy
+split-step and (c) the same step loop compiled with numpy.fft inside numba through rocket-fft (a
+benchmark-only comparison, not a dependency of combchip: ``pip install rocket-fft``; the row is skipped
+without it). Then, each ``--repeat``
 times: the compiled single-field step over the two bare FFTs at N = 512, the thermal + aux step
 and the self-injection-locked step (laser RK4 substeps and the backward mode) and the step driven by a pump
 phase-modulated at the FSR (13 driven lines) over the bare step, and the throughput gain of one batch of 32
-over 32 single runs (medians and ranges are printed, the machine being shared and noisy); finally the wall
+over 32 single runs (each ratio from the shortest of 5 runs of either side, called in turn; medians and ranges
+over the repeats are printed, the machine being shared and noisy), and the cost of each
+kernel of one compiled step at N = 512 (each called 20 000 times in a numba loop, interleaved, median): the two
+split FFTW executions, the Kerr substep, the linear half steps of an inner step and of a stop; finally the wall
 time of the README's soliton-steps job.
 
     python benchmarks/bench_lle.py [--quick] [--repeat 3] [--ratios-only]
@@ -28,7 +32,7 @@ import numpy as np
 import pyfftw
 import scipy.special
 
-from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, SILMode, kernels, lle
+from combchip.solvers import AuxMode, HeatPoles, LLESolver, Schedule, SILMode, kernels, lle, soliton_guess
 from combchip.solvers.lle import mode_numbers
 
 try:
@@ -38,15 +42,25 @@ except ImportError:
 
 
 def best_of(function, repeats=5):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    return paired(function, repeats=repeats)[0]
+
+
+def paired(*functions, repeats=5):
+    """Shortest wall time of each function over ``repeats`` rounds that call them in turn (after one warm-up call
+    each), so that the load of a shared machine falls alike on the times a ratio compares."""
+    times = [[] for _ in functions]
+    for function in functions:
         function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    for _ in range(repeats):
+        for spent, function in zip(times, functions):
+            start = time.perf_counter()
+            function()
+            spent.append(time.perf_counter() - start)
+    return [min(spent) for spent in times]
 
 
-def bare_fft_pair(rows, modes, steps, threads):
+def fft_pair_run(rows, modes, steps, threads):
+    """A loop of ``steps`` bare pyfftw forward and backward executions (interleaved complex, FFTW_ESTIMATE)."""
     a = pyfftw.empty_aligned((rows, modes), dtype=complex)
     b = pyfftw.empty_aligned((rows, modes), dtype=complex)
     a[:] = np.random.default_rng(0).standard_normal((rows, modes))
@@ -59,7 +73,11 @@ def bare_fft_pair(rows, modes, steps, threads):
             forward.execute()
             backward.execute()
 
-    return best_of(loop) / steps
+    return loop
+
+
+def bare_fft_pair(rows, modes, steps, threads):
+    return best_of(fft_pair_run(rows, modes, steps, threads)) / steps
 
 
 def numpy_split_step(rows, modes, steps, d_int, f, zeta, h):
@@ -82,47 +100,89 @@ def numpy_split_step(rows, modes, steps, d_int, f, zeta, h):
 
 @numba.njit(nogil=True)
 def _rocket_loop(lin, spec, coef, drive, where, zeta, h, steps):
+    split = np.empty_like(lin)
     for k in range(steps):
-        field = np.fft.ifft(lin, axis=-1, norm="forward")
+        kernels.split(np.fft.ifft(lin[0] + 1j * lin[1], axis=-1, norm="forward"), split)
+        kernels.kerr_step(split, zeta, k, h)
+        kernels.split(np.fft.fft(split[0] + 1j * split[1], axis=-1), split)
+        kernels.linear_step(split, spec, lin, coef, drive, where, False)
+
+
+@numba.njit(nogil=True)
+def _execute_loop(execute, plan, count):
+    for _ in range(count):
+        execute(plan)
+
+
+@numba.njit(nogil=True)
+def _kerr_loop(field, zeta, h, count):
+    for k in range(count):
         kernels.kerr_step(field, zeta, k, h)
-        kernels.linear_step(np.fft.fft(field, axis=-1), spec, lin, coef, drive, where)
+
+
+@numba.njit(nogil=True)
+def _linear_loop(raw, spec, lin, coef, drive, where, store, count):
+    for _ in range(count):
+        kernels.linear_step(raw, spec, lin, coef, drive, where, store)
+
+
+def kernel_profile(modes, d_int, f, zeta, h, repeats, count=20000):
+    """µs per call of each kernel of one compiled step (median and range over ``repeats`` interleaved rounds)."""
+    solver = LLESolver(d_int, dt=h)
+    lin, fld, raw, backward, forward, _ = solver._buffers("profile", 1)
+    field = np.asarray(soliton_guess(f, zeta, 0.0068, modes), dtype=complex)[None, :]
+    kernels.split(field, lin)
+    backward.execute()
+    kernels.split(field, raw)
+    args = (solver._coefficients(), solver.drive_term(np.full(1, f))[:, None], np.zeros(1, dtype=np.int64))
+    spec, zetas = np.zeros((1, modes), dtype=complex), np.full((count, 1), zeta)
+    calls = {"FFT backward (split, fftw_execute)": lambda: _execute_loop(lle.fftw_c.execute, backward.pointer, count),
+             "FFT forward (split, fftw_execute)": lambda: _execute_loop(lle.fftw_c.execute, forward.pointer, count),
+             "Kerr substep (kerr_step)": lambda: _kerr_loop(fld, zetas, h, count),
+             "linear half steps, inner step": lambda: _linear_loop(raw, spec, lin, *args, False, count),
+             "linear half steps, at a stop": lambda: _linear_loop(raw, spec, lin, *args, True, count)}
+    times = {name: [] for name in calls}
+    for call in calls.values():
+        call()
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - start) / count * 1e6)
+    return times
 
 
 def rocket_step(rows, modes, steps, d_int, f, zeta, h):
-    """The same Strang step compiled whole with numpy.fft inside numba (rocket-fft's pocketfft), or NaN without it."""
+    """The same Strang step compiled whole with numpy.fft inside numba (rocket-fft's pocketfft, on complex arrays,
+    with the copies to and from the split arrays of the kernels), or NaN without it."""
     if rocket_fft is None:
         return np.nan
     solver = LLESolver(d_int, dt=h)
-    half = solver._half
-    coef = np.stack([half / modes, half])
+    coef = solver._coefficients()
     drive = solver.drive_term(np.full(rows, f))[:, None]
     where = np.zeros(1, dtype=np.int64)
     spec = np.zeros((rows, modes), dtype=complex)
-    lin = np.zeros_like(spec)
+    lin = np.zeros((2, rows, modes))
     zetas = np.full((steps, rows), zeta)
     _rocket_loop(lin, spec, coef, drive, where, zetas, h, 1)
     return best_of(lambda: _rocket_loop(lin, spec, coef, drive, where, zetas, h, steps)) / steps
 
 
-def solver_step(rows, modes, steps, d_int, f, zeta, h, compiled=True, trace_every=100):
-    lle.COMPILED = compiled and lle.fftw_c.AVAILABLE
+def solver_run(rows, modes, steps, d_int, f, zeta, h, compiled=True, trace_every=100, **options):
+    """A run of ``steps`` steps of ``rows`` fields (with ``options``: heat and an aux mode, a SIL laser, a multimode
+    drive …), through the compiled loop or (``compiled`` False) the per-step loop."""
     solver = LLESolver(d_int, dt=h)
-    run = lambda: solver.run(np.full(rows, f), Schedule.constant(zeta), steps * h, trace_every=trace_every,  # noqa: E731
-                             progress=False)
-    run()
-    return best_of(run) / steps
+
+    def run():
+        lle.COMPILED = compiled and lle.fftw_c.AVAILABLE
+        solver.run(np.full(rows, f), Schedule.constant(zeta), steps * h, trace_every=trace_every, progress=False,
+                   **options)
+
+    return run
 
 
-def option_step(modes, steps, d_int, f, zeta, h, **options):
-    """µs per step of a run with ``options`` (heat and an aux mode, a SIL laser, a multimode drive …) and of the
-    bare run, in the same process."""
-    lle.COMPILED = lle.fftw_c.AVAILABLE
-    solver = LLESolver(d_int, dt=h)
-    bare = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False)  # noqa: E731
-    extra = lambda: solver.run(f, Schedule.constant(zeta), steps * h, trace_every=100, progress=False,  # noqa: E731
-                               **options)
-    bare(), extra()
-    return best_of(extra) / steps, best_of(bare) / steps
+def solver_step(rows, modes, steps, d_int, f, zeta, h, compiled=True):
+    return best_of(solver_run(rows, modes, steps, d_int, f, zeta, h, compiled)) / steps
 
 
 HEAT = HeatPoles((1e-4,), (-6.0,), aux_weight=1.0)
@@ -173,24 +233,24 @@ def main():
     mu = mode_numbers(modes)
     phase = np.where(np.abs(mu) <= 6, (1j ** (mu % 4)) * scipy.special.jv(mu, 2.0), 0.0)
     steps = 20000  # a run's set-up (≈ 1 ms) stays below 0.1 µs per step
+    run = lambda rows=1, n=steps, **options: solver_run(rows, modes, n, d_int, f, zeta, h, **options)  # noqa: E731
     for _ in range(args.repeat):
-        t_fft = bare_fft_pair(1, modes, steps, 1)
-        single = solver_step(1, modes, steps, d_int, f, zeta, h)
+        t_fft, single, loop, python = paired(fft_pair_run(1, modes, steps, 1), run(), run(trace_every=steps),
+                                             run(compiled=False))
         ratios["single ÷ 2 FFT (trace every 100 steps)"].append(single / t_fft)
-        loop = solver_step(1, modes, steps, d_int, f, zeta, h, trace_every=steps)
         ratios["single ÷ 2 FFT (no trace samples)"].append(loop / t_fft)
-        python = solver_step(1, modes, steps, d_int, f, zeta, h, compiled=False)
         ratios["per-step single ÷ 2 FFT (trace every 100 steps)"].append(python / t_fft)
-        t_coupled, t_bare = option_step(modes, steps, d_int, f, zeta, h, thermal=HEAT, aux=AUX)
-        ratios["thermal + aux ÷ bare"].append(t_coupled / t_bare)
-        t_sil, t_bare = option_step(modes, steps, d_int, f, zeta, h, sil=SIL_DFB)
-        ratios["SIL (laser + backward mode) ÷ bare"].append(t_sil / t_bare)
-        t_mod, t_bare = option_step(modes, steps, d_int, f, zeta, h, pump_profile=phase)
-        ratios["phase-modulated pump (M = 2, 13 lines) ÷ bare"].append(t_mod / t_bare)
-        batch = solver_step(32, modes, steps // 8, d_int, f, zeta, h)
-        ratios["batch 32 throughput gain"].append(32 * single / batch)
+        bare, coupled, sil, modulated = paired(run(), run(thermal=HEAT, aux=AUX), run(sil=SIL_DFB),
+                                               run(pump_profile=phase))
+        ratios["thermal + aux ÷ bare"].append(coupled / bare)
+        ratios["SIL (laser + backward mode) ÷ bare"].append(sil / bare)
+        ratios["phase-modulated pump (M = 2, 13 lines) ÷ bare"].append(modulated / bare)
+        single, batch = paired(run(), run(32, steps // 8))
+        ratios["batch 32 throughput gain"].append(32 * single / (8 * batch))
     for name, values in ratios.items():
         print(f"N = 512, {name}: {spread(values)} ({len(values)} repeats)")
+    for name, values in kernel_profile(modes, d_int, f, zeta, h, max(args.repeat, 5)).items():
+        print(f"N = 512 kernel µs per call, {name}: {spread(values)}")
     if not (args.quick or args.ratios_only):
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()

@@ -1,9 +1,12 @@
 """numba kernels of the split-step LLE: all O(N) work of one step, no Python per mode.
 
-The step kernels are element-wise and vectorize; reductions (powers, peaks, the divergence check,
-the heat update) are taken only at trace samples and heat-block ends, by kernels compiled without fast-math
+The fields that pass through FFTW (``lin``, ``fld``, ``raw``) are split arrays of shape (2, B, N), real parts in
+plane 0 and imaginary parts in plane 1 (:mod:`.fftw_c`), so the step kernels read and write whole SIMD vectors of
+either without deinterleaving complex numbers; the end-of-step state ``spec`` stays complex (B, N).
+The step kernels are element-wise, IEEE (see :data:`_exact`) and vectorize; reductions (powers, peaks, the
+divergence check, the heat update) are taken only at trace samples and heat-block ends, by kernels compiled without fast-math
 (:func:`check`, :func:`relax`, :func:`record`) that the Python loop and the compiled loop share.
-:func:`steps` runs whole stretches of steps in one compiled loop, calling FFTW's ``fftw_execute_dft``
+:func:`steps` runs whole stretches of steps in one compiled loop, calling FFTW's ``fftw_execute``
 (bound by :mod:`.fftw_c`) between the kernels, with the Kerr substep of a plain, a thermally coupled or a
 self-injection-locked run chosen by a flag, and takes the trace samples, noise refreshes and heat
 blocks that fall inside the stretch itself, so no step returns to Python. The drive acts on a set of
@@ -20,72 +23,94 @@ _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
 _jit = numba.njit(fastmath=_FASTMATH, error_model="numpy", cache=True, nogil=True)
 _exact = numba.njit(fastmath=False, error_model="numpy", cache=True, nogil=True)
-"""IEEE arithmetic in index order, for reductions that both loops must round alike.
+"""IEEE arithmetic in index order, for reductions that both loops must round alike, and for the element-wise step
+kernels: fast-math lets LLVM contract a·b − c·d into fma(a, b, −c·d) or fma(−c, d, a·b) (or reassociate) as the code
+around it suggests, and with it the split linear step inlined into :func:`steps` and loaded from numba's cache rounded
+otherwise than the same kernel called from Python. Element-wise loops vectorize without fast-math (the Kerr substep
+costs ≈ 10 % more).
 
 ``fastmath=False`` must be explicit: numba compiles a callee whose ``fastmath`` is unset with its caller's flags
 (``Flags.inherit_if_not_set``), so :func:`relax` or :func:`record` called from :func:`steps` would otherwise be
 compiled with fast-math (and, the overload being keyed by signature alone, cached so for Python calls too)."""
 
 
-@_jit
+@_exact
 def _rotate_row(field: np.ndarray, b: int, z: float, h: float) -> None:
-    """ψ ← R(p)ψ on row ``b`` with p = (|ψ|² − z)h and R(p) = (1 + ip/2)/(1 − ip/2)."""
-    for j in range(field.shape[1]):
-        v = field[b, j]
-        p = (v.real * v.real + v.imag * v.imag - z) * h
+    """ψ ← R(p)ψ on row ``b`` of the split ``field`` with p = (|ψ|² − z)h and R(p) = (1 + ip/2)/(1 − ip/2)."""
+    re, im = field[0, b], field[1, b]
+    for j in range(re.shape[0]):
+        x, y = re[j], im[j]
+        p = (x * x + y * y - z) * h
         q = 0.25 * p * p
         inv = 1.0 / (1.0 + q)
         c = (1.0 - q) * inv
         s = p * inv
-        field[b, j] = complex(v.real * c - v.imag * s, v.real * s + v.imag * c)
+        re[j] = x * c - y * s
+        im[j] = x * s + y * c
 
 
-@_jit
+@_exact
 def kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float) -> None:
-    """Kerr and detuning substep ψ ← R(p)ψ with p = (|ψ|² − ζ)h, for row b using ``zeta[k, b]``.
+    """Kerr and detuning substep ψ ← R(p)ψ of the split ``field`` (2, B, N) with p = (|ψ|² − ζ)h, ζ = ``zeta[k, b]``.
 
     R(p) = (1 + ip/2)/(1 − ip/2) is the Cayley (unitary, second-order) approximant of e^{ip}.
     """
-    for b in range(field.shape[0]):
+    for b in range(field.shape[1]):
         _rotate_row(field, b, zeta[k, b], h)
 
 
-@_jit
+@_exact
 def linear_step(raw: np.ndarray, spec: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray,
-                where: np.ndarray) -> None:
+                where: np.ndarray, store: bool) -> None:
     """Finish one Strang step and start the next in the Fourier domain.
 
     With a_μ = l_μ + i·d_int(μ) the exact linear flow over h/2 is
     ψ_μ ← E_μ ψ_μ + F_μ, E_μ = e^{−a_μ h/2}, F_μ = f_μ(1 − E_μ)/a_μ, on the driven modes μ = ``where[k]``
-    (FFT order) with ``drive[b, k]`` = F_μ; ``where`` = [0] is the plain pump.
-    ``coef`` rows are (E/N, E): ``raw`` is the unnormalized FFT, ``spec`` receives the state at
-    the end of the step and ``lin`` the next half step.
+    (FFT order) with ``drive[b, k]`` = F_μ; ``where`` = [0] is the plain pump. ``raw`` is the unnormalized
+    FFT (split), ``spec`` receives the state at the end of the step, E·raw/N (+ F), if ``store``, and the split
+    ``lin`` the next half step, (E²/N)·raw on the undriven modes (one complex product) and E·(E·raw/N + F) + F on
+    the driven ones. ``coef`` rows are Re, Im of (E/N, E²/N, E). With ``store`` False (inner steps of the
+    compiled loop) ``lin`` gets the same numbers.
     """
-    rows, n = raw.shape
+    rows, n = spec.shape
     for b in range(rows):
+        xr, xi, lr, li = raw[0, b], raw[1, b], lin[0, b], lin[1, b]
+        if store:
+            for j in range(n):
+                spec[b, j] = complex(xr[j] * coef[0, j] - xi[j] * coef[1, j], xr[j] * coef[1, j] + xi[j] * coef[0, j])
         for j in range(n):
-            v = raw[b, j] * coef[0, j]
-            spec[b, j] = v
-            lin[b, j] = v * coef[1, j]
+            x, y = xr[j], xi[j]
+            lr[j] = x * coef[2, j] - y * coef[3, j]
+            li[j] = x * coef[3, j] + y * coef[2, j]
         for k in range(where.shape[0]):
             j = where[k]
-            spec[b, j] += drive[b, k]
-            lin[b, j] = spec[b, j] * coef[1, j] + drive[b, k]
+            v = complex(xr[j] * coef[0, j] - xi[j] * coef[1, j], xr[j] * coef[1, j] + xi[j] * coef[0, j]) + drive[b, k]
+            if store:
+                spec[b, j] = v
+            w = v * complex(coef[4, j], coef[5, j]) + drive[b, k]
+            lr[j] = w.real
+            li[j] = w.imag
 
 
-@_jit
-def advance(raw: np.ndarray, lin: np.ndarray, coef: np.ndarray, drive: np.ndarray, where: np.ndarray) -> None:
-    """:func:`linear_step` without storing the end-of-step state: only ``lin``, the same numbers, for inner steps."""
-    rows, n = raw.shape
-    for b in range(rows):
-        for j in range(n):
-            lin[b, j] = raw[b, j] * coef[0, j] * coef[1, j]
-        for k in range(where.shape[0]):
-            j = where[k]
-            lin[b, j] = (raw[b, j] * coef[0, j] + drive[b, k]) * coef[1, j] + drive[b, k]
+@_exact
+def split(values: np.ndarray, out: np.ndarray) -> None:
+    """``out`` (2, B, N) = the real and imaginary parts of ``values`` (B, N)."""
+    for b in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            out[0, b, j] = values[b, j].real
+            out[1, b, j] = values[b, j].imag
 
 
-@_jit
+@_exact
+def add(out: np.ndarray, values: np.ndarray) -> None:
+    """``out`` (2, B, N) += the real and imaginary parts of ``values`` (B, N)."""
+    for b in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            out[0, b, j] += values[b, j].real
+            out[1, b, j] += values[b, j].imag
+
+
+@_exact
 def half_step(spec: np.ndarray, out: np.ndarray, half: np.ndarray, drive: np.ndarray, where: np.ndarray) -> None:
     """``out`` = E·``spec`` + F: the opening half step of the linear flow (F on the modes ``where``)."""
     rows, n = spec.shape
@@ -111,12 +136,12 @@ def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
     ``aux_par`` = (l_b, f_b, on); ``acc[b]`` accumulates (P, B) for the block average of the heat;
     ``offset[b]`` receives x − 2B, the shift of ζ felt by ψ.
     """
-    rows, n = field.shape
+    _, rows, n = field.shape
     for b in range(rows):
         total = 0.0
         for j in range(n):
-            v = field[b, j]
-            total += v.real * v.real + v.imag * v.imag
+            x, y = field[0, b, j], field[1, b, j]
+            total += x * x + y * y
         power = total / n
         cross = 0.0
         if aux_par[2] != 0.0:
@@ -141,7 +166,7 @@ def coupled_kerr_step(field: np.ndarray, zeta: np.ndarray, aux_zeta: np.ndarray,
 def check(spec: np.ndarray, field: np.ndarray, zeta: np.ndarray, k: int, offset: np.ndarray, h: float) -> float:
     """Kerr-and-detuning phase of the last step, max_b max(|max_θ|ψ_b|² − z_b|, |z_b|)·h with z_b = ζ[k, b] + offset_b.
 
-    ``field`` is ψ(θ) after the step's Kerr substep; inf if ``spec`` holds NaN/Inf, NaN if ``field`` does.
+    ``field`` is ψ(θ) after the step's Kerr substep (split); inf if ``spec`` holds NaN/Inf, NaN if ``field`` does.
     """
     rows, n = spec.shape
     for b in range(rows):
@@ -152,8 +177,8 @@ def check(spec: np.ndarray, field: np.ndarray, zeta: np.ndarray, k: int, offset:
     for b in range(rows):
         peak = -np.inf
         for j in range(n):
-            v = field[b, j]
-            p = v.real * v.real + v.imag * v.imag
+            x, y = field[0, b, j], field[1, b, j]
+            p = x * x + y * y
             if p != p:
                 return np.nan
             peak = max(peak, p)
@@ -187,7 +212,7 @@ def relax(poles: np.ndarray, shift: np.ndarray, acc: np.ndarray, count: int, dec
 def record(spec: np.ndarray, field: np.ndarray, weight: np.ndarray, out: np.ndarray, shift: np.ndarray,
            aux: np.ndarray) -> None:
     """One trace sample per row into ``out`` (B, C): Σ|ψ_μ|², Σ_{μ≠0} w_μ|ψ_μ|², Re ψ₀, Im ψ₀, max_θ|ψ|² (from
-    ``field``, the unnormalized inverse FFT of ``spec``) and, where C > 6, x, Re b, Im b in columns 6–8."""
+    ``field``, the split unnormalized inverse FFT of ``spec``) and, where C > 6, x, Re b, Im b in columns 6–8."""
     rows, n = spec.shape
     for b in range(rows):
         total = 0.0
@@ -199,8 +224,8 @@ def record(spec: np.ndarray, field: np.ndarray, weight: np.ndarray, out: np.ndar
             total += p
             if j > 0:
                 side += weight[j] * p
-            u = field[b, j]
-            peak = max(peak, u.real * u.real + u.imag * u.imag)
+            x, y = field[0, b, j], field[1, b, j]
+            peak = max(peak, x * x + y * y)
         out[b, 0] = total
         out[b, 1] = side
         out[b, 2] = spec[b, 0].real
@@ -210,12 +235,6 @@ def record(spec: np.ndarray, field: np.ndarray, weight: np.ndarray, out: np.ndar
             out[b, 6] = shift[b]
             out[b, 7] = aux[b].real
             out[b, 8] = aux[b].imag
-
-
-@_jit
-def transform(execute, plan: int, source: np.ndarray, target: np.ndarray) -> None:
-    """``target`` = the FFT of ``source`` by ``plan`` (FFTW's new-array execute)."""
-    execute(plan, source.ctypes, target.ctypes)
 
 
 @_jit
@@ -250,7 +269,7 @@ def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: 
     numbers), and ``acc[b]`` accumulates (P, B̄) for the block average of the heat (:func:`relax`).
     Inlined into :func:`steps` it may round differently (fast-math): the two paths agree to ≈ 10⁻¹⁵, not bit for bit.
     """
-    rows, n = field.shape
+    _, rows, n = field.shape
     m = int(par[6])
     s = h / m
     for b in range(rows):
@@ -258,8 +277,9 @@ def sil_kerr_step(field: np.ndarray, zeta: np.ndarray, k: int, h: float, state: 
         mean = 0.0j
         kerr = 0.0j
         for j in range(n):
-            v = field[b, j]
-            p = v.real * v.real + v.imag * v.imag
+            x, y = field[0, b, j], field[1, b, j]
+            p = x * x + y * y
+            v = complex(x, y)
             total += p
             mean += v
             kerr += p * v
@@ -327,8 +347,8 @@ def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, base, max_phase, st
         relax(slow[6], slow[1], slow[4], base + k + 1 - since[0], slow[7], slow[8], slow[9])
         since[0] = base + k + 1
     if sample >= 0:
-        raw[:] = spec
-        execute(inverse, raw.ctypes, fld.ctypes)
+        split(spec, raw)
+        execute(inverse)
         out = trace[sample, row:row + spec.shape[0]]
         if variant == SIL:
             state = laser[0]
@@ -337,7 +357,7 @@ def _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, base, max_phase, st
         else:
             record(spec, fld, weight, out, slow[1], slow[2])
     if kick >= 0:
-        lin += noise[kick]
+        add(lin, noise[kick])
     return True
 
 
@@ -349,8 +369,8 @@ def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, f
           variant: int, slow: tuple, laser: tuple) -> None:
     """``count`` Strang steps with ``zeta[first:first + count]``: backward FFT, Kerr, forward FFT, linear.
 
-    ``execute`` is ``fftw_execute_dft``; ``backward``/``forward`` are FFTW plans (addresses) of the group's shape and
-    ``inverse`` the backward plan ``raw`` → ``fld`` used for peaks. The Kerr substep is that of ``variant``
+    ``execute`` is ``fftw_execute``; ``backward`` (``lin`` → ``fld``), ``forward`` (``fld`` → ``raw``) and ``inverse``
+    (``raw`` → ``fld``, for peaks) are the addresses of the group's split FFTW plans (:class:`.fftw_c.Plan`). The Kerr substep is that of ``variant``
     (:data:`PLAIN`, :data:`COUPLED` or :data:`SIL`, one loop for all three) with
     ``slow`` = (ζ_b, x, b, aux_par, acc, offset) of :func:`coupled_kerr_step` (``offset`` is read by every variant)
     followed by (poles, decay, gains, aux_weight, since) of :func:`relax` (``since`` empty without heat) and
@@ -366,21 +386,18 @@ def steps(execute, backward: int, forward: int, inverse: int, lin: np.ndarray, f
     r = 0
     last = first + count - 1
     for k in range(first, first + count):
-        execute(backward, lin.ctypes, fld.ctypes)
+        execute(backward)
         if variant == SIL:
             sil_kerr_step(fld, zeta, k, h, laser[0], laser[1], laser[2], slow[5], drive, slow[1], slow[4])
         elif variant == COUPLED:
             coupled_kerr_step(fld, zeta, slow[0], k, h, slow[1], slow[2], slow[3], slow[4], slow[5])
         else:
             kerr_step(fld, zeta, k, h)
-        execute(forward, fld.ctypes, raw.ctypes)
+        execute(forward)
         mark = m < marks.shape[0] and marks[m] == k
         kick = q < kicks.shape[0] and kicks[q] == k
         block = r < blocks.shape[0] and blocks[r] == k
-        if k == last or mark or kick or block:
-            linear_step(raw, spec, lin, coef, drive, where)
-        else:
-            advance(raw, lin, coef, drive, where)
+        linear_step(raw, spec, lin, coef, drive, where, k == last or mark or kick or block)
         if k != last and (mark or kick or block):
             if not _stop(execute, inverse, lin, fld, raw, spec, zeta, k, h, base, max_phase, status,
                          sample + m if mark else -1, weight, trace, row, noise, q if kick else -1, variant, slow,

@@ -27,14 +27,16 @@ with ψ₀ and ⟨|ψ|²⟩ held at their midpoint values (:func:`.kernels.sil_k
 of the surrounding linear half steps is updated in place.
 
 FFTs are FFTW plans built once per shape (FFTW_ESTIMATE, so plans, and therefore results, are
-reproducible run to run). Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
+reproducible run to run) on split arrays, real and imaginary parts apart (:mod:`.fftw_c`), so that the element-wise
+kernels vectorize without deinterleaving; the linear half steps of two consecutive steps are one complex product
+by E²/N per mode. Where FFTW's C API is found beside pyfftw (:mod:`.fftw_c`, chosen once at
 import as ``COMPILED``) every stretch of steps between two Python events (snapshots, thermal blocks,
 chunks of detunings, checkpoints, blocks of noise draws) runs in one numba loop that calls
-``fftw_execute_dft`` itself (:func:`.kernels.steps`, one loop for the plain, the thermally coupled and the
+``fftw_execute`` itself (:func:`.kernels.steps`, one loop for the plain, the thermally coupled and the
 self-injection-locked Kerr substep) and takes the trace samples, the divergence checks and the noise refreshes
 and the ends of heat blocks (:func:`.kernels.relax`, the same compiled function from Python and from the loop)
-inside the stretch on its own; otherwise each step
-calls pyfftw's ``execute`` from Python and every sample is a Python event. Both execute the same
+inside the stretch on its own; otherwise (``COMPILED`` False) each step executes the plans from Python and every
+sample is a Python event. Both execute the same
 plans and the same kernels (the reductions too) on the same aligned buffers, so they give the same
 numbers bit for bit. Vacuum-like noise enters every ``noise_interval`` as the Langevin increment of
 that interval, drawn from one generator per row (``noise_block`` refreshes at a time, the same
@@ -116,15 +118,16 @@ class LLEResult:
 
 @dataclass
 class _Group:
-    """Rows ``rows`` of the batch, stepped by one thread with their own FFTW plans."""
+    """Rows ``rows`` of the batch, stepped by one thread with their own FFTW plans on the split buffers ``lin``,
+    ``fld``, ``raw`` (2, rows, N); ``spec`` (rows, N) is the complex end-of-step state."""
 
     rows: slice
     lin: np.ndarray
     fld: np.ndarray
     raw: np.ndarray
-    backward: fftw_c.Plan | pyfftw.FFTW
-    forward: fftw_c.Plan | pyfftw.FFTW
-    inverse: fftw_c.Plan | pyfftw.FFTW
+    backward: fftw_c.Plan | fftw_c.PyfftwPlan
+    forward: fftw_c.Plan | fftw_c.PyfftwPlan
+    inverse: fftw_c.Plan | fftw_c.PyfftwPlan
     spec: np.ndarray
     drive: np.ndarray
     where: np.ndarray
@@ -229,19 +232,18 @@ class LLESolver:
         self._plans = {}
 
     def _buffers(self, key, rows: int):
-        if key not in self._plans or self._plans[key][0] != COMPILED:
-            shape = (rows, self.modes)
-            lin, fld, raw = (pyfftw.empty_aligned(shape, dtype=complex) for _ in range(3))
+        """Split buffers ``lin``, ``fld``, ``raw`` (2, rows, N) and the plans lin → fld, fld → raw, raw → fld."""
+        if key not in self._plans:
+            lin, fld, raw = (pyfftw.empty_aligned((2, rows, self.modes), dtype=float) for _ in range(3))
             pairs = ((lin, fld, fftw_c.BACKWARD), (fld, raw, fftw_c.FORWARD), (raw, fld, fftw_c.BACKWARD))
-            if COMPILED:
-                plans = tuple(fftw_c.Plan(a, b, sign) for a, b, sign in pairs)
-            else:
-                flags = ("FFTW_ESTIMATE", "FFTW_DESTROY_INPUT")
-                plans = tuple(pyfftw.FFTW(a, b, axes=(-1,), flags=flags, threads=1,
-                                          direction="FFTW_BACKWARD" if sign == fftw_c.BACKWARD else "FFTW_FORWARD")
-                              for a, b, sign in pairs)
-            self._plans[key] = (COMPILED, lin, fld, raw, *plans)
-        return self._plans[key][1:]
+            plan = fftw_c.Plan if fftw_c.AVAILABLE else fftw_c.PyfftwPlan
+            self._plans[key] = (lin, fld, raw, *(plan(a, b, sign) for a, b, sign in pairs))
+        return self._plans[key]
+
+    def _coefficients(self) -> np.ndarray:
+        """``coef`` of :func:`.kernels.linear_step`: Re, Im of E/N, E²/N and E, shape (6, N)."""
+        scaled = self._half / self.modes
+        return np.stack([part for c in (scaled, scaled * self._half, self._half) for part in (c.real, c.imag)])
 
     def drive_term(self, f: ArrayLike) -> np.ndarray:
         """F = f(1 − E_0)/a_0, the drive's exact contribution over a half step, per row."""
@@ -417,7 +419,7 @@ class LLESolver:
             spec[:] = np.fft.fft(np.broadcast_to(np.asarray(initial, dtype=complex), (rows, n)), axis=-1) / n
         if noise > 0:
             spec += self._noise(generators, noise, None)[0]
-        coef = np.stack([self._half / n, self._half])
+        coef = self._coefficients()
         trace = np.zeros((len(samples), rows, 13 if sil is not None else 9 if coupled else 6))
         snaps = np.zeros((rows, len(snap_steps), n), dtype=complex)
         lin = np.zeros_like(spec)
@@ -489,7 +491,7 @@ class LLESolver:
                 done = int(end)
                 if checkpoint is not None:
                     state["spec"], state["lin"] = (np.concatenate([g.spec for g in groups]),
-                                                   np.concatenate([g.lin for g in groups]))
+                                                   np.concatenate([g.lin[0] + 1j * g.lin[1] for g in groups]))
                     checkpoints.save(checkpoint, key, done, generators, state)
         finally:
             bar.close()
@@ -545,7 +547,7 @@ class LLESolver:
     def _group(self, part, spec, lin, f, profile, schedules, generators) -> _Group:
         size = part.stop - part.start
         buffer, fld, raw, backward, forward, inverse = self._buffers((part.start, part.stop), size)
-        buffer[:] = lin[part]
+        kernels.split(lin[part], buffer)
         drive, where = self._drives(f[part], profile)
         return _Group(
             rows=part, lin=buffer, fld=fld, raw=raw, backward=backward, forward=forward, inverse=inverse,
@@ -647,7 +649,7 @@ class LLESolver:
             else:
                 kernels.coupled_kerr_step(g.fld, zeta, aux_zeta, k, h, st.shift, st.aux, aux_par, st.acc, st.offset)
             g.forward.execute()
-            kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive, g.where)
+            kernels.linear_step(g.raw, g.spec, g.lin, coef, g.drive, g.where, True)
         return int(status[0]), status[1]
 
     @staticmethod
@@ -695,11 +697,8 @@ class LLESolver:
         rows, spec = g.rows, g.spec
         k = int(np.searchsorted(events.samples, done))
         if k < events.samples.size and events.samples[k] == done:
-            g.raw[:] = spec
-            if COMPILED:
-                kernels.transform(fftw_c.execute, g.inverse.pointer, g.raw, g.fld)
-            else:
-                g.inverse.execute()
+            kernels.split(spec, g.raw)
+            g.inverse.execute()
             st, si = g.slow, g.sil
             if si is not None:
                 laser = si.state
@@ -715,7 +714,7 @@ class LLESolver:
                 g.sil.snapshots[:, k] = g.sil.state
         k = int(np.searchsorted(events.noise, done))
         if k < events.noise.size and events.noise[k] == done:
-            g.lin += g.queue[k - g.queued]
+            kernels.add(g.lin, g.queue[k - g.queued])
 
     def _check(self, g, zeta, k, max_phase, done):
         """Raise DivergenceError on NaN/Inf or a Kerr phase per step above ``max_phase``."""

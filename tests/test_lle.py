@@ -274,27 +274,30 @@ def test_shared_reductions_are_compiled_without_fast_math_whoever_calls_them():
 
 
 def test_fftw_c_plan_is_the_unnormalized_dft():
-    if not fftw_c.AVAILABLE:
-        pytest.skip("no FFTW C API beside pyfftw")
     import numba
     import pyfftw
 
     @numba.njit
-    def run(execute, plan, a, b):
-        execute(plan, a.ctypes, b.ctypes)
+    def run(execute, plan):
+        execute(plan)
 
-    a, b = pyfftw.empty_aligned((3, 64), dtype=complex), pyfftw.empty_aligned((3, 64), dtype=complex)
+    a, b = pyfftw.empty_aligned((2, 3, 64)), pyfftw.empty_aligned((2, 3, 64))
     x = np.random.default_rng(0).standard_normal((3, 64)) + 1j
     for sign, expected in ((fftw_c.FORWARD, np.fft.fft(x, axis=-1)), (fftw_c.BACKWARD, 64 * np.fft.ifft(x, axis=-1))):
-        plan = fftw_c.Plan(a, b, sign)  # the plan lives as long as this object
-        a[:] = x
-        run(fftw_c.execute, plan.pointer, a, b)
-        # two O(n log n) roundings of O(8)-sized sums: 1e-12 is ~100× the double-precision error
-        np.testing.assert_allclose(b, expected, atol=1e-12)
-    with pytest.raises(ValueError, match="sign"):
-        fftw_c.Plan(a, b, 0)
-    with pytest.raises(ValueError, match="source and target"):
-        fftw_c.Plan(a, b[:, :32], fftw_c.FORWARD)
+        # the C plan executed from numba and from Python, and the pyfftw fallback used where the C API is missing
+        plans = [fftw_c.PyfftwPlan(a, b, sign)] + ([fftw_c.Plan(a, b, sign)] * 2 if fftw_c.AVAILABLE else [])
+        for k, plan in enumerate(plans):  # each plan lives as long as its object
+            a[0], a[1] = x.real, x.imag
+            run(fftw_c.execute, plan.pointer) if k == 1 else plan.execute()
+            # two O(n log n) roundings of O(8)-sized sums: 1e-12 is ~100× the double-precision error
+            np.testing.assert_allclose(b[0] + 1j * b[1], expected, atol=1e-12)
+    for cls in (fftw_c.PyfftwPlan,) + ((fftw_c.Plan,) if fftw_c.AVAILABLE else ()):
+        with pytest.raises(ValueError, match="sign"):
+            cls(a, b, 0)
+        with pytest.raises(ValueError, match="source and target"):
+            cls(a, b[:, :, :32], fftw_c.FORWARD)
+        with pytest.raises(ValueError, match="source and target"):
+            cls(a, a, fftw_c.FORWARD)
 
 
 def test_checkpoint_resume_with_heat_and_aux_is_bitwise_identical(tmp_path, monkeypatch):
