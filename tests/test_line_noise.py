@@ -172,7 +172,7 @@ def test_chaotic_linewidth_no_longer_scales_with_the_snapshot_spacing():
         ds = cc.simulate_comb(ring, pump, float(norm.detuning_hz(3.0)), modes=512, duration=times[-1], snapshots=times,
                               seed=1, progress=False)
         for snapshots in (slice(-5, None), slice(None)):
-            lines = comb_lines(ds, snapshots=snapshots).sel(mu=[1, 5, 10])
+            lines = comb_lines(ds, snapshots=snapshots).sel(mu=np.arange(1, 21))
             status = lines.linewidth_status.values
             assert set(status) <= {"resolved", "below_resolution", "above_span"}  # no pump linewidth: never from_pump
             assert np.all(np.isnan(lines.linewidth.values[status != "resolved"]))
@@ -181,8 +181,8 @@ def test_chaotic_linewidth_no_longer_scales_with_the_snapshot_spacing():
     # 10 ns and 1 ns sample slower than the chaos decorrelates: no number (was 23 and 234 MHz)
     assert all(v.size == 0 for (spacing, _), v in values.items() if spacing >= 1e-9)
     assert all(statuses[spacing] == {"below_resolution"} for spacing in (10e-9, 1e-9))
-    # 0.1 ns over 2 ns resolves the sub-ns decorrelation of at least one line; the last five snapshots (0.4 ns)
-    # cannot (τ_c ≤ span/4 = 0.1 ns < 2Δt)
+    # 0.1 ns over 2 ns resolves the sub-ns decorrelation of some of the lines μ = 1…20 (which ones varies with the
+    # chaotic trajectory: 2–3 of 8 in seeds 1–3); the last five snapshots (0.4 ns) cannot (τ_c ≤ span/4 = 0.1 ns < 2Δt)
     assert values[0.1e-9, None].size >= 1 and values[0.1e-9, -5].size == 0
 
 

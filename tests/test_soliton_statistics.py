@@ -25,16 +25,19 @@ def scan(norm, stop=5.0, rate=0.05, hold=20.0):
 def test_scans_end_on_varied_soliton_numbers_that_follow_the_step_rule():
     ring, pump = small_ring()
     norm = cc.normalize(ring, pump)
-    ds = soliton_statistics(ring, pump, scan(norm), seed=range(12), modes=128, progress=False)
+    # end at ζ = 6.5, where the solitons are stationary (at ζ = 5 some still breathe, and a breather's mean power
+    # is not the stationary soliton's)
+    ds = soliton_statistics(ring, pump, scan(norm, stop=6.5), seed=range(12), modes=128, progress=False)
     n = ds.soliton_count.values
     assert ds.probability.sum() == pytest.approx(1.0) and np.all(n >= 1) and np.unique(n).size >= 2
-    assert ds.attrs["final_zeta"] == pytest.approx(5.0) and ds.attrs["final_zeta"] < np.pi**2 * ds.attrs["f2"] / 8
+    assert ds.attrs["final_zeta"] == pytest.approx(6.5) and ds.attrs["final_zeta"] < np.pi**2 * ds.attrs["f2"] / 8
     # step rule ⟨|ψ|²⟩ − ρ_bg ≈ N·√(2ζd₂)/π: the slope within 10 % (the formula leaves out the background–soliton
-    # cross term 2Re(ψ_bg*ψ_s), ≲ 10 % of a step here), and every scan within half a step of its N
+    # cross term 2Re(ψ_bg*ψ_s), ≲ 10 % of a step here; measured 0.95), and every scan within a tenth of a step of
+    # its N (stationary, well-separated solitons add alike; measured 0.006)
     excess, step = ds.intracavity_excess.values, float(ds.single_soliton_excess)
     slope = np.sum(excess * n) / np.sum(n * n)
     assert slope == pytest.approx(step, rel=0.1)
-    assert np.all(np.abs(excess - slope * n) < 0.5 * slope)
+    assert np.all(np.abs(excess - slope * n) < 0.1 * slope)
 
 
 def test_the_same_seeds_give_the_same_scans():
