@@ -257,6 +257,18 @@ def test_system_c_dark_pulse_map_where_the_spectrum_is_flat():
     assert flat.attrs["bistability_low"] < flat.locked_zeta.item() < flat.attrs["bistability_high"]
     # the flat top costs ≈ 94 mW on the bus (A_eff 16.3 µm²): 9 dB more output than the published ≈ 10 dBm
     assert 10 * np.log10(flat.total_output_power.item() / 1e-3) > SYSTEM_C.comb_power_dbm + 5
+    # the map's figure: three panels, the flat-top point starred where it is, none starred at 330 mA
+    import matplotlib.pyplot as plt
+
+    from combchip.plotting import plot_dark_pulse_map
+
+    for data, stars in ((m, 0), (flat, 1)):
+        fig = plot_dark_pulse_map(data)
+        star = [line for line in fig.axes[1].lines if line.get_marker() == "*"][0]
+        assert len(fig.axes) == 6 and len(star.get_xdata()) == stars  # three panels and their colour bars
+        if stars:
+            assert (star.get_xdata()[0], star.get_ydata()[0]) == (7.0, -0.6)
+        plt.close(fig)
 
 
 def test_flat_top_metric_against_the_square_wave_closed_form():
