@@ -58,6 +58,7 @@ _LAZY = {
     "self_heterodyne": "comb.self_heterodyne",
     "simulate_comb": "comb.simulate",
     "sil_locking": "comb.sil",
+    "backscatter_for_stabilization": "comb.sil",
     "sil_tuning_curve": "comb.sil",
     "soliton_lock_detuning": "comb.turnkey",
     "single_soliton": "comb.steps",

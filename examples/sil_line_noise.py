@@ -6,7 +6,8 @@ upper bounds in their DFB part. K(f) falls beyond the ring's half-linewidth; the
 (TRN: heat diffusion out of the mode's heat weight, computed from the femwell field, homogeneous SiO₂ assumed;
 :func:`system_c_thermorefractive`) reaches the locked laser inside the lock. Printed: the heat weight, the K(f)
 corner, the TRN level and slope, where it meets the published 13 Hz²/Hz, the floor of a line's PSD over 0.1–10 MHz
-and which term sets it, the intrinsic (π·floor) and β-line linewidths against the published ≈ 40 Hz.
+and which term sets it, the intrinsic (π·floor) and β-line linewidths against the published ≈ 40 Hz, and the doublet
+splitting at which linear SIL theory would make the DFB's own noise a 13 Hz²/Hz floor.
 
     python examples/sil_line_noise.py        (COMBCHIP_QUICK=1: 64 modes, a coarser frequency grid)
 """
@@ -18,8 +19,9 @@ import numpy as np
 from _quick import sized
 from combchip.plotting.noise import plot_sil_noise, plot_thermorefractive
 from combchip.systems.published import SYSTEM_C
-from combchip.systems.system_c import (HEAT_WEIGHT, system_c_dark_pulse, system_c_line_noise,
-                                       system_c_thermorefractive)
+from combchip.comb.sil import backscatter_for_stabilization
+from combchip.systems.system_c import (BACKSCATTER_RATE, HEAT_WEIGHT, system_c_comb_ring, system_c_dark_pulse,
+                                       system_c_line_noise, system_c_sil, system_c_thermorefractive)
 
 ds = system_c_dark_pulse(feedback_phases=sized(None, [-np.pi]), modes=sized(128, 64))
 a = ds.attrs
@@ -52,8 +54,11 @@ for mu in noise.mu.values:
           f"β-line {float(row.beta_linewidth):.3g} Hz (1 Hz cut-off); published ≈ {SYSTEM_C.intrinsic_linewidth:g} Hz "
           f"(white floor {SYSTEM_C.white_frequency_noise:g} Hz²/Hz)")
 needed = np.sqrt(float(noise.free_running_psd[0]) / SYSTEM_C.white_frequency_noise)
+design = backscatter_for_stabilization(system_c_comb_ring(), system_c_sil(a["feedback_phase"]), needed)
 print(f"a {SYSTEM_C.white_frequency_noise:g} Hz²/Hz white floor from this DFB alone would need K ≈ {needed:.3g} "
-      f"({20 * np.log10(needed):.0f} dB; published > {SYSTEM_C.noise_suppression_db:g} dB)")
+      f"({20 * np.log10(needed):.0f} dB; published > {SYSTEM_C.noise_suppression_db:g} dB): linear SIL theory gives "
+      f"it with a {design.doublet_splitting / 1e6:.3g} MHz doublet (assumed here: "
+      f"{2 * BACKSCATTER_RATE / (2 * np.pi) / 1e6:g} MHz) {design.reason}")
 
 out = Path(__file__).with_name("out")
 out.mkdir(exist_ok=True)

@@ -7,7 +7,8 @@ from scipy.optimize import brentq
 
 import combchip as cc
 from combchip.comb.normalization import normalize
-from combchip.comb.sil import SelfInjection, SemiconductorLaser, sil_locking, sil_tuning_curve
+from combchip.comb.sil import (SelfInjection, SemiconductorLaser, backscatter_for_stabilization, sil_locking,
+                               sil_tuning_curve)
 from combchip.solvers import LLESolver, Schedule
 
 RING = cc.Ring.from_loaded_q(1550e-9, 30e9, 1e7)
@@ -84,6 +85,29 @@ def test_self_injection_rejects_bad_input(kwargs, name):
 def test_laser_rejects_bad_input(field, value):
     with pytest.raises(ValueError, match=field):
         SemiconductorLaser(**(LASER.to_dict() | {field: value}))
+
+
+@pytest.mark.parametrize("target", [1.5, 40.0, 300.0])
+def test_backscatter_for_stabilization_inverts_the_centre_k(target):
+    design = backscatter_for_stabilization(RING, sil(), target)
+    assert design.reason == "" and design.backscatter_rate < RING.kappa / (2 * np.sqrt(3)) < design.upper_backscatter_rate
+    for rate in (design.backscatter_rate, design.upper_backscatter_rate):
+        model = SelfInjection(LASER, rate, feedback_phase=CENTRE)
+        assert sil_locking(RING, model).stabilization == pytest.approx(target, rel=1e-10)
+    assert design.doublet_splitting == pytest.approx(2 * design.backscatter_rate / (2 * np.pi), rel=1e-12)
+    # the largest K sits at β = 1/√3, where g(β) = β/(1 + β²)² peaks
+    peak = SelfInjection(LASER, RING.kappa / (2 * np.sqrt(3)), feedback_phase=CENTRE)
+    assert design.max_stabilization == pytest.approx(sil_locking(RING, peak).stabilization, rel=1e-12)
+
+
+def test_backscatter_for_stabilization_names_unreachable_targets():
+    too_high = backscatter_for_stabilization(RING, sil(), 1e9)
+    assert np.isnan(too_high.backscatter_rate) and "exceeds" in too_high.reason
+    wrong_phase = backscatter_for_stabilization(RING, sil(phase=CENTRE + np.pi), 2.0)  # sin ψ = +1: K < 1
+    assert np.isnan(wrong_phase.upper_backscatter_rate) and "sin" in wrong_phase.reason
+    for bad in (1.0, 0.5, np.nan, "x"):
+        with pytest.raises(ValueError, match="stabilization"):
+            backscatter_for_stabilization(RING, sil(), bad)
 
 
 def test_bad_calls():

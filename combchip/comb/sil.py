@@ -29,7 +29,8 @@ from ..validation import check_nonnegative, check_positive, check_range, check_w
 from .lasers import Laser
 from .resonator import Ring
 
-__all__ = ["SILLocking", "SelfInjection", "SemiconductorLaser", "sil_locking", "sil_tuning_curve"]
+__all__ = ["SILBackscatter", "SILLocking", "SelfInjection", "SemiconductorLaser", "backscatter_for_stabilization",
+           "sil_locking", "sil_tuning_curve"]
 
 MAX_ALPHA_H = 20.0
 """Largest accepted linewidth-enhancement factor α_H (measured InP/InGaAsP lasers: ≈ 2–8)."""
@@ -330,6 +331,61 @@ def sil_locking(ring: Ring, sil: SelfInjection) -> SILLocking:
                       locking_bandwidth=float(abs(xi_edges[1] - xi_edges[0]) / scale),
                       locked_edges=tuple(float(x) for x in xi_edges / scale),
                       laser_edges=tuple(float(x) for x in edges / scale), reason=reason)
+
+
+@dataclass(frozen=True)
+class SILBackscatter:
+    """Backscattering rates Γ at which the centre of the locked branch reaches a stabilization coefficient K.
+
+    NaN rates with a ``reason`` where no Γ does it.
+    """
+
+    stabilization: float = _q("1", "target K at the resonance centre")
+    backscatter_rate: float = _q("rad/s", "smallest Γ giving K (β = 2Γ/κ ≤ 1/√3)")
+    doublet_splitting: float = _q("Hz", "2Γ/2π of that Γ")
+    upper_backscatter_rate: float = _q("rad/s", "the other Γ giving K (β > 1/√3)")
+    max_stabilization: float = _q("1", "largest K over all Γ, reached at β = 1/√3")
+    reason: str = _q("", "why the rates are NaN, else empty")
+
+
+def backscatter_for_stabilization(ring: Ring, sil: SelfInjection, stabilization: float) -> SILBackscatter:
+    """The backscattering rate Γ that gives the locked laser a stabilization coefficient K at the resonance centre.
+
+    With K₀ = Cβ, C = 8ηκ_do√(1 + α_H²)/κ, the centre value K(ζ = 0) = 1 − Cβ·sin ψ/(1 + β²)² (Kondratiev et
+    al. 2017) depends on Γ only through β = 2Γ/κ. g(β) = β/(1 + β²)² rises to 9/(16√3) at β = 1/√3 and falls
+    again, so K is reached at two rates (both returned, found by :func:`scipy.optimize.brentq` on either side of
+    the maximum) if 1 < K ≤ 1 − C·sin ψ·9/(16√3), and at none otherwise. ``sil.backscatter_rate`` is not used;
+    the laser, coupling and feedback phase are. Use it to ask what doublet a measured noise suppression implies.
+
+    Parameters
+    ----------
+    ring : Ring
+    sil : SelfInjection
+    stabilization : float
+        Target K, > 1 (K² is the frequency-noise suppression).
+    """
+    _check(ring, sil)
+    target = check_range("stabilization", stabilization, 1.0, unit="1", low_open=True)
+    slope = -8 * ring.coupling * sil.feedback_rate * np.hypot(1, sil.laser.alpha_h) / ring.kappa * np.sin(
+        sil.effective_phase)
+    peak = 1 / np.sqrt(3)
+    best = 1 + slope * 9 / (16 * np.sqrt(3))
+    nan = dict(backscatter_rate=np.nan, doublet_splitting=np.nan, upper_backscatter_rate=np.nan)
+    if slope <= 0:
+        return SILBackscatter(target, **nan, max_stabilization=1.0,
+                              reason="sin ψ ≥ 0 at this feedback phase: backscattering lowers K below 1")
+    if target > best:
+        return SILBackscatter(target, **nan, max_stabilization=float(best),
+                              reason=f"K = {target:g} exceeds the largest reachable K = {best:.6g} (at β = 1/√3)")
+
+    def excess(beta):
+        return slope * beta / (1 + beta**2) ** 2 - (target - 1)
+
+    low = brentq(excess, 0.0, peak, xtol=1e-14, rtol=1e-13)
+    high = peak if target == best else brentq(excess, peak, 1e8, xtol=1e-14, rtol=1e-13)
+    to_rate = ring.kappa / 2
+    return SILBackscatter(target, backscatter_rate=float(low * to_rate), doublet_splitting=float(low * to_rate / np.pi),
+                          upper_backscatter_rate=float(high * to_rate), max_stabilization=float(best), reason="")
 
 
 def add_sil_traces(ds: xr.Dataset, result, norm, sil: SelfInjection) -> xr.Dataset:
