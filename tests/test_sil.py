@@ -100,6 +100,18 @@ def test_backscatter_for_stabilization_inverts_the_centre_k(target):
     assert design.max_stabilization == pytest.approx(sil_locking(RING, peak).stabilization, rel=1e-12)
 
 
+def test_plot_sil_backscatter_marks_both_roots():
+    from combchip.plotting import plot_sil_backscatter
+    design = backscatter_for_stabilization(RING, sil(), 40.0)
+    fig = plot_sil_backscatter(RING, sil(), design)
+    curve, marks = fig.axes[0].lines[0], fig.axes[0].lines[-1]
+    x, k = curve.get_xdata(), curve.get_ydata()
+    assert abs(np.log(x[np.argmax(k)] * 1e6 * np.pi / (RING.kappa / 2)) - np.log(1 / np.sqrt(3))) < 0.05  # peak β
+    np.testing.assert_allclose(marks.get_xdata(), [design.backscatter_rate / np.pi / 1e6,
+                                                   design.upper_backscatter_rate / np.pi / 1e6])
+    np.testing.assert_allclose(np.interp(np.log(marks.get_xdata()[0]), np.log(x), k), 40.0, rtol=0.02)
+
+
 def test_backscatter_for_stabilization_names_unreachable_targets():
     too_high = backscatter_for_stabilization(RING, sil(), 1e9)
     assert np.isnan(too_high.backscatter_rate) and "exceeds" in too_high.reason

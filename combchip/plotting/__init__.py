@@ -8,7 +8,7 @@ from .comb import (plot_backward_scan, plot_cw_branch, plot_dual_drive, plot_int
                    plot_rep_rate_lock, plot_spectrum, plot_steps, plot_summary)
 from .convergence import plot_resolution
 from .dark_pulse_map import plot_dark_pulse_map
-from .sil import plot_dark_pulse, plot_sil_tuning_curve
+from .sil import plot_dark_pulse, plot_sil_backscatter, plot_sil_tuning_curve
 from .maps import plot_fabrication, plot_soliton_statistics, plot_state_map
 from .modulation import plot_modulated_pump
 from .link import (plot_coherence, plot_hom_dip, plot_hom_fit, plot_rate_matrix, plot_rate_vs_distance,
@@ -21,7 +21,7 @@ from .tx import plot_grating_spectrum, plot_mzi_transfer, plot_pulse_train, plot
 __all__ = [
     "plot_backward_scan", "plot_coherence", "plot_cw_branch", "plot_dark_pulse", "plot_dark_pulse_map", "plot_dual_drive", "plot_grating_spectrum", "plot_hom_dip", "plot_hom_fit", "plot_intensity",
     "plot_line_noise", "plot_lines", "plot_modulated_pump", "plot_mzi_transfer", "plot_pulse_train", "plot_rate_matrix", "plot_rate_vs_distance",
-    "plot_rep_rate_lock", "plot_resolution", "plot_sil_tuning_curve", "plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne",
+    "plot_rep_rate_lock", "plot_resolution", "plot_sil_backscatter", "plot_sil_tuning_curve", "plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne",
     "plot_sil_noise", "plot_thermorefractive",
     "plot_spectrum", "plot_states", "plot_steps", "plot_summary", "plot_wavelength_graph", "stokes_vectors",
     "plot_fabrication", "plot_soliton_statistics", "plot_state_map", "plot_turnkey",

@@ -31,6 +31,33 @@ def plot_sil_tuning_curve(curve, locking=None, ax=None):
     return fig
 
 
+def plot_sil_backscatter(ring, sil, design=None, ax=None):
+    """Centre stabilization K against the doublet splitting 2Γ/2π [MHz] for ``sil``'s laser, coupling and phase.
+
+    K comes from :func:`~combchip.sil_locking` at each Γ (log grid over 10⁻³ … 10 ring linewidths); a ``design``
+    (:func:`~combchip.backscatter_for_stabilization`) adds its target K and the two splittings that give it.
+    """
+    from dataclasses import replace
+
+    from ..comb.sil import sil_locking
+
+    fig, ax = new_axes(ax, figsize=(6, 4))
+    splitting = np.logspace(-3, 1, 241) * ring.linewidth
+    k = [sil_locking(ring, replace(sil, backscatter_rate=np.pi * x)).stabilization for x in splitting]
+    ax.loglog(splitting / 1e6, np.clip(k, 1e-3, None), lw=1.2, label="K at the resonance centre")
+    ax.axvline(ring.linewidth / 1e6, color="0.6", lw=0.6, ls="--", label="ring linewidth κ/2π")
+    if design is not None and np.isfinite(design.backscatter_rate):
+        ax.axhline(design.stabilization, color="C3", lw=0.6)
+        roots = np.array([design.backscatter_rate, design.upper_backscatter_rate]) / np.pi / 1e6
+        ax.plot(roots, [design.stabilization] * 2, "o", color="C3", ms=4,
+                label=f"K = {design.stabilization:.3g} at {roots[0]:.3g} or {roots[1]:.3g} MHz")
+    ax.set_xlabel("doublet splitting 2Γ/2π [MHz]")
+    ax.set_ylabel("stabilization coefficient K")
+    ax.set_title("linear SIL: stabilization against backscattering")
+    ax.legend(fontsize=7)
+    return fig
+
+
 def plot_dark_pulse(ds, snapshot=-1, axes=None):
     """Intracavity profile and output spectrum of a dark pulse (platicon), side by side, with its SIL figures."""
     import matplotlib.pyplot as plt
