@@ -119,7 +119,9 @@ detuning (:func:`system_c_dark_pulse_map`): the lock holds ζ at 2.58–2.68 (bi
 sets the dark fraction within 0.19–0.73, and the √|d₂|-wide fronts keep ≤ 14 lines within 20 dB. A flat top needs
 sharper fronts and a narrow bright section: at 1 A (≈ 314 mW, f² ≈ 8.6) it appears in a band one grid step wide
 (Δξ = 1, Δφ ≈ 0.05 rad) along the edge of the stationary region, where the lock pulls ζ from ≈ 6.05 to 5.0–5.5, with
-19.1–19.2 dBm out against the published ≈ 10 dBm; 330 mA stays the documented point."""
+19.1–19.2 dBm out against the published ≈ 10 dBm; the lowest current with a flat top is ≈ 0.58 A (f² ≈ 4.9,
+16.5 dBm out: a flat top needs a dark fraction ≈ 0.84, where the ring passes most of the bus power). 330 mA stays the
+documented point."""
 
 
 def system_c_comb_ring() -> Ring:
