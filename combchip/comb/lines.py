@@ -123,7 +123,9 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
     xarray.Dataset on ``mu``, a :data:`combchip.schema.COMB_LINES` table (:func:`line_table`), with
         ``line_frequency`` [Hz] = ν_p + μ·FSR, ``itu_channel`` (100 GHz grid, CHn at 190 THz + n·100 GHz)
         and ``itu_offset`` [Hz]; ``power`` [W] and ``power_dbm``; ``osnr`` [dB], coherent over
-        incoherent line power across the snapshots (drift removed); ``linewidth`` [Hz] and
+        incoherent line power across the snapshots (drift removed, phases referred to the pump line's: a laser
+        whose frequency differs from the frame's, as a self-injection-locked one's does, rotates every line
+        alike and takes none out of coherence); ``linewidth`` [Hz] and
         ``linewidth_status``. The LLE's own decorrelation time τ_c of each line (drift removed) gives a
         Lorentzian excess 1/(πτ_c), reported only where the run resolves it (2Δt ≤ τ_c ≤ span/4,
         :func:`_line_decorrelation`): then ``linewidth`` = Δν_pump + 1/(πτ_c), "resolved" (Lorentzian FWHMs add).
@@ -151,7 +153,8 @@ def comb_lines(ds: xr.Dataset, snapshots=slice(-5, None), run: int = 0, floor_db
 
     field = chosen.field.values
     order = np.argsort(np.fft.fftfreq(field.shape[-1], 1.0 / field.shape[-1]))
-    coeff = _aligned(field)[:, order]
+    aligned = _aligned(field)
+    coeff = (aligned * np.exp(-1j * np.angle(aligned[:, :1])))[:, order]  # phases relative to the pump line's
     total = np.mean(np.abs(coeff) ** 2, axis=0)
     coherent = np.abs(np.mean(coeff, axis=0)) ** 2
     incoherent = np.maximum(total - coherent, np.finfo(float).eps * total.max())
