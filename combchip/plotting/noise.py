@@ -6,8 +6,8 @@ import numpy as np
 
 from .axes import new_axes
 
-__all__ = ["plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne", "plot_sil_noise",
-           "plot_thermorefractive"]
+__all__ = ["plot_fem_thermorefractive", "plot_frequency_noise", "plot_injection_lock", "plot_self_heterodyne",
+           "plot_sil_noise", "plot_thermorefractive"]
 
 
 def plot_frequency_noise(curves, ax=None):
@@ -128,4 +128,26 @@ def plot_thermorefractive(diffusion, frequency=None, scale=1.0, ax=None):
     ax.set_ylabel(f"S [{unit}]")
     ax.set_title("thermorefractive noise: heat diffusion out of the mode (grey: D/2πa² corners)", fontsize=9)
     ax.legend(fontsize=7, loc="lower left")
+    return fig
+
+
+def plot_fem_thermorefractive(curves, scale=1.0, reference=None, ax=None):
+    """Finite-element temperature-noise PSDs (:func:`combchip.comb.thermorefractive_fem.fem_temperature_noise`)
+    beside a homogeneous-medium reference; ``curves`` maps a label to such a Dataset, ``reference`` maps a label to
+    a pair (frequency [Hz], S [K²/Hz]) drawn dashed, and ``scale`` multiplies every curve (a₀² [Hz²/K²] gives the
+    resonance's S_ν). Each FEM label carries its sum-rule variance ∫S df = k_B·T²·bᵀM⁻¹b/L."""
+    if not curves:
+        raise ValueError("curves must map at least one label to a fem_temperature_noise Dataset")
+    fig, ax = new_axes(ax, figsize=(6.5, 4.2))
+    for label, (f, s) in (reference or {}).items():
+        ax.loglog(f, scale * np.asarray(s), color="0.75", lw=4, label=label)
+    for i, (label, ds) in enumerate(curves.items()):
+        if "temperature_psd" not in getattr(ds, "data_vars", {}):
+            raise ValueError(f"curves[{label!r}] must be a fem_temperature_noise Dataset")
+        ax.loglog(ds.frequency.values, scale * ds.temperature_psd.values, ("-", "-.", "--", ":")[i % 4],
+                  label=f"{label} (⟨δT̄²⟩ = {ds.attrs['discrete_variance']:.3g} K²)")
+    ax.set_xlabel("Fourier frequency f [Hz]")
+    ax.set_ylabel("S_T [K²/Hz]" if scale == 1.0 else "S_ν [Hz²/Hz]")
+    ax.set_title("thermorefractive noise by finite elements on the cross-section", fontsize=9)
+    ax.legend(fontsize=6.5, loc="lower left")
     return fig
