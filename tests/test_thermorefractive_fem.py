@@ -104,8 +104,11 @@ def test_plot_fem_thermorefractive():
     section = CrossSection(1e-6, 0.4e-6, 2e-6, 2e-6, SIO2, SIO2, half_width=5e-6)
     f = np.logspace(4, 7, 4)
     ds = fem_temperature_noise(section, (1e-6, 5e-7), LENGTH, TEMPERATURE, f, step=200e-9)
-    fig = plot_fem_thermorefractive({"FEM": ds}, reference={"closed form": (f, ds.temperature_psd.values)})
-    assert len(fig.axes[0].lines) == 2
+    fig = plot_fem_thermorefractive({"FEM": ds}, scale=2.0, reference={"closed form": (f, 3 * f)})
+    reference, fem = fig.axes[0].lines
+    np.testing.assert_allclose(reference.get_ydata(), 6 * f)  # the scale multiplies every curve
+    np.testing.assert_allclose(fem.get_ydata(), 2 * ds.temperature_psd.values)
+    assert f"{ds.attrs['discrete_variance']:.3g}" in fem.get_label() and fig.axes[0].get_ylabel() == "S_ν [Hz²/Hz]"
     with pytest.raises(ValueError, match="curves"):
         plot_fem_thermorefractive({})
     with pytest.raises(ValueError, match="curves"):
